@@ -1,0 +1,111 @@
+"""Projection of a procedure's state into the read model (idempotent upserts)."""
+
+from __future__ import annotations
+
+from sqlalchemy import Engine
+from temporalio import activity
+
+from domain.contracts import ProcedureSnapshot
+from domain.steps import StepState
+from store.db import session_scope
+from store.tables import Event, Procedure, Step
+
+
+class ProjectionActivities:
+    """Writes snapshots of workflows to the read model; a retry writes nothing twice."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+
+    @activity.defn(name="project_procedure")
+    def project(self, snapshot: ProcedureSnapshot) -> None:
+        """Upsert the procedure, its steps (by procedure, key and sequence) and new events."""
+        run_id = activity.info().workflow_run_id if activity.in_activity() else None
+        with session_scope(self.engine) as session:
+            procedure = session.get(Procedure, snapshot.procedure_id)
+            if procedure is None:
+                procedure = Procedure(
+                    id=snapshot.procedure_id,
+                    kind=snapshot.kind,
+                    bailleur_id=snapshot.bailleur_id,
+                    commune_insee=snapshot.commune_insee,
+                    created_at=snapshot.created_at,
+                    updated_at=snapshot.created_at,
+                )
+            apply_snapshot(procedure, snapshot)
+            procedure.workflow_run_id = run_id or procedure.workflow_run_id
+            session.add(procedure)
+            for state in snapshot.steps:
+                step_id = f"{snapshot.procedure_id}:{state.key}:{state.seq}"
+                step = session.get(Step, step_id) or Step(
+                    id=step_id,
+                    procedure_id=snapshot.procedure_id,
+                    key=state.key,
+                    seq=state.seq,
+                    label=state.label,
+                    actor=state.actor.value,
+                    org_id=state.org,
+                    opened_at=state.opened_at,
+                    opened_on=state.opened_on,
+                )
+                apply_step(step, state)
+                session.add(step)
+            for record in snapshot.events:
+                if session.get(Event, (snapshot.procedure_id, record.seq)) is None:
+                    session.add(
+                        Event(
+                            procedure_id=snapshot.procedure_id,
+                            seq=record.seq,
+                            at=record.at,
+                            type=record.type,
+                            step_key=record.step_key,
+                            org_id=record.org,
+                            sub=record.sub,
+                            message=record.message,
+                            data=record.data,
+                        )
+                    )
+
+
+def apply_snapshot(procedure: Procedure, snapshot: ProcedureSnapshot) -> None:
+    """Copy the snapshot's fields and the derived list columns onto the procedure row."""
+    pending = [s for s in snapshot.steps if s.pending]
+    dues = [s.due for s in pending if s.due is not None]
+    procedure.status = snapshot.status.value
+    procedure.residence_nom = snapshot.residence_nom
+    procedure.title = snapshot.title
+    procedure.facts = snapshot.facts
+    procedure.closed_at = snapshot.closed_at
+    procedure.next_due = min(dues) if dues else None
+    procedure.overdue = any(s.overdue for s in pending)
+    procedure.pending_actors = " ".join(sorted({s.actor.value for s in pending}))
+    procedure.links = [{"type": "suggestion", "kind": k} for k in snapshot.suggestions]
+    procedure.search_text = " ".join(
+        [
+            snapshot.procedure_id,
+            snapshot.title,
+            snapshot.residence_nom,
+            str(snapshot.facts.get("description", "")),
+        ]
+    ).lower()
+    if snapshot.events:
+        procedure.updated_at = max(procedure.updated_at, max(e.at for e in snapshot.events))
+
+
+def apply_step(step: Step, state: StepState) -> None:
+    """Copy a step's state onto its row."""
+    step.org_id = state.org
+    step.assignee_sub = state.assignee_sub
+    step.status = state.status.value
+    step.due = state.due
+    step.due_explanation = state.due_explanation
+    step.overdue = state.overdue
+    step.outcome = state.outcome
+    step.implicite = state.implicite
+    step.completed_at = state.completed_at
+    step.completed_on = state.completed_on
+    step.completed_by = state.completed_by
+    step.completed_by_org = state.completed_by_org
+    step.data = state.data
+    step.comment = state.comment
+    step.legal_basis = state.legal_basis

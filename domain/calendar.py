@@ -1,0 +1,326 @@
+"""Legal deadlines (CPC 640-642, CPP 801), French public holidays, trêve hivernale."""
+
+from datetime import date, timedelta
+from enum import StrEnum
+
+from dateutil.relativedelta import relativedelta
+from holidays.countries import France
+from pydantic import BaseModel, model_validator
+
+
+class _MetropolitanFrance(France):
+    # holidays.France names its holidays in French, then translates them with gettext, which reads
+    # locale files: the workflow sandbox forbids it, and the result would depend on the machine's
+    # locale. Skipping the translation keeps the French names, deterministically.
+    def _init_translation(self) -> None:
+        self.tr = lambda message: message
+
+
+# No subdivision: metropolitan France, without the Alsace-Moselle days (Good Friday, 26 December).
+_FRENCH_HOLIDAYS = _MetropolitanFrance()
+
+# fmt: off
+_MONTHS = ("janvier", "février", "mars", "avril", "mai", "juin",
+           "juillet", "août", "septembre", "octobre", "novembre", "décembre")
+# fmt: on
+_WEEKDAYS = ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche")
+_SATURDAY, _SUNDAY = 5, 6
+
+
+class Regime(StrEnum):
+    """Which body of rules governs a deadline."""
+
+    CIVIL = "civil"  # CPC 640-642
+    PENAL = "penal"  # CPP 801
+    SLA = "sla"  # convention target (PRACTICE), no legal effect
+
+
+DEFAULT_LEGAL_BASIS: dict[Regime, str] = {
+    Regime.CIVIL: "art. 640 à 642 CPC",
+    Regime.PENAL: "art. 801 CPP",
+    Regime.SLA: "objectif de la convention (sans valeur légale)",
+}
+SHIFT_BASIS: dict[Regime, str] = {
+    Regime.CIVIL: "art. 642 CPC",
+    Regime.PENAL: "art. 801 CPP",
+    Regime.SLA: "objectif reporté au jour ouvré suivant",
+}
+EXPULSION_LEGAL_BASIS = "art. L. 412-6 et L. 141-1 CPCE"
+
+
+class DeadlineRule(BaseModel, frozen=True):
+    """How a deadline is counted from its trigger date."""
+
+    months: int = 0  # CPC 641: months first ...
+    days: int = 0  # ... then days; the trigger day does not count
+    working_days: int = 0  # SLA: working days (Mon-Fri, not a public holiday) after the start
+    # Backward deadline: act no later than start - days - 1; never extended nor shifted.
+    before: bool = False
+    regime: Regime = Regime.CIVIL
+    legal_basis: str = ""  # e.g. "art. 538 CPC", shown to people
+    label: str = ""  # e.g. "délai d'appel"
+
+    @model_validator(mode="after")
+    def _check_consistent(self) -> "DeadlineRule":
+        if min(self.months, self.days, self.working_days) < 0:
+            raise ValueError("un délai ne peut pas être négatif")
+        if self.working_days and (self.months or self.days):
+            raise ValueError("des jours ouvrés ne se combinent pas avec des mois ou des jours")
+        if self.before and (self.months or self.working_days):
+            raise ValueError("un délai à rebours se compte en jours calendaires")
+        return self
+
+
+class Shift(BaseModel):
+    """One move of a due date to a later day, with its French reason."""
+
+    from_date: date
+    to_date: date
+    reason: str
+
+
+class Deadline(BaseModel):
+    """A computed due date and how it was obtained."""
+
+    start: date
+    nominal: date
+    due: date
+    rule: DeadlineRule
+    shifts: list[Shift]
+    explanation: str
+    legal_basis: str
+
+
+class TreveHivernale(BaseModel, frozen=True):
+    """Winter period without expulsions; its end is a setting (10 July in 2020, 31 May in 2021)."""
+
+    start_month: int = 11
+    start_day: int = 1
+    end_month: int = 3
+    end_day: int = 31
+
+    @model_validator(mode="after")
+    def _check_dates(self) -> "TreveHivernale":
+        # 2000 is a leap year, so 29 February is accepted (clamped to 28 in other years).
+        date(2000, self.start_month, self.start_day)
+        date(2000, self.end_month, self.end_day)
+        return self
+
+
+def _day_month(month: int, day: int) -> str:
+    return f"{'1er' if day == 1 else day} {_MONTHS[month - 1]}"
+
+
+def french_date(d: date, weekday: bool = False) -> str:
+    """Format a date in French: "2 mars 2026", "1er avril 2026", "lundi 2 mars 2026"."""
+    text = f"{_day_month(d.month, d.day)} {d.year}"
+    return f"{_WEEKDAYS[d.weekday()]} {text}" if weekday else text
+
+
+def is_public_holiday(d: date) -> bool:
+    """Whether d is a public holiday in metropolitan France (not Alsace-Moselle)."""
+    return d in _FRENCH_HOLIDAYS
+
+
+def is_working_day(d: date) -> bool:
+    """Whether d is Monday to Friday and not a French public holiday."""
+    return d.weekday() < _SATURDAY and not is_public_holiday(d)
+
+
+def add_working_days(start: date, n: int) -> date:
+    """Return the n-th working day after start (start itself never counts)."""
+    if n < 0:
+        raise ValueError("le nombre de jours ouvrés ne peut pas être négatif")
+    current = start
+    while n:
+        current += timedelta(days=1)
+        if is_working_day(current):
+            n -= 1
+    return current
+
+
+def _holiday_name(d: date) -> str:
+    name = str(_FRENCH_HOLIDAYS.get(d, ""))
+    # Common nouns are lower-cased inside a sentence; proper names (Noël, Toussaint) are not.
+    if name.split(" ", 1)[0] in {"Lundi", "Fête", "Jour"}:
+        name = name[0].lower() + name[1:]
+    return name
+
+
+def _day_off_label(d: date) -> str:
+    parts = [_WEEKDAYS[d.weekday()]] if d.weekday() >= _SATURDAY else []
+    if is_public_holiday(d):
+        parts.append(f"{_holiday_name(d)}, jour férié")
+    return ", ".join(parts)
+
+
+def _day_off_reason(d: date, saturday_counts: bool = True) -> str:
+    weekend = d.weekday() == _SUNDAY or (saturday_counts and d.weekday() == _SATURDAY)
+    what = [f"un {_WEEKDAYS[d.weekday()]}"] if weekend else []
+    if is_public_holiday(d):
+        what.append(f"un jour férié ({_holiday_name(d)})")
+    return f"le {french_date(d)} est {' et '.join(what)}"
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}{'s' if n > 1 else ''}"
+
+
+def _duration(rule: DeadlineRule) -> str:
+    parts = [f"{rule.months} mois"] if rule.months else []
+    if rule.days or not rule.months:
+        days = _plural(rule.days, "jour")
+        if rule.days and rule.days % 7 == 0:
+            days += f" ({_plural(rule.days // 7, 'semaine')})"
+        parts.append(days)
+    return " et ".join(parts)
+
+
+_Outcome = tuple[date, date, list[Shift], str]  # nominal, due, shifts, explanation
+
+
+def _forward(start: date, rule: DeadlineRule) -> _Outcome:
+    # CPC 641: months first (same day number, else the last day of the month), then days.
+    nominal = start + relativedelta(months=rule.months) + timedelta(days=rule.days)
+    due, shifts = nominal, []
+    while not is_working_day(due):
+        after = due + timedelta(days=1)
+        shifts.append(Shift(from_date=due, to_date=after, reason=_day_off_reason(due)))
+        due = after
+    text = f"{_duration(rule)} à compter du {french_date(start)}"
+    if not shifts:
+        return nominal, due, shifts, f"{text} → {french_date(due, weekday=True)}"
+    for index, shift in enumerate(shifts):
+        # A Saturday or Sunday following another day off goes without saying; holidays do not.
+        if index == 0 or is_public_holiday(shift.from_date):
+            text += f" → {french_date(shift.from_date)} ({_day_off_label(shift.from_date)})"
+    text += f" → reporté au {french_date(due, weekday=True)} ({SHIFT_BASIS[rule.regime]})"
+    return nominal, due, shifts, text
+
+
+def _backward(start: date, rule: DeadlineRule) -> _Outcome:
+    # "At least N days before": N full days between the act and the event, counted back from
+    # the day before the event; such deadlines are never extended (no weekend/holiday shift).
+    due = start - timedelta(days=rule.days + 1)
+    text = (
+        f"au plus tard le {french_date(due, weekday=True)}, {_duration(rule)} pleins avant "
+        f"le {french_date(start, weekday=True)}, sans report (délai à rebours)"
+    )
+    return due, due, [], text
+
+
+def _working(start: date, rule: DeadlineRule) -> _Outcome:
+    n = rule.working_days
+    due = add_working_days(start, n)
+    between = (start + timedelta(days=offset) for offset in range(1, (due - start).days))
+    skipped = [
+        f"{_holiday_name(day)} le {french_date(day)}"
+        for day in between
+        if day.weekday() < _SATURDAY and is_public_holiday(day)
+    ]
+    text = (
+        f"{_plural(n, 'jour')} ouvré{'s' if n > 1 else ''} après le "
+        f"{french_date(start, weekday=True)} → {french_date(due, weekday=True)}"
+    )
+    if skipped:
+        text += f" (jours fériés non comptés : {', '.join(skipped)})"
+    return due, due, [], text
+
+
+def compute_deadline(start: date, rule: DeadlineRule) -> Deadline:
+    """Compute the due date of rule triggered on start, with each shift explained in French."""
+    if rule.working_days:
+        nominal, due, shifts, text = _working(start, rule)
+    elif rule.before:
+        nominal, due, shifts, text = _backward(start, rule)
+    else:
+        # Calendar-day SLA targets are shifted too, so that a target never falls on a day off.
+        nominal, due, shifts, text = _forward(start, rule)
+    return Deadline(
+        start=start,
+        nominal=nominal,
+        due=due,
+        rule=rule,
+        shifts=shifts,
+        explanation=f"{rule.label} : {text}" if rule.label else text,
+        legal_basis=rule.legal_basis or DEFAULT_LEGAL_BASIS[rule.regime],
+    )
+
+
+def _on_day(year: int, month: int, day: int) -> date:
+    # relativedelta(day=...) clamps to the last day of the month (29 February in common years).
+    return date(year, month, 1) + relativedelta(day=day)
+
+
+def in_treve(d: date, treve: TreveHivernale) -> bool:
+    """Whether d falls within the trêve hivernale (both ends included)."""
+    begin = _on_day(d.year, treve.start_month, treve.start_day)
+    end = _on_day(d.year, treve.end_month, treve.end_day)
+    if begin <= end:
+        return begin <= d <= end
+    return d >= begin or d <= end
+
+
+def _treve_end(d: date, treve: TreveHivernale) -> date:
+    end = _on_day(d.year, treve.end_month, treve.end_day)
+    return end if d <= end else _on_day(d.year + 1, treve.end_month, treve.end_day)
+
+
+def _treve_text(treve: TreveHivernale) -> str:
+    begin = _day_month(treve.start_month, treve.start_day)
+    return f"du {begin} au {_day_month(treve.end_month, treve.end_day)}"
+
+
+def _expulsion_shift(d: date, treve: TreveHivernale, exception: bool) -> Shift | None:
+    if not exception and in_treve(d, treve):
+        reason = (
+            f"le {french_date(d)} est pendant la trêve hivernale "
+            f"({_treve_text(treve)}, art. L. 412-6 CPCE)"
+        )
+        return Shift(from_date=d, to_date=_treve_end(d, treve) + timedelta(days=1), reason=reason)
+    # CPCE L. 141-1 forbids Sundays and public holidays only: Saturday is allowed.
+    if d.weekday() == _SUNDAY or is_public_holiday(d):
+        reason = (
+            f"{_day_off_reason(d, saturday_counts=False)}, "
+            "aucune exécution possible (art. L. 141-1 CPCE)"
+        )
+        return Shift(from_date=d, to_date=d + timedelta(days=1), reason=reason)
+    return None
+
+
+def earliest_expulsion(
+    not_before: date,
+    treve: TreveHivernale = TreveHivernale(),
+    exception: bool = False,
+    concours_le: date | None = None,
+) -> Deadline:
+    """Earliest day an expulsion may be carried out: after the trêve, not a Sunday or holiday."""
+    # not_before is the date from which the caller holds expulsion allowed (end of the
+    # commandement delay as set by the judge or JEX). Whether that 2-month delay keeps running
+    # during the trêve is an interpretation (UNCONF): it is not decided here.
+    candidate = max(not_before, concours_le or not_before)
+    steps = [f"point de départ : {french_date(not_before, weekday=True)}"]
+    if concours_le and concours_le > not_before:
+        steps.append(
+            f"concours de la force publique accordé le {french_date(concours_le, weekday=True)}"
+        )
+    if exception and in_treve(candidate, treve):
+        steps.append("exception à la trêve hivernale retenue (art. L. 412-6 CPCE)")
+    shifts: list[Shift] = []
+    due = candidate
+    # A loop, not one test: a Sunday 31 October moves to 1 November, inside the next trêve.
+    while shift := _expulsion_shift(due, treve, exception):
+        shifts.append(shift)
+        steps.append(shift.reason)
+        due = shift.to_date
+    steps.append(f"expulsion au plus tôt le {french_date(due, weekday=True)}")
+    rule = DeadlineRule(legal_basis=EXPULSION_LEGAL_BASIS, label="expulsion au plus tôt")
+    return Deadline(
+        start=not_before,
+        nominal=candidate,
+        due=due,
+        rule=rule,
+        shifts=shifts,
+        explanation=" → ".join(steps),
+        legal_basis=EXPULSION_LEGAL_BASIS,
+    )

@@ -1,0 +1,162 @@
+"""Workflow inputs and outputs, update payloads and activity payloads (one model per call)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from enum import StrEnum
+from typing import Any
+
+from pydantic import BaseModel, Field
+
+from domain.calendar import Deadline, DeadlineRule, TreveHivernale
+from domain.steps import StepState
+
+
+class ProcedureStatus(StrEnum):
+    OPEN = "open"
+    CLOSED = "closed"
+    CANCELLED = "cancelled"
+
+
+class Policy(BaseModel):
+    """Convention settings frozen into a procedure when it starts (replay-stable)."""
+
+    sla: dict[str, DeadlineRule] = Field(default_factory=dict)
+    reminder_working_days: int = 2
+    treve: TreveHivernale = TreveHivernale()
+
+
+class ImportedStep(BaseModel):
+    """A step already done before the dossier was imported."""
+
+    key: str
+    on: date
+    outcome: str
+    data: dict[str, Any] = Field(default_factory=dict)
+
+
+class ProcedureStart(BaseModel):
+    """Input of every procedure workflow."""
+
+    procedure_id: str
+    kind: str
+    bailleur_id: str
+    created_by: str
+    created_at: datetime
+    created_on: date
+    commune_insee: str
+    residence_nom: str = ""
+    title: str = ""
+    orgs: dict[str, str]  # actor -> organisation id competent for this dossier
+    facts: dict[str, Any]
+    imported: list[ImportedStep] = Field(default_factory=list)
+    etape: str | None = None  # current step of an imported dossier
+    policy: Policy = Policy()
+
+
+class EventRecord(BaseModel):
+    """One line of the timeline: who did what, when."""
+
+    seq: int
+    at: datetime
+    type: str
+    message: str
+    step_key: str | None = None
+    org: str | None = None
+    sub: str | None = None
+    data: dict[str, Any] = Field(default_factory=dict)
+
+
+class CompleteStep(BaseModel):
+    """A person completes a pending step (workflow update)."""
+
+    key: str
+    outcome: str
+    on: date
+    data: dict[str, Any] = Field(default_factory=dict)
+    comment: str | None = None
+    org: str
+    sub: str
+
+
+class CancelProcedure(BaseModel):
+    """The bailleur withdraws the procedure (workflow update)."""
+
+    reason: str
+    org: str
+    sub: str
+
+
+class SyncRequest(BaseModel):
+    """Waits until the workflow is settled and projected (workflow update)."""
+
+
+class ProcedureView(BaseModel):
+    """The whole state of a procedure (query and update result)."""
+
+    procedure_id: str
+    kind: str
+    status: ProcedureStatus
+    bailleur_id: str
+    commune_insee: str
+    orgs: dict[str, str]
+    steps: list[StepState]
+    events: list[EventRecord]
+    suggestions: list[str] = Field(default_factory=list)
+    closed_at: datetime | None = None
+
+
+class ProcedureSnapshot(BaseModel):
+    """What the projection activity writes to the read model."""
+
+    procedure_id: str
+    kind: str
+    status: ProcedureStatus
+    bailleur_id: str
+    commune_insee: str
+    residence_nom: str
+    title: str
+    facts: dict[str, Any]
+    created_at: datetime
+    closed_at: datetime | None = None
+    steps: list[StepState]
+    events: list[EventRecord]  # only those not yet projected; the projection is idempotent anyway
+    suggestions: list[str] = Field(default_factory=list)
+
+
+class DeadlineRequest(BaseModel):
+    """Input of the local activity that fixes a step's due date (recorded in history)."""
+
+    start: date
+    rule: DeadlineRule | None = None
+    fixed: date | None = None  # a date set by an earlier act (appointment, hearing)
+    fixed_label: str = ""
+    reminder_working_days: int = 2
+
+
+class DeadlineResult(BaseModel):
+    """A due date, the instant it passes (24:00 Europe/Paris) and when to remind."""
+
+    due: date
+    due_at: datetime
+    remind_at: datetime | None
+    explanation: str
+    legal_basis: str
+    deadline: Deadline | None = None
+
+
+class NotificationKind(StrEnum):
+    RAPPEL = "rappel"
+    ESCALADE = "escalade"
+
+
+class Notification(BaseModel):
+    """A reminder to an assignee or an escalation to its managers."""
+
+    id: str  # deterministic: a retry sends nothing twice
+    kind: NotificationKind
+    procedure_id: str
+    step_key: str
+    org_id: str
+    subject: str
+    body: str

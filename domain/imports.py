@@ -1,0 +1,101 @@
+"""Import of a dossier in progress: which steps are done, on which dates, with which outcome."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from domain.contracts import ImportedStep
+from domain.facts import EnCours
+from domain.steps import Catalog
+
+
+class DossierImportError(ValueError):
+    """The dossier in progress cannot be imported as given (message in French)."""
+
+
+def plan_import(
+    catalog: Catalog, en_cours: EnCours, applicable: frozenset[str], today: date
+) -> list[ImportedStep]:
+    """The steps done before `en_cours.etape`, in order, each with its date and outcome."""
+    _check_keys(catalog, en_cours, applicable, today)
+    plan: list[ImportedStep] = []
+    frontier = list(catalog.first)
+    seen: set[str] = set()
+    while frontier:
+        key = frontier.pop(0)
+        if key in seen or key not in applicable or key == en_cours.etape:
+            continue
+        seen.add(key)
+        on_path = catalog.reaches(key, en_cours.etape, applicable)
+        if not on_path and key not in en_cours.dates:
+            continue  # a parallel branch: it opens normally
+        if key not in en_cours.dates:
+            raise DossierImportError(
+                f"Date manquante pour l'étape déjà accomplie « {catalog.spec(key).label} » ({key})."
+            )
+        outcome = _outcome_towards(catalog, key, en_cours, applicable, on_path)
+        plan.append(
+            ImportedStep(
+                key=key, on=en_cours.dates[key], outcome=outcome, data=en_cours.data.get(key, {})
+            )
+        )
+        frontier.extend(catalog.spec(key).outcome(outcome).next)  # type: ignore[union-attr]
+    return plan
+
+
+def _check_keys(
+    catalog: Catalog, en_cours: EnCours, applicable: frozenset[str], today: date
+) -> None:
+    if not catalog.has(en_cours.etape):
+        raise DossierImportError(
+            f"Étape inconnue pour une procédure {catalog.kind} : « {en_cours.etape} »."
+        )
+    if en_cours.etape not in applicable:
+        raise DossierImportError(f"L'étape « {en_cours.etape} » ne s'applique pas à ce dossier.")
+    for field, keys in (
+        ("dates", en_cours.dates),
+        ("outcomes", en_cours.outcomes),
+        ("data", en_cours.data),
+    ):
+        for key in keys:
+            if not catalog.has(key):
+                raise DossierImportError(f"en_cours.{field} : étape inconnue « {key} ».")
+    for key, on in en_cours.dates.items():
+        if on > today:
+            raise DossierImportError(
+                f"La date de l'étape « {key} » ({on.isoformat()}) est dans le futur."
+            )
+    for key, outcome in en_cours.outcomes.items():
+        spec = catalog.spec(key)
+        found = spec.outcome(outcome)
+        if found is None:
+            raise DossierImportError(
+                f"Résultat « {outcome} » invalide pour l'étape « {key} » "
+                f"(attendu : {', '.join(spec.outcome_keys)})."
+            )
+        missing = [name for name in found.required if name not in en_cours.data.get(key, {})]
+        if missing:
+            raise DossierImportError(
+                f"Donnée requise manquante pour l'étape « {key} » : {', '.join(missing)}."
+            )
+
+
+def _outcome_towards(
+    catalog: Catalog, key: str, en_cours: EnCours, applicable: frozenset[str], on_path: bool
+) -> str:
+    spec = catalog.spec(key)
+    if key in en_cours.outcomes:
+        return en_cours.outcomes[key]
+    candidates = [o for o in spec.outcomes if not o.required]
+    if on_path:
+        candidates = [
+            o
+            for o in candidates
+            if any(catalog.reaches(n, en_cours.etape, applicable) for n in o.next)
+        ]
+    if len(candidates) != 1:
+        raise DossierImportError(
+            f"Précisez le résultat de l'étape « {key} » dans en_cours.outcomes "
+            f"(possibles : {', '.join(spec.outcome_keys)})."
+        )
+    return candidates[0].key

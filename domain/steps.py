@@ -1,0 +1,133 @@
+"""Step specifications (the catalogue as data) and the state of a step in a procedure."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from enum import StrEnum
+from typing import Any
+
+from pydantic import BaseModel, Field
+
+from domain.actors import Actor
+from domain.calendar import DeadlineRule
+
+
+class DeadlineKind(StrEnum):
+    """Where a step's due date comes from (procedures.md)."""
+
+    LAW = "law"  # computed by the legal calendar from a date entered by a user
+    SLA = "sla"  # configurable target of the convention, no legal effect
+    DATE = "date"  # a date fixed by an earlier act (appointment, hearing)
+    NONE = "none"  # tracked, not due
+
+
+class StepStatus(StrEnum):
+    PENDING = "pending"
+    DONE = "done"
+    CANCELLED = "cancelled"
+    SKIPPED = "skipped"
+
+
+class Outcome(BaseModel, frozen=True):
+    """An outcome a step accepts, the steps it leads to and the data it requires."""
+
+    key: str
+    label: str
+    next: tuple[str, ...] = ()
+    required: tuple[str, ...] = ()
+
+
+class StepSpec(BaseModel, frozen=True):
+    """One step of a procedure, as procedures.md describes it."""
+
+    key: str
+    label: str
+    actor: Actor
+    deadline: DeadlineKind
+    rule: DeadlineRule | None = None
+    outcomes: tuple[Outcome, ...]
+    silence_outcome: str | None = None  # where the law gives silence a meaning
+    legal_basis: str = ""
+    note: str = ""  # what is unsure in law, said to people
+
+    def outcome(self, key: str) -> Outcome | None:
+        """The outcome named `key`, if this step accepts it."""
+        return next((o for o in self.outcomes if o.key == key), None)
+
+    @property
+    def outcome_keys(self) -> tuple[str, ...]:
+        return tuple(o.key for o in self.outcomes)
+
+
+class Catalog(BaseModel, frozen=True):
+    """The steps of one kind of procedure and the order they may come in."""
+
+    kind: str
+    label: str
+    steps: tuple[StepSpec, ...]
+    first: tuple[str, ...]
+
+    def spec(self, key: str) -> StepSpec:
+        """The spec of step `key`; KeyError if the procedure has no such step."""
+        for step in self.steps:
+            if step.key == key:
+                return step
+        raise KeyError(key)
+
+    def has(self, key: str) -> bool:
+        return any(step.key == key for step in self.steps)
+
+    def reaches(self, origin: str, target: str, within: frozenset[str] | None = None) -> bool:
+        """Whether `target` can come after `origin` along the outcomes' `next` links.
+
+        `within` restricts the walk to the steps that apply to a given dossier.
+        """
+        seen: set[str] = set()
+        frontier = [origin]
+        while frontier:
+            key = frontier.pop()
+            if key == target:
+                return True
+            if key in seen or (within is not None and key not in within):
+                continue
+            seen.add(key)
+            frontier.extend(n for o in self.spec(key).outcomes for n in o.next)
+        return False
+
+
+class StepState(BaseModel):
+    """A step as it stands in a running procedure (query result and projection payload)."""
+
+    key: str
+    seq: int = 1
+    label: str
+    actor: Actor
+    org: str
+    assignee_sub: str | None = None
+    status: StepStatus = StepStatus.PENDING
+    opened_at: datetime
+    opened_on: date
+    due: date | None = None
+    due_at: datetime | None = None
+    remind_at: datetime | None = None
+    due_explanation: str = ""
+    legal_basis: str = ""
+    overdue: bool = False
+    reminded: bool = False
+    escalated: bool = False
+    outcome: str | None = None
+    implicite: bool = False
+    completed_at: datetime | None = None
+    completed_on: date | None = None
+    completed_by: str | None = None
+    completed_by_org: str | None = None
+    data: dict[str, Any] = Field(default_factory=dict)
+    comment: str | None = None
+
+    @property
+    def pending(self) -> bool:
+        return self.status == StepStatus.PENDING
+
+    @property
+    def step_id(self) -> str:
+        return f"{self.key}:{self.seq}"

@@ -1,0 +1,208 @@
+"""The `quietude` command: run the stack or one of its parts, prepare the data, mint tokens."""
+
+import argparse
+import asyncio
+import importlib.util
+import logging
+import signal
+import sys
+from collections.abc import Callable, Coroutine
+from typing import Any
+
+from pydantic import ValidationError
+
+from domain.actors import Role
+from quietude.devstack import DevStack, DevStackError, ensure_database_dir, prepare_read_model
+from quietude.settings import Settings, SettingsError, get_settings
+from quietude.tokens import TokenError, check_role, mint_token
+
+log = logging.getLogger("quietude")
+
+Handler = Callable[[Settings, argparse.Namespace], int]
+
+
+class CliError(Exception):
+    """A command was refused; the message is meant for the user."""
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Entry point of the `quietude` console script."""
+    logging.basicConfig(
+        level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s", datefmt="%H:%M:%S"
+    )
+    # Migration chatter would bury what the commands have to say.
+    logging.getLogger("alembic").setLevel(logging.WARNING)
+    args = build_parser().parse_args(argv)
+    handler: Handler = args.handler
+    try:
+        code = handler(get_settings(), args)
+    except ValidationError as error:
+        log.error("Configuration invalide :\n%s", describe_settings_error(error))
+        code = 2
+    except (CliError, TokenError, DevStackError, SettingsError) as error:
+        log.error("%s", error)
+        code = 2
+    except KeyboardInterrupt:
+        # Ctrl-C before a command installed its own handling (during imports, say).
+        log.info("Interrompu.")
+        code = 130
+    raise SystemExit(code)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """Describe the subcommands and their options."""
+    parser = argparse.ArgumentParser(
+        prog="quietude",
+        description="Procédures des conventions sécurité – tranquillité résidentielle.",
+        add_help=False,
+    )
+    _add_help(parser)
+    commands = parser.add_subparsers(title="commandes", required=True, metavar="COMMANDE")
+
+    def command(name: str, summary: str, handler: Handler) -> argparse.ArgumentParser:
+        subparser = commands.add_parser(name, help=summary, description=summary, add_help=False)
+        _add_help(subparser)
+        subparser.set_defaults(handler=handler)
+        return subparser
+
+    command("up", "démarre Temporal, le worker et l'API (Ctrl-C arrête tout)", run_up)
+    command("worker", "démarre un worker Temporal", run_worker_command)
+    command("api", "démarre l'API et les pages web", run_api)
+    command("migrate", "met à jour le modèle de lecture et les données de référence", run_migrate)
+    token = command("token", "affiche un jeton d'accès signé localement", run_token)
+    token.add_argument("--org", required=True, help="identifiant de l'organisation")
+    token.add_argument(
+        "--role", required=True, help="rôle : " + ", ".join(role.value for role in Role)
+    )
+    token.add_argument("--sub", help="nom de l'utilisateur (par défaut rôle@organisation)")
+    command("orgs", "liste les organisations : identifiant, type, nom", run_orgs)
+    return parser
+
+
+def _add_help(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("-h", "--help", action="help", help="affiche cette aide")
+
+
+def run_up(settings: Settings, args: argparse.Namespace) -> int:
+    """Run the embedded stack until Ctrl-C."""
+    return DevStack(settings).run()
+
+
+def run_worker_command(settings: Settings, args: argparse.Namespace) -> int:
+    """Run one worker until SIGINT or SIGTERM."""
+    from quietude.worker import run_worker
+
+    if asyncio.run(run_until_signalled(run_worker(settings))):
+        log.info("Worker arrêté.")
+    return 0
+
+
+async def run_until_signalled(work: Coroutine[Any, Any, None]) -> bool:
+    """Run a coroutine, cancelling it on SIGINT or SIGTERM; tell whether a signal stopped it."""
+    task = asyncio.ensure_future(work)
+    loop = asyncio.get_running_loop()
+    signalled = False
+
+    def cancel() -> None:
+        nonlocal signalled
+        signalled = True
+        task.cancel()
+
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(signum, cancel)
+    try:
+        await task
+    except asyncio.CancelledError:
+        if not signalled:
+            raise
+    finally:
+        for signum in (signal.SIGINT, signal.SIGTERM):
+            loop.remove_signal_handler(signum)
+    return signalled
+
+
+def run_api(settings: Settings, args: argparse.Namespace) -> int:
+    """Serve the API and the web pages."""
+    import uvicorn
+
+    uvicorn.run("api.main:app", host=settings.api_host, port=settings.api_port)
+    return 0
+
+
+def run_migrate(settings: Settings, args: argparse.Namespace) -> int:
+    """Apply the read model's migrations and load the reference data."""
+    prepare_read_model(settings)
+    log.info("Modèle de lecture à jour : %d organisations.", len(organisation_rows(settings)))
+    return 0
+
+
+def run_token(settings: Settings, args: argparse.Namespace) -> int:
+    """Print a signed token on the last line of the standard output."""
+    check_role(args.role)
+    if read_model_available():
+        known = {org_id for org_id, _, _ in organisation_rows(settings)}
+        if args.org not in known:
+            raise CliError(
+                f"Organisation « {args.org} » inconnue : `quietude orgs` liste les identifiants."
+            )
+    else:
+        log.warning("Modèle de lecture absent : organisation « %s » non vérifiée.", args.org)
+    token = mint_token(settings, args.org, args.role, args.sub or f"{args.role}@{args.org}")
+    log.info(
+        "Jeton valable %d minutes (en-tête « Authorization: Bearer <jeton> ») :",
+        settings.token_ttl_minutes,
+    )
+    sys.stdout.write(token + "\n")
+    return 0
+
+
+def run_orgs(settings: Settings, args: argparse.Namespace) -> int:
+    """Print one line per organisation: id, kind and name."""
+    for org_id, kind, name in organisation_rows(settings):
+        sys.stdout.write(f"{org_id} {kind} {name}\n")
+    return 0
+
+
+def read_model_available() -> bool:
+    """Tell whether the read model package (store) is installed."""
+    return importlib.util.find_spec("store.reference") is not None
+
+
+def organisation_rows(settings: Settings) -> list[tuple[str, str, str]]:
+    """List (id, kind, name) of every organisation, preparing the read model if it is empty."""
+    from store.db import migrate
+
+    ensure_database_dir(settings.database_url)
+    migrate(settings.database_url)
+    rows = _read_organisations(settings)
+    if not rows:
+        prepare_read_model(settings)
+        rows = _read_organisations(settings)
+    return rows
+
+
+def _read_organisations(settings: Settings) -> list[tuple[str, str, str]]:
+    from store.db import make_engine, session_scope
+    from store.reference import list_organisations
+
+    engine = make_engine(settings.database_url)
+    try:
+        with session_scope(engine) as session:
+            # Read inside the session: rows expire once it commits.
+            return [(org.id, str(org.kind), org.name) for org in list_organisations(session)]
+    finally:
+        engine.dispose()
+
+
+def describe_settings_error(error: ValidationError) -> str:
+    """Turn a settings validation error into lines naming the environment variables."""
+    lines = []
+    for detail in error.errors():
+        field = str(detail["loc"][0]) if detail["loc"] else ""
+        message = detail["msg"].removeprefix("Value error, ")
+        lines.append(f"  QUIETUDE_{field.upper()} : {message}")
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    main()

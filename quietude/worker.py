@@ -1,0 +1,83 @@
+"""Worker assembly: the procedure workflows and their activities on one task queue."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from concurrent.futures import ThreadPoolExecutor
+from datetime import timedelta
+
+from sqlalchemy import Engine
+from temporalio.client import Client
+from temporalio.worker import Worker
+
+from activities.deadlines import compute_step_deadline
+from activities.notifications import NotificationActivities, SmtpConfig
+from activities.projection import ProjectionActivities
+from quietude.settings import Settings
+from store.db import make_engine
+from workflows.signalement import SignalementWorkflow
+
+log = logging.getLogger(__name__)
+
+WORKFLOWS = [SignalementWorkflow]
+
+
+def smtp_config(settings: Settings) -> SmtpConfig | None:
+    """SMTP settings when a host is configured, else None (the .eml outbox is used)."""
+    if not settings.smtp_host:
+        return None
+    password = settings.smtp_password.get_secret_value() if settings.smtp_password else None
+    return SmtpConfig(
+        host=settings.smtp_host,
+        port=settings.smtp_port,
+        user=settings.smtp_user,
+        password=password,
+        starttls=settings.smtp_starttls,
+    )
+
+
+def activities_for(settings: Settings, engine: Engine) -> list:
+    """Every activity, bound to its resources."""
+    projection = ProjectionActivities(engine)
+    notifications = NotificationActivities(
+        engine, settings.outbox_dir, settings.mail_from, smtp_config(settings)
+    )
+    return [compute_step_deadline, projection.project, notifications.send]
+
+
+def build_worker(
+    client: Client,
+    settings: Settings,
+    engine: Engine,
+    executor: ThreadPoolExecutor,
+    task_queue: str | None = None,
+) -> Worker:
+    """A worker running every procedure workflow and activity."""
+    return Worker(
+        client,
+        task_queue=task_queue or settings.task_queue,
+        workflows=WORKFLOWS,
+        activities=activities_for(settings, engine),
+        activity_executor=executor,
+        max_concurrent_activities=16,
+        graceful_shutdown_timeout=timedelta(seconds=20),
+    )
+
+
+async def run_worker(settings: Settings) -> None:
+    """Run a worker until cancelled, letting running activities finish on shutdown."""
+    from quietude.temporal_client import connect
+
+    client = await connect(settings)
+    engine = make_engine(settings.database_url)
+    with ThreadPoolExecutor(max_workers=16) as executor:
+        worker = build_worker(client, settings, engine, executor)
+        log.info("worker démarré sur la file %s", settings.task_queue)
+        try:
+            await worker.run()
+        except asyncio.CancelledError:
+            await worker.shutdown()
+            raise
+        finally:
+            engine.dispose()

@@ -1,0 +1,1 @@
+"""Read model: SQLModel tables, engine and sessions, migrations, reference data."""

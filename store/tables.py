@@ -1,0 +1,164 @@
+"""Tables of the read model: organisations, communes and the projection of procedures."""
+
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import JSON, Column, Index
+from sqlmodel import Field, SQLModel
+
+from store.columns import timestamp_column
+
+
+class Organisation(SQLModel, table=True):
+    """A party to the convention: bailleur, police, gendarmerie, parquet, préfecture, juge…"""
+
+    __tablename__ = "organisation"
+
+    id: str = Field(primary_key=True)  # readable slug, e.g. "police-evry-corbeil"
+    kind: str = Field(index=True)  # an OrgKind value
+    name: str
+    territory: str  # communes covered, or "Essonne"
+    email: str
+    managers_email: str
+    demo: bool = False
+
+
+class Commune(SQLModel, table=True):
+    """A commune of the department with the units and courts competent for it."""
+
+    __tablename__ = "commune"
+
+    insee: str = Field(primary_key=True)
+    name: str
+    postal_codes: str  # several codes separated by ";"
+    population: int
+    arrondissement_code: str
+    arrondissement: str
+    force_kind: str  # "police" or "gendarmerie"
+    forces_org_id: str = Field(index=True)
+    tribunal_proximite: str | None = None  # None: the TJ's own ressort
+
+
+class Residence(SQLModel, table=True):
+    """A residence managed by a bailleur."""
+
+    __tablename__ = "residence"
+
+    id: str = Field(primary_key=True)
+    bailleur_id: str = Field(index=True)
+    nom: str
+    adresse: str
+    commune_insee: str
+
+
+class Procedure(SQLModel, table=True):
+    """One dossier as projected from its workflow, shaped for lists and filters."""
+
+    __tablename__ = "procedure"
+
+    id: str = Field(primary_key=True)  # also the workflow id, e.g. "signalement-2026-000001"
+    kind: str = Field(index=True)
+    status: str = Field(default="open", index=True)  # "open", "closed", "cancelled"
+    bailleur_id: str = Field(index=True)
+    commune_insee: str = Field(index=True)
+    residence_nom: str = ""
+    title: str = ""  # short summary without any personal name
+    facts: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    created_at: datetime = Field(sa_column=timestamp_column())
+    updated_at: datetime = Field(sa_column=timestamp_column())
+    closed_at: datetime | None = Field(default=None, sa_column=timestamp_column(nullable=True))
+    next_due: date | None = Field(default=None, index=True)
+    overdue: bool = Field(default=False, index=True)
+    pending_actors: str = ""  # space-separated actor kinds
+    search_text: str = ""  # lower-cased text searched by `q`
+    links: list[Any] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    workflow_run_id: str | None = None
+
+
+class Step(SQLModel, table=True):
+    """One occurrence of a step of a procedure; a step reopened gets a new sequence number."""
+
+    __tablename__ = "step"
+    __table_args__ = (Index("ix_step_inbox", "org_id", "status", "due"),)
+
+    id: str = Field(primary_key=True)  # f"{procedure_id}:{key}:{seq}"
+    procedure_id: str = Field(index=True)
+    key: str
+    seq: int = 1
+    label: str
+    actor: str
+    org_id: str = Field(index=True)
+    assignee_sub: str | None = None
+    status: str = Field(default="pending", index=True)  # "pending", "done", "cancelled", "skipped"
+    opened_at: datetime = Field(sa_column=timestamp_column())
+    opened_on: date  # the legal date the step's delay runs from
+    due: date | None = Field(default=None, index=True)
+    due_explanation: str = ""
+    overdue: bool = False
+    outcome: str | None = None
+    implicite: bool = False  # outcome given by the law to silence
+    completed_at: datetime | None = Field(default=None, sa_column=timestamp_column(nullable=True))
+    completed_on: date | None = None  # legal date entered by the user
+    completed_by: str | None = None
+    completed_by_org: str | None = None
+    data: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    comment: str | None = None
+    legal_basis: str = ""
+
+
+class Event(SQLModel, table=True):
+    """An entry of a procedure's timeline."""
+
+    __tablename__ = "event"
+
+    procedure_id: str = Field(primary_key=True)
+    seq: int = Field(primary_key=True)
+    at: datetime = Field(sa_column=timestamp_column())
+    type: str  # "procedure_started", "step_opened", "step_completed", "step_overdue", …
+    step_key: str | None = None
+    org_id: str | None = None
+    sub: str | None = None
+    message: str  # in French, shown as is
+    data: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+
+
+class Document(SQLModel, table=True):
+    """A generated document stored on disk."""
+
+    __tablename__ = "document"
+
+    id: str = Field(primary_key=True)
+    procedure_id: str = Field(index=True)
+    kind: str
+    filename: str
+    sha256: str
+    path: str
+    size: int
+    created_at: datetime = Field(sa_column=timestamp_column())
+    step_key: str | None = None
+
+
+class Notification(SQLModel, table=True):
+    """A reminder or escalation; its deterministic id keeps it from being sent twice."""
+
+    __tablename__ = "notification"
+
+    id: str = Field(primary_key=True)
+    procedure_id: str = Field(index=True)
+    step_key: str
+    kind: str  # "rappel" or "escalade"
+    recipients: str
+    subject: str
+    sent_at: datetime | None = Field(default=None, sa_column=timestamp_column(nullable=True))
+    transport: str  # "smtp" or "eml"
+    path: str | None = None
+
+
+class IdCounter(SQLModel, table=True):
+    """Last number given to a procedure of a kind in a year."""
+
+    __tablename__ = "id_counter"
+
+    kind: str = Field(primary_key=True)
+    year: int = Field(primary_key=True)
+    value: int = 0

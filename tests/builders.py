@@ -1,0 +1,62 @@
+"""Builders of test inputs."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from typing import Any
+
+from domain.contracts import ImportedStep, Policy, ProcedureStart
+
+EVRY = "91228"
+POLICE_EVRY = "police-evry-corbeil"
+BAILLEUR = "demo-habitat-essonne"
+OTHER_BAILLEUR = "demo-logis-sud"
+PARQUET = "parquet-evry"
+
+
+def signalement_body(**overrides: Any) -> dict[str, Any]:
+    """The API start body of a signalement in Évry-Courcouronnes."""
+    body: dict[str, Any] = {
+        "kind": "signalement",
+        "residence": {
+            "nom": "Résidence des Tilleuls",
+            "adresse": "12 rue des Lilas",
+            "commune_insee": EVRY,
+            "batiment": "B",
+            "hall": "2",
+        },
+        "categorie": "occupation_halls",
+        "faits_le": "2026-11-20T22:30:00+01:00",
+        "description": "Occupation du hall B2 par un groupe, nuisances sonores.",
+        "source": "gardien",
+        "destinataire": "forces",
+    }
+    body.update(overrides)
+    return body
+
+
+def signalement_start(
+    procedure_id: str = "signalement-2026-000001",
+    created_on: date = date(2026, 11, 23),
+    imported: list[ImportedStep] | None = None,
+    etape: str | None = None,
+    **facts: Any,
+) -> ProcedureStart:
+    """A workflow input for a signalement, with the organisations of Évry resolved."""
+    body = signalement_body(**facts)
+    return ProcedureStart(
+        procedure_id=procedure_id,
+        kind="signalement",
+        bailleur_id=BAILLEUR,
+        created_by="juriste-1",
+        created_at=datetime(2026, 11, 23, 9, 0, tzinfo=UTC),
+        created_on=created_on,
+        commune_insee=EVRY,
+        residence_nom=body["residence"]["nom"],
+        title="Signalement — occupation des halls",
+        orgs={"bailleur": BAILLEUR, "forces": POLICE_EVRY, "parquet": PARQUET},
+        facts=body,
+        imported=imported or [],
+        etape=etape,
+        policy=Policy(),
+    )

@@ -1,0 +1,184 @@
+"""The embedded stack: Temporal's command line, start-up, crash and ordered shutdown."""
+
+import socket
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from quietude.devstack import DevStack, port_in_use, temporal_binary, temporal_command
+from quietude.settings import Settings
+from quietude.temporal_client import SEARCH_ATTRIBUTES
+
+# A stand-in for the worker and the API: on SIGINT it records whether Temporal was still
+# up (so the test sees the shutdown order), then exits; it may listen on a port like the API.
+FAKE_CHILD = """
+import signal, socket, sys, time
+marker, temporal_port, listen_port = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
+
+def on_sigint(signum, frame):
+    try:
+        socket.create_connection(("127.0.0.1", temporal_port), timeout=1).close()
+        state = "temporal-up"
+    except OSError:
+        state = "temporal-down"
+    open(marker, "w").write(state)
+    sys.exit(0)
+
+signal.signal(signal.SIGINT, on_sigint)
+open(marker + ".ready", "w").close()
+if listen_port:
+    server = socket.socket()
+    server.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    server.bind(("127.0.0.1", listen_port))
+    server.listen()
+while True:
+    time.sleep(0.1)
+"""
+
+# The crashing API waits for the fake worker to be ready, so that the worker's SIGINT
+# handler is in place when the supervisor reacts to the crash.
+CRASH_WHEN_READY = """
+import os, sys, time
+while not os.path.exists(sys.argv[1]):
+    time.sleep(0.05)
+raise SystemExit(3)
+"""
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+@pytest.fixture
+def stack_settings(tmp_path: Path) -> Settings:
+    temporal_port, ui_port, api_port = free_port(), free_port(), free_port()
+    return Settings(
+        var_dir=tmp_path / "var",
+        temporal_address=f"127.0.0.1:{temporal_port}",
+        temporal_ui_url=f"http://127.0.0.1:{ui_port}",
+        api_port=api_port,
+    )
+
+
+@pytest.fixture
+def fake_child(tmp_path: Path) -> Path:
+    script = tmp_path / "fake_child.py"
+    script.write_text(FAKE_CHILD)
+    return script
+
+
+def fake_command(script: Path, marker: Path, settings: Settings, listen: int = 0) -> list[str]:
+    temporal_port = settings.temporal_address.rsplit(":", 1)[1]
+    return [sys.executable, str(script), str(marker), temporal_port, str(listen)]
+
+
+@pytest.fixture
+def stop_when_api_listens(tmp_path: Path) -> Iterator[list[DevStack]]:
+    """Register a stack here: it is asked to stop once its fake worker and API are ready."""
+    stacks: list[DevStack] = []
+
+    def watch() -> None:
+        deadline = time.monotonic() + 90
+        while time.monotonic() < deadline:
+            api_ready = stacks and port_in_use("127.0.0.1", stacks[0].settings.api_port)
+            if api_ready and (tmp_path / "worker.ready").exists():
+                time.sleep(0.5)
+                stacks[0].request_stop()
+                return
+            time.sleep(0.2)
+
+    thread = threading.Thread(target=watch, daemon=True)
+    thread.start()
+    yield stacks
+    thread.join(timeout=100)
+
+
+def test_temporal_command_registers_every_search_attribute(tmp_path: Path) -> None:
+    settings = Settings(var_dir=tmp_path, temporal_address="127.0.0.1:7300",
+                        temporal_ui_url="http://127.0.0.1:8300")
+
+    command = temporal_command(settings, binary="temporal")
+
+    pairs = {command[i + 1] for i, arg in enumerate(command) if arg == "--search-attribute"}
+    assert pairs == {f"{name}={kind}" for name, kind in SEARCH_ATTRIBUTES.items()}
+    assert len(pairs) == 5
+    assert command[:3] == ["temporal", "server", "start-dev"]
+    flags = dict(zip(command[3::2], command[4::2], strict=False))
+    assert flags["--db-filename"] == str(tmp_path / "temporal.db")
+    assert (flags["--port"], flags["--ui-port"], flags["--ip"]) == ("7300", "8300", "127.0.0.1")
+
+
+def test_search_attributes_match_the_workflow_keys() -> None:
+    keys = pytest.importorskip("workflows.search_attributes")
+    from temporalio.api.enums.v1 import IndexedValueType
+
+    declared = {
+        key.name: "".join(
+            part.capitalize()
+            for part in IndexedValueType.Name(key.indexed_value_type)
+            .removeprefix("INDEXED_VALUE_TYPE_").split("_")
+        )
+        for key in keys.ALL
+    }
+    assert declared == SEARCH_ATTRIBUTES
+
+
+def test_temporal_binary_is_found_next_to_python() -> None:
+    assert Path(temporal_binary()).name == "temporal"
+
+
+def test_up_refuses_a_busy_port(stack_settings: Settings) -> None:
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", stack_settings.api_port))
+        busy.listen()
+        stack = DevStack(stack_settings, prepare=lambda settings: None)
+
+        assert stack.run() == 1
+    assert not (stack_settings.var_dir / "temporal.db").exists()
+
+
+def test_stop_request_stops_children_before_temporal(
+    stack_settings: Settings, fake_child: Path, tmp_path: Path,
+    stop_when_api_listens: list[DevStack],
+) -> None:
+    prepared: list[Settings] = []
+    stack = DevStack(
+        stack_settings,
+        worker_command=fake_command(fake_child, tmp_path / "worker", stack_settings),
+        api_command=fake_command(fake_child, tmp_path / "api", stack_settings,
+                                 listen=stack_settings.api_port),
+        prepare=prepared.append,
+    )
+    stop_when_api_listens.append(stack)
+
+    assert stack.run() == 0
+
+    assert prepared == [stack_settings]
+    assert (tmp_path / "worker").read_text() == "temporal-up"
+    assert (tmp_path / "api").read_text() == "temporal-up"
+    assert (stack_settings.var_dir / "temporal.db").is_file()
+    host, port = stack_settings.temporal_address.split(":")
+    assert not port_in_use(host, int(port))
+
+
+def test_a_crashing_child_stops_the_stack(
+    stack_settings: Settings, fake_child: Path, tmp_path: Path
+) -> None:
+    stack = DevStack(
+        stack_settings,
+        worker_command=fake_command(fake_child, tmp_path / "worker", stack_settings),
+        api_command=[sys.executable, "-c", CRASH_WHEN_READY, str(tmp_path / "worker.ready")],
+        prepare=lambda settings: None,
+    )
+
+    assert stack.run() == 1
+
+    assert (tmp_path / "worker").read_text() == "temporal-up"
+    host, port = stack_settings.temporal_address.split(":")
+    assert not port_in_use(host, int(port))

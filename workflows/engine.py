@@ -1,0 +1,552 @@
+"""The step engine: the one mechanism every procedure runs on.
+
+A procedure subclass writes its `flow` as readable code (`await self.step(...)`); the engine opens
+each step with its actor, the competent organisation, its due date and legal basis; reminds the
+assignee, marks the step overdue and escalates when due; closes it with the implicit outcome where
+the law gives silence a meaning; accepts completion only through the validated `complete_step`
+update; projects every change to the read model; and keeps the search attributes current.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import date, datetime, timedelta
+from typing import Any, ClassVar
+
+from temporalio import workflow
+from temporalio.common import RetryPolicy, SearchAttributeUpdate
+from temporalio.exceptions import ApplicationError
+
+from domain.actors import Actor
+from domain.contracts import (
+    CancelProcedure,
+    CompleteStep,
+    DeadlineRequest,
+    DeadlineResult,
+    EventRecord,
+    ImportedStep,
+    Notification,
+    NotificationKind,
+    ProcedureSnapshot,
+    ProcedureStart,
+    ProcedureStatus,
+    ProcedureView,
+    SyncRequest,
+)
+from domain.steps import Catalog, DeadlineKind, StepSpec, StepState, StepStatus
+from workflows import search_attributes as sa
+
+with workflow.unsafe.imports_passed_through():
+    from activities.deadlines import compute_step_deadline
+
+PROJECT_ACTIVITY = "project_procedure"
+NOTIFY_ACTIVITY = "send_notification"
+ACTIVITY_RETRY = RetryPolicy(
+    initial_interval=timedelta(seconds=1),
+    backoff_coefficient=2.0,
+    maximum_interval=timedelta(minutes=5),
+)
+
+
+class ProcedureCancelled(Exception):
+    """Raised inside the flow when the procedure is withdrawn."""
+
+
+class ProcedureWorkflow:
+    """Base class of every procedure workflow. Subclasses set `catalog` and write `flow`."""
+
+    catalog: ClassVar[Catalog]
+
+    @workflow.init
+    def __init__(self, start: ProcedureStart) -> None:
+        self._start = start
+        self._status = ProcedureStatus.OPEN
+        self._steps: list[StepState] = []
+        self._events: list[EventRecord] = []
+        self._imported: dict[str, ImportedStep] = {step.key: step for step in start.imported}
+        self._suggestions: list[str] = []
+        self._closed_at: datetime | None = None
+        self._changes = 0
+        self._flushed = 0
+        self._projected_events = 0
+        self._computing = 0
+        self._event(
+            "procedure_started",
+            f"Procédure ouverte : {self.catalog.label}",
+            org=start.bailleur_id,
+            sub=start.created_by,
+        )
+
+    # ----- what procedures write -------------------------------------------------------------
+
+    async def flow(self, start: ProcedureStart) -> None:
+        """The procedure itself, written by each subclass."""
+        raise NotImplementedError
+
+    async def step(
+        self, key: str, *, since: date, on: date | None = None, on_label: str = ""
+    ) -> StepState:
+        """Open step `key` counted from the legal date `since` (or due `on` a fixed date) and
+        wait until it is completed; returns the completed step."""
+        self._ensure_open()
+        spec = self.catalog.spec(key)
+        state = self._new_state(spec, since)
+        imported = self._imported.pop(key, None)
+        if imported is not None:
+            return self._record_imported(state, imported)
+        if spec.deadline != DeadlineKind.NONE:
+            self._apply_deadline(state, await self._deadline(spec, since, on, on_label))
+        self._steps.append(state)
+        self._event("step_opened", f"Étape ouverte : {spec.label}", state, org=state.org)
+        await self._until_completed(state, spec)
+        return state
+
+    async def record(
+        self, key: str, *, on: date, outcome: str, sub: str | None = None
+    ) -> StepState:
+        """Record step `key` as done on `on` (an act done at creation, e.g. the transmission)."""
+        spec = self.catalog.spec(key)
+        state = self._new_state(spec, on)
+        imported = self._imported.pop(key, None)
+        if imported is not None:
+            return self._record_imported(state, imported)
+        self._complete(
+            state,
+            outcome=outcome,
+            on=on,
+            sub=sub or self.start.created_by,
+            org=state.org,
+            data={},
+            comment=None,
+        )
+        self._steps.append(state)
+        self._event(
+            "step_completed",
+            f"{spec.label} : {spec.outcome(outcome).label}",  # type: ignore[union-attr]
+            state,
+            org=state.org,
+            sub=state.completed_by,
+        )
+        return state
+
+    def suggest(self, suggestion: str, message: str) -> None:
+        """Record a suggestion for people (e.g. a linked plainte to file)."""
+        self._suggestions.append(suggestion)
+        self._event("suggestion", message)
+
+    @property
+    def start(self) -> ProcedureStart:
+        return self._start
+
+    # ----- the run ---------------------------------------------------------------------------
+
+    async def execute(self, start: ProcedureStart) -> ProcedureView:
+        """Run the flow to its end, projecting every change; called by each subclass's run."""
+        flusher = asyncio.create_task(self._flush_loop())
+        try:
+            await self.flow(start)
+            self._status = ProcedureStatus.CLOSED
+            self._closed_at = workflow.now()
+            self._event("procedure_closed", "Procédure close")
+        except ProcedureCancelled:
+            pass
+        await workflow.wait_condition(
+            lambda: (
+                self._flushed == self._changes
+                and self._computing == 0
+                and workflow.all_handlers_finished()
+            )
+        )
+        flusher.cancel()
+        return self.view()
+
+    # ----- people act through updates; the state is queried ----------------------------------
+
+    @workflow.update
+    async def complete_step(self, command: CompleteStep) -> ProcedureView:
+        """Complete a pending step; answers once the change is in the read model."""
+        state = self._pending_step(command.key)
+        assert state is not None  # the validator checked it
+        spec = self.catalog.spec(command.key)
+        self._complete(
+            state,
+            outcome=command.outcome,
+            on=command.on,
+            sub=command.sub,
+            org=command.org,
+            data=command.data,
+            comment=command.comment,
+        )
+        self._event(
+            "step_completed",
+            f"{spec.label} : {spec.outcome(command.outcome).label}",  # type: ignore[union-attr]
+            state,
+            org=command.org,
+            sub=command.sub,
+            data={"outcome": command.outcome, "date": command.on.isoformat()},
+        )
+        await self._settled()
+        return self.view()
+
+    @complete_step.validator
+    def validate_complete_step(self, command: CompleteStep) -> None:
+        """Refuse, before history records anything, a completion that is not allowed."""
+        if not self.catalog.has(command.key):
+            raise _refusal("UnknownStep", f"Étape inconnue : « {command.key} ».")
+        state = self._pending_step(command.key)
+        if state is None or self._status != ProcedureStatus.OPEN:
+            raise _refusal("StepNotPending", f"L'étape « {command.key} » n'est pas en attente.")
+        if command.org != state.org:
+            raise _refusal(
+                "WrongOrganisation",
+                f"L'étape « {state.label} » est assignée à une autre organisation.",
+            )
+        spec = self.catalog.spec(command.key)
+        outcome = spec.outcome(command.outcome)
+        if outcome is None:
+            raise _refusal(
+                "InvalidOutcome",
+                f"Résultat « {command.outcome} » invalide pour l'étape « {state.label} » "
+                f"(attendu : {', '.join(spec.outcome_keys)}).",
+            )
+        missing = [name for name in outcome.required if not command.data.get(name)]
+        if missing:
+            raise _refusal("InvalidData", f"Donnée requise manquante : {', '.join(missing)}.")
+        if command.on < state.opened_on:
+            raise _refusal(
+                "InvalidData",
+                f"La date ({command.on.isoformat()}) précède l'ouverture de l'étape "
+                f"({state.opened_on.isoformat()}).",
+            )
+        if command.on > workflow.now().date() + timedelta(days=1):
+            raise _refusal("InvalidData", f"La date ({command.on.isoformat()}) est dans le futur.")
+
+    @workflow.update
+    async def cancel(self, command: CancelProcedure) -> ProcedureView:
+        """Withdraw the procedure: every pending step is cancelled."""
+        self._status = ProcedureStatus.CANCELLED
+        self._closed_at = workflow.now()
+        for state in self._steps:
+            if state.pending:
+                state.status = StepStatus.CANCELLED
+        self._event(
+            "cancelled",
+            f"Procédure retirée : {command.reason}",
+            org=command.org,
+            sub=command.sub,
+            data={"reason": command.reason},
+        )
+        await self._settled()
+        return self.view()
+
+    @cancel.validator
+    def validate_cancel(self, command: CancelProcedure) -> None:
+        """Only the bailleur withdraws an open procedure, with a reason."""
+        if self._status != ProcedureStatus.OPEN:
+            raise _refusal("NotOpen", "La procédure n'est plus en cours.")
+        if command.org != self.start.bailleur_id:
+            raise _refusal("WrongOrganisation", "Seul le bailleur peut retirer la procédure.")
+        if not command.reason.strip():
+            raise _refusal("InvalidData", "Le motif du retrait est requis.")
+
+    @workflow.update
+    async def sync(self, request: SyncRequest) -> ProcedureView:
+        """Wait until every change so far is in the read model."""
+        await self._settled()
+        return self.view()
+
+    @workflow.query
+    def state(self) -> ProcedureView:
+        """The whole state of the procedure."""
+        return self.view()
+
+    def view(self) -> ProcedureView:
+        start = self.start
+        return ProcedureView(
+            procedure_id=start.procedure_id,
+            kind=start.kind,
+            status=self._status,
+            bailleur_id=start.bailleur_id,
+            commune_insee=start.commune_insee,
+            orgs=start.orgs,
+            steps=list(self._steps),
+            events=list(self._events),
+            suggestions=list(self._suggestions),
+            closed_at=self._closed_at,
+        )
+
+    # ----- engine internals ------------------------------------------------------------------
+
+    def _ensure_open(self) -> None:
+        if self._status == ProcedureStatus.CANCELLED:
+            raise ProcedureCancelled()
+
+    def _new_state(self, spec: StepSpec, since: date) -> StepState:
+        return StepState(
+            key=spec.key,
+            seq=1 + sum(1 for s in self._steps if s.key == spec.key),
+            label=spec.label,
+            actor=spec.actor,
+            org=self._org_for(spec.actor),
+            opened_at=workflow.now(),
+            opened_on=since,
+            legal_basis=spec.legal_basis,
+        )
+
+    def _org_for(self, actor: Actor) -> str:
+        orgs = self.start.orgs
+        if actor.value in orgs:
+            return orgs[actor.value]
+        raise ApplicationError(
+            f"Aucune organisation compétente pour l'acteur {actor.value}",
+            type="NoCompetentOrganisation",
+            non_retryable=True,
+        )
+
+    def _pending_step(self, key: str) -> StepState | None:
+        return next((s for s in reversed(self._steps) if s.key == key and s.pending), None)
+
+    def _record_imported(self, state: StepState, imported: ImportedStep) -> StepState:
+        self._complete(
+            state,
+            outcome=imported.outcome,
+            on=imported.on,
+            sub="import",
+            org=state.org,
+            data=imported.data,
+            comment=None,
+        )
+        self._steps.append(state)
+        self._event(
+            "step_imported",
+            f"{state.label} : accomplie le {imported.on.isoformat()} (dossier importé)",
+            state,
+            data={"outcome": imported.outcome},
+        )
+        return state
+
+    def _complete(
+        self,
+        state: StepState,
+        *,
+        outcome: str,
+        on: date,
+        sub: str,
+        org: str,
+        data: dict,
+        comment: str | None,
+        implicite: bool = False,
+    ) -> None:
+        state.status = StepStatus.DONE
+        state.outcome = outcome
+        state.completed_on = on
+        state.completed_at = workflow.now()
+        state.completed_by = sub
+        state.completed_by_org = org
+        state.data = dict(data)
+        state.comment = comment
+        state.implicite = implicite
+
+    async def _deadline(
+        self, spec: StepSpec, since: date, on: date | None, on_label: str
+    ) -> DeadlineResult:
+        policy = self.start.policy
+        rule = (
+            policy.sla.get(spec.key, spec.rule) if spec.deadline == DeadlineKind.SLA else spec.rule
+        )
+        request = DeadlineRequest(
+            start=since,
+            rule=None if on else rule,
+            fixed=on,
+            fixed_label=on_label,
+            reminder_working_days=policy.reminder_working_days,
+        )
+        self._computing += 1
+        try:
+            return await workflow.execute_local_activity(
+                compute_step_deadline,
+                request,
+                start_to_close_timeout=timedelta(seconds=10),
+            )
+        finally:
+            self._computing -= 1
+
+    @staticmethod
+    def _apply_deadline(state: StepState, deadline: DeadlineResult) -> None:
+        state.due = deadline.due
+        state.due_at = deadline.due_at
+        state.remind_at = deadline.remind_at
+        state.due_explanation = deadline.explanation
+        state.legal_basis = deadline.legal_basis or state.legal_basis
+
+    async def _until_completed(self, state: StepState, spec: StepSpec) -> None:
+        """Wait for completion, reminding before the due date and escalating once it passes."""
+        if state.due_at is not None:
+            reminder_due = state.remind_at is not None and not await self._wait_until(
+                state, state.remind_at
+            )
+            if reminder_due and workflow.now() < state.due_at:
+                await self._notify(state, NotificationKind.RAPPEL)
+            if state.pending and not await self._wait_until(state, state.due_at):
+                if spec.silence_outcome:
+                    self._close_by_silence(state, spec)
+                else:
+                    await self._mark_overdue(state)
+        await workflow.wait_condition(lambda: not state.pending)
+        if state.status == StepStatus.CANCELLED:
+            raise ProcedureCancelled()
+
+    async def _wait_until(self, state: StepState, instant: datetime) -> bool:
+        """True once the step is no longer pending; False when `instant` comes first."""
+        delay = instant - workflow.now()
+        if delay <= timedelta(0):
+            return not state.pending
+        try:
+            await workflow.wait_condition(lambda: not state.pending, timeout=delay)
+        except TimeoutError:
+            return False
+        return True
+
+    def _close_by_silence(self, state: StepState, spec: StepSpec) -> None:
+        assert spec.silence_outcome is not None and state.due is not None
+        self._complete(
+            state,
+            outcome=spec.silence_outcome,
+            on=state.due,
+            sub="delai",
+            org=state.org,
+            data={},
+            comment=None,
+            implicite=True,
+        )
+        self._event(
+            "step_completed",
+            f"{spec.label} : {spec.outcome(spec.silence_outcome).label} "  # type: ignore[union-attr]
+            "(silence gardé jusqu'à l'échéance)",
+            state,
+            org=state.org,
+            data={"outcome": spec.silence_outcome, "implicite": True},
+        )
+
+    async def _mark_overdue(self, state: StepState) -> None:
+        state.overdue = True
+        self._event("step_overdue", f"Échéance dépassée : {state.label}", state, org=state.org)
+        await self._notify(state, NotificationKind.ESCALADE)
+
+    async def _notify(self, state: StepState, kind: NotificationKind) -> None:
+        start = self.start
+        due = state.due.isoformat() if state.due else ""
+        if kind == NotificationKind.RAPPEL:
+            subject = f"Rappel : « {state.label} » à accomplir avant le {due}"
+        else:
+            subject = f"Escalade : « {state.label} » en retard depuis le {due}"
+        body = (
+            f"Procédure {start.procedure_id} ({self.catalog.label}).\n"
+            f"Étape : {state.label}\nÉchéance : {due} — {state.due_explanation}\n"
+        )
+        notification = Notification(
+            id=f"{start.procedure_id}:{state.step_id}:{kind.value}",
+            kind=kind,
+            procedure_id=start.procedure_id,
+            step_key=state.key,
+            org_id=state.org,
+            subject=subject,
+            body=body,
+        )
+        await workflow.execute_activity(
+            NOTIFY_ACTIVITY,
+            notification,
+            start_to_close_timeout=timedelta(minutes=1),
+            retry_policy=ACTIVITY_RETRY,
+        )
+        if kind == NotificationKind.RAPPEL:
+            state.reminded = True
+            self._event("reminder_sent", f"Rappel envoyé : {state.label}", state, org=state.org)
+        else:
+            state.escalated = True
+            self._event(
+                "escalated", f"Escalade aux responsables : {state.label}", state, org=state.org
+            )
+
+    def _event(
+        self,
+        type_: str,
+        message: str,
+        state: StepState | None = None,
+        *,
+        org: str | None = None,
+        sub: str | None = None,
+        data: dict | None = None,
+    ) -> None:
+        self._events.append(
+            EventRecord(
+                seq=len(self._events) + 1,
+                at=workflow.now(),
+                type=type_,
+                message=message,
+                step_key=state.key if state else None,
+                org=org,
+                sub=sub,
+                data=data or {},
+            )
+        )
+        self._changes += 1
+
+    async def _settled(self) -> None:
+        await workflow.wait_condition(
+            lambda: self._flushed == self._changes and self._computing == 0
+        )
+
+    async def _flush_loop(self) -> None:
+        while True:
+            await workflow.wait_condition(
+                lambda: self._changes > self._flushed and self._computing == 0
+            )
+            await self._flush()
+
+    async def _flush(self) -> None:
+        target, upto = self._changes, len(self._events)
+        self._upsert_search_attributes()
+        snapshot = self._snapshot(self._events[self._projected_events : upto])
+        await workflow.execute_activity(
+            PROJECT_ACTIVITY,
+            snapshot,
+            start_to_close_timeout=timedelta(seconds=30),
+            retry_policy=ACTIVITY_RETRY,
+        )
+        self._projected_events = upto
+        self._flushed = target
+
+    def _snapshot(self, events: list[EventRecord]) -> ProcedureSnapshot:
+        start = self.start
+        return ProcedureSnapshot(
+            procedure_id=start.procedure_id,
+            kind=start.kind,
+            status=self._status,
+            bailleur_id=start.bailleur_id,
+            commune_insee=start.commune_insee,
+            residence_nom=start.residence_nom,
+            title=start.title,
+            facts=start.facts,
+            created_at=start.created_at,
+            closed_at=self._closed_at,
+            steps=list(self._steps),
+            events=list(events),
+            suggestions=list(self._suggestions),
+        )
+
+    def _upsert_search_attributes(self) -> None:
+        pending = [s for s in self._steps if s.pending]
+        dues = [s.due_at for s in pending if s.due_at is not None]
+        updates: list[SearchAttributeUpdate[Any]] = [
+            sa.KIND.value_set(self.start.kind),
+            sa.STATUS.value_set(self._status.value),
+            sa.PENDING_ACTORS.value_set(sorted({s.actor.value for s in pending})),
+            sa.PENDING_ORGS.value_set(sorted({s.org for s in pending})),
+            sa.NEXT_DUE.value_set(min(dues)) if dues else sa.NEXT_DUE.value_unset(),
+        ]
+        workflow.upsert_search_attributes(updates)
+
+
+def _refusal(kind: str, message: str) -> ApplicationError:
+    return ApplicationError(message, type=kind, non_retryable=True)

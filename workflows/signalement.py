@@ -1,0 +1,63 @@
+"""The signalement, as procedures.md describes it, written on the step engine."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable
+from datetime import date
+
+from temporalio import workflow
+
+from domain.catalog.signalement import SIGNALEMENT
+from domain.contracts import ProcedureStart, ProcedureView
+from domain.facts import Destinataire, SignalementFacts, SourceSignalement
+from domain.steps import StepState
+from workflows.engine import ProcedureWorkflow
+
+
+@workflow.defn(name="signalement")
+class SignalementWorkflow(ProcedureWorkflow):
+    catalog = SIGNALEMENT
+
+    @workflow.init
+    def __init__(self, start: ProcedureStart) -> None:
+        super().__init__(start)
+
+    @workflow.run
+    async def run(self, start: ProcedureStart) -> ProcedureView:
+        return await self.execute(start)
+
+    async def flow(self, start: ProcedureStart) -> None:
+        facts = SignalementFacts.model_validate(start.facts)
+        sent = await self.record("transmission", on=start.created_on, outcome="transmis")
+        sent_on = done_on(sent)
+        to_forces = facts.destinataire in (Destinataire.FORCES, Destinataire.FORCES_ET_PARQUET)
+        to_parquet = facts.destinataire in (Destinataire.PARQUET, Destinataire.FORCES_ET_PARQUET)
+        branches: list[Awaitable[object]] = []
+        if facts.source == SourceSignalement.AGENT_ASSERMENTE:
+            # The sworn agent's PV reaches the procureur within 5 days of the finding (CPP 29).
+            branches.append(self.step("transmission_pv", since=facts.finding_date))
+        if to_forces:
+            branches.append(self.forces(sent_on, parquet_seized=to_parquet))
+        if to_parquet:
+            branches.append(self.step("decision_parquet", since=sent_on))
+        await asyncio.gather(*branches)
+        last = max(done_on(s) for s in self._steps if s.completed_on)
+        await self.step("cloture", since=last)
+
+    async def forces(self, sent_on: date, *, parquet_seized: bool) -> None:
+        """The police or gendarmerie acknowledge the report, then give feedback."""
+        reception = await self.step("accuse_reception", since=sent_on)
+        feedback = await self.step("retour_information", since=done_on(reception))
+        if feedback.outcome == "transmis_parquet" and not parquet_seized:
+            await self.step("decision_parquet", since=done_on(feedback))
+        elif feedback.outcome == "plainte_requise":
+            self.suggest(
+                "plainte", "Les forces de l'ordre demandent un dépôt de plainte du bailleur."
+            )
+
+
+def done_on(state: StepState) -> date:
+    """The legal date a completed step was done on."""
+    assert state.completed_on is not None
+    return state.completed_on
