@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 from enum import StrEnum
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
@@ -76,3 +76,22 @@ class SignalementFacts(Strict):
     def finding_date(self) -> date:
         """The day of the finding, from which a sworn agent's PV is due (CPP 29)."""
         return self.constate_le or self.faits_le.date()
+
+
+# The body of POST /api/procedures: one model per kind, chosen by "kind".
+StartBody = Annotated[SignalementFacts, Field(discriminator="kind")]
+
+
+class StepCompletion(Strict):
+    """The body of POST /api/procedures/{id}/steps/{key}."""
+
+    outcome: str = Field(min_length=1)
+    date: date
+    data: dict[str, Any] = Field(default_factory=dict)
+    comment: str | None = Field(default=None, max_length=5_000)
+
+
+class Cancellation(Strict):
+    """The body of POST /api/procedures/{id}/cancel."""
+
+    reason: str = Field(min_length=1, max_length=2_000)

@@ -10,6 +10,7 @@ from datetime import timedelta
 from sqlalchemy import Engine
 from temporalio.client import Client
 from temporalio.worker import Worker
+from temporalio.worker.workflow_sandbox import SandboxedWorkflowRunner, SandboxRestrictions
 
 from activities.deadlines import compute_step_deadline
 from activities.notifications import NotificationActivities, SmtpConfig
@@ -21,6 +22,13 @@ from workflows.signalement import SignalementWorkflow
 log = logging.getLogger(__name__)
 
 WORKFLOWS = [SignalementWorkflow]
+
+# The pure rules are deterministic and side-effect free: imported once, not per workflow run.
+SANDBOX = SandboxedWorkflowRunner(
+    restrictions=SandboxRestrictions.default.with_passthrough_modules(
+        "domain", "holidays", "dateutil", "pydantic"
+    )
+)
 
 
 def smtp_config(settings: Settings) -> SmtpConfig | None:
@@ -52,16 +60,19 @@ def build_worker(
     engine: Engine,
     executor: ThreadPoolExecutor,
     task_queue: str | None = None,
+    max_cached_workflows: int = 1000,
 ) -> Worker:
     """A worker running every procedure workflow and activity."""
     return Worker(
         client,
         task_queue=task_queue or settings.task_queue,
         workflows=WORKFLOWS,
+        workflow_runner=SANDBOX,
         activities=activities_for(settings, engine),
         activity_executor=executor,
         max_concurrent_activities=16,
         graceful_shutdown_timeout=timedelta(seconds=20),
+        max_cached_workflows=max_cached_workflows,
     )
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -36,7 +37,7 @@ def signalement_body(**overrides: Any) -> dict[str, Any]:
 
 
 def signalement_start(
-    procedure_id: str = "signalement-2026-000001",
+    procedure_id: str | None = None,
     created_on: date = date(2026, 11, 23),
     imported: list[ImportedStep] | None = None,
     etape: str | None = None,
@@ -45,7 +46,7 @@ def signalement_start(
     """A workflow input for a signalement, with the organisations of Évry resolved."""
     body = signalement_body(**facts)
     return ProcedureStart(
-        procedure_id=procedure_id,
+        procedure_id=procedure_id or f"signalement-2026-{uuid.uuid4().int % 10**6:06d}",
         kind="signalement",
         bailleur_id=BAILLEUR,
         created_by="juriste-1",

@@ -18,6 +18,7 @@ from temporalio.common import RetryPolicy, SearchAttributeUpdate
 from temporalio.exceptions import ApplicationError
 
 from domain.actors import Actor
+from domain.calendar import french_date
 from domain.contracts import (
     CancelProcedure,
     CompleteStep,
@@ -69,7 +70,7 @@ class ProcedureWorkflow:
         self._changes = 0
         self._flushed = 0
         self._projected_events = 0
-        self._computing = 0
+        self._busy = 0
         self._event(
             "procedure_started",
             f"Procédure ouverte : {self.catalog.label}",
@@ -153,7 +154,7 @@ class ProcedureWorkflow:
         await workflow.wait_condition(
             lambda: (
                 self._flushed == self._changes
-                and self._computing == 0
+                and self._busy == 0
                 and workflow.all_handlers_finished()
             )
         )
@@ -361,7 +362,7 @@ class ProcedureWorkflow:
             fixed_label=on_label,
             reminder_working_days=policy.reminder_working_days,
         )
-        self._computing += 1
+        self._busy += 1
         try:
             return await workflow.execute_local_activity(
                 compute_step_deadline,
@@ -369,7 +370,7 @@ class ProcedureWorkflow:
                 start_to_close_timeout=timedelta(seconds=10),
             )
         finally:
-            self._computing -= 1
+            self._busy -= 1
 
     @staticmethod
     def _apply_deadline(state: StepState, deadline: DeadlineResult) -> None:
@@ -435,7 +436,7 @@ class ProcedureWorkflow:
 
     async def _notify(self, state: StepState, kind: NotificationKind) -> None:
         start = self.start
-        due = state.due.isoformat() if state.due else ""
+        due = french_date(state.due) if state.due else ""
         if kind == NotificationKind.RAPPEL:
             subject = f"Rappel : « {state.label} » à accomplir avant le {due}"
         else:
@@ -453,12 +454,16 @@ class ProcedureWorkflow:
             subject=subject,
             body=body,
         )
-        await workflow.execute_activity(
-            NOTIFY_ACTIVITY,
-            notification,
-            start_to_close_timeout=timedelta(minutes=1),
-            retry_policy=ACTIVITY_RETRY,
-        )
+        self._busy += 1
+        try:
+            await workflow.execute_activity(
+                NOTIFY_ACTIVITY,
+                notification,
+                start_to_close_timeout=timedelta(minutes=1),
+                retry_policy=ACTIVITY_RETRY,
+            )
+        finally:
+            self._busy -= 1
         if kind == NotificationKind.RAPPEL:
             state.reminded = True
             self._event("reminder_sent", f"Rappel envoyé : {state.label}", state, org=state.org)
@@ -493,15 +498,11 @@ class ProcedureWorkflow:
         self._changes += 1
 
     async def _settled(self) -> None:
-        await workflow.wait_condition(
-            lambda: self._flushed == self._changes and self._computing == 0
-        )
+        await workflow.wait_condition(lambda: self._flushed == self._changes and self._busy == 0)
 
     async def _flush_loop(self) -> None:
         while True:
-            await workflow.wait_condition(
-                lambda: self._changes > self._flushed and self._computing == 0
-            )
+            await workflow.wait_condition(lambda: self._changes > self._flushed and self._busy == 0)
             await self._flush()
 
     async def _flush(self) -> None:

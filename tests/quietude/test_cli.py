@@ -21,8 +21,9 @@ needs_read_model = pytest.mark.skipif(
 
 def quietude(tmp_path: Path, *args: str, **env: str) -> subprocess.CompletedProcess[str]:
     """Run `python -m quietude.cli ARGS` with its var folder and SQLite database in tmp_path."""
-    environment = {name: value for name, value in os.environ.items()
-                   if not name.startswith("QUIETUDE_")}
+    environment = {
+        name: value for name, value in os.environ.items() if not name.startswith("QUIETUDE_")
+    }
     environment |= {
         "QUIETUDE_VAR_DIR": str(tmp_path / "var"),
         "QUIETUDE_DATABASE_URL": f"sqlite:///{tmp_path}/db/quietude.db",
@@ -30,7 +31,11 @@ def quietude(tmp_path: Path, *args: str, **env: str) -> subprocess.CompletedProc
     }
     return subprocess.run(
         [sys.executable, "-m", "quietude.cli", *args],
-        cwd=REPO_ROOT, env=environment, capture_output=True, text=True, timeout=120,
+        cwd=REPO_ROOT,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
 
 
@@ -41,7 +46,9 @@ def test_token_prints_a_verifiable_token_on_its_last_line(tmp_path: Path) -> Non
     token = result.stdout.strip().splitlines()[-1]
     claims = verify_token(Settings(var_dir=tmp_path / "var"), token)
     assert (claims.sub, claims.org, claims.role) == (
-        "juriste@demo-habitat-essonne", "demo-habitat-essonne", "juriste"
+        "juriste@demo-habitat-essonne",
+        "demo-habitat-essonne",
+        "juriste",
     )
 
 

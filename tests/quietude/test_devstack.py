@@ -100,8 +100,9 @@ def stop_when_api_listens(tmp_path: Path) -> Iterator[list[DevStack]]:
 
 
 def test_temporal_command_registers_every_search_attribute(tmp_path: Path) -> None:
-    settings = Settings(var_dir=tmp_path, temporal_address="127.0.0.1:7300",
-                        temporal_ui_url="http://127.0.0.1:8300")
+    settings = Settings(
+        var_dir=tmp_path, temporal_address="127.0.0.1:7300", temporal_ui_url="http://127.0.0.1:8300"
+    )
 
     command = temporal_command(settings, binary="temporal")
 
@@ -122,7 +123,8 @@ def test_search_attributes_match_the_workflow_keys() -> None:
         key.name: "".join(
             part.capitalize()
             for part in IndexedValueType.Name(key.indexed_value_type)
-            .removeprefix("INDEXED_VALUE_TYPE_").split("_")
+            .removeprefix("INDEXED_VALUE_TYPE_")
+            .split("_")
         )
         for key in keys.ALL
     }
@@ -144,15 +146,18 @@ def test_up_refuses_a_busy_port(stack_settings: Settings) -> None:
 
 
 def test_stop_request_stops_children_before_temporal(
-    stack_settings: Settings, fake_child: Path, tmp_path: Path,
+    stack_settings: Settings,
+    fake_child: Path,
+    tmp_path: Path,
     stop_when_api_listens: list[DevStack],
 ) -> None:
     prepared: list[Settings] = []
     stack = DevStack(
         stack_settings,
         worker_command=fake_command(fake_child, tmp_path / "worker", stack_settings),
-        api_command=fake_command(fake_child, tmp_path / "api", stack_settings,
-                                 listen=stack_settings.api_port),
+        api_command=fake_command(
+            fake_child, tmp_path / "api", stack_settings, listen=stack_settings.api_port
+        ),
         prepare=prepared.append,
     )
     stop_when_api_listens.append(stack)

@@ -20,9 +20,13 @@ def encode(settings: Settings, key: Any = None, algorithm: str = "HS256", **clai
     """A token with valid claims for `settings`, some replaced or removed (value None)."""
     now = datetime.now(UTC)
     payload = {
-        "sub": "juriste@demo", "org": "demo-habitat-essonne", "role": "juriste",
-        "iss": settings.jwt_issuer, "aud": settings.jwt_audience,
-        "iat": now, "exp": now + timedelta(minutes=5),
+        "sub": "juriste@demo",
+        "org": "demo-habitat-essonne",
+        "role": "juriste",
+        "iss": settings.jwt_issuer,
+        "aud": settings.jwt_audience,
+        "iat": now,
+        "exp": now + timedelta(minutes=5),
     }
     payload.update(claims)
     payload = {name: value for name, value in payload.items() if value is not None}
@@ -161,7 +165,9 @@ def test_oidc_token_is_verified_against_the_jwks(
     oidc = settings.model_copy(update={"oidc_jwks_url": jwks_url})
     token = jwt.encode(
         jwt.decode(encode(settings), options={"verify_signature": False}),
-        rsa_key, algorithm="RS256", headers={"kid": "cle-1"},
+        rsa_key,
+        algorithm="RS256",
+        headers={"kid": "cle-1"},
     )
 
     assert verify_token(oidc, token).org == "demo-habitat-essonne"

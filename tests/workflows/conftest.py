@@ -1,4 +1,4 @@
-"""A time-skipping Temporal test server, a read model and a worker with the real activities."""
+"""A time-skipping Temporal test server per test (its clock only moves forward), a read model and a worker with the real activities."""
 
 from __future__ import annotations
 
@@ -24,7 +24,7 @@ from tests.servers import binary
 REPO = Path(__file__).resolve().parents[2]
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture
 async def time_env() -> AsyncIterator[WorkflowEnvironment]:
     env = await WorkflowEnvironment.start_time_skipping(
         data_converter=pydantic_data_converter,
@@ -55,7 +55,7 @@ def settings(tmp_path: Path) -> Settings:
 async def worker(
     time_env: WorkflowEnvironment, read_model: Engine, settings: Settings
 ) -> AsyncIterator[Worker]:
-    with ThreadPoolExecutor(max_workers=4) as executor:
+    with ThreadPoolExecutor(max_workers=16) as executor:
         w = build_worker(
             time_env.client, settings, read_model, executor, task_queue=f"tq-{uuid.uuid4()}"
         )

@@ -4,39 +4,193 @@ from __future__ import annotations
 
 from datetime import date
 
+import pytest
 from sqlmodel import Session, select
-from temporalio.client import Client, WorkflowHandle
-from temporalio.worker import Worker
+from temporalio.client import WorkflowUpdateFailedError
+from temporalio.exceptions import ApplicationError
 
-from domain.contracts import ProcedureView, SyncRequest
-from store.tables import Step
-from tests.builders import POLICE_EVRY, signalement_start
+from domain.contracts import ImportedStep, ProcedureStatus
+from store.tables import Event, Notification, Procedure, Step
+from tests.builders import BAILLEUR, PARQUET, POLICE_EVRY, signalement_start
+from tests.workflows.helpers import complete, pending, skip_to, start_procedure, view
 from workflows.signalement import SignalementWorkflow
 
-
-async def start(client: Client, worker: Worker, **kwargs) -> WorkflowHandle:
-    start_input = signalement_start(**kwargs)
-    handle = await client.start_workflow(
-        SignalementWorkflow.run,
-        start_input,
-        id=start_input.procedure_id,
-        task_queue=worker.task_queue,
-    )
-    await handle.execute_update(SignalementWorkflow.sync, SyncRequest())
-    return handle
+MONDAY = date(2030, 3, 4)  # legal dates ahead of the server's clock, so nothing is late at start
 
 
-async def test_signalement_opens_accuse_reception_for_the_police_of_evry(
-    client, worker, read_model
+async def test_whole_signalement_with_reminder_overdue_escalation_and_parquet(
+    time_env, client, worker, read_model, settings
 ):
-    handle = await start(client, worker)
-    view: ProcedureView = await handle.query(SignalementWorkflow.state)
-    pending = [s for s in view.steps if s.pending]
-    assert [s.key for s in pending] == ["accuse_reception"]
-    assert pending[0].org == POLICE_EVRY
-    # Created Monday 23 Nov 2026: 2 working days → Wednesday 25 Nov 2026.
-    assert pending[0].due == date(2026, 11, 25)
+    handle = await start_procedure(
+        client, worker, SignalementWorkflow, signalement_start(created_on=MONDAY)
+    )
+    reception = pending(await view(handle))["accuse_reception"]
+    # 2 working days after Monday 4 March 2030 → Wednesday 6 March 2030.
+    assert (reception.org, reception.due) == (POLICE_EVRY, date(2030, 3, 6))
+    assert "2 jours ouvrés" in reception.due_explanation
+
+    await skip_to(time_env, date(2030, 3, 7))  # the due date has passed (24:00 on the 6th)
+    reception = pending(await view(handle))["accuse_reception"]
+    assert reception.reminded and reception.overdue and reception.escalated
+    outbox = sorted(p.name for p in settings.outbox_dir.iterdir())
+    assert [n for n in outbox if "rappel" in n] and [n for n in outbox if "escalade" in n]
+    escalation = next(p for p in settings.outbox_dir.iterdir() if "escalade" in p.name)
+    assert f"responsables.{POLICE_EVRY}@quietude.invalid" in escalation.read_text()
     with Session(read_model) as session:
+        row = session.exec(select(Step).where(Step.key == "accuse_reception")).one()
+        assert row.overdue and row.status == "pending"
+        procedure = session.get(Procedure, handle.id)
+        assert procedure is not None and procedure.overdue
+        kinds = sorted(n.kind for n in session.exec(select(Notification)).all())
+        assert kinds == ["escalade", "rappel"]
+
+    await complete(handle, "accuse_reception", "recu", date(2030, 3, 7), POLICE_EVRY)
+    feedback = pending(await view(handle))["retour_information"]
+    # 15 days from Thursday 7 March 2030 → Friday 22 March 2030.
+    assert feedback.due == date(2030, 3, 22)
+
+    await skip_to(time_env, date(2030, 3, 20))
+    await complete(handle, "retour_information", "transmis_parquet", date(2030, 3, 20), POLICE_EVRY)
+    decision = pending(await view(handle))["decision_parquet"]
+    # 2 months from 20 March 2030 → Monday 20 May 2030.
+    assert (decision.org, decision.due) == (PARQUET, date(2030, 5, 20))
+
+    with pytest.raises(WorkflowUpdateFailedError) as refused:
+        await complete(handle, "decision_parquet", "classement", date(2030, 3, 20), PARQUET)
+    assert isinstance(refused.value.cause, ApplicationError)
+    assert refused.value.cause.type == "InvalidData" and "motif" in refused.value.cause.message
+
+    await complete(
+        handle,
+        "decision_parquet",
+        "classement",
+        date(2030, 3, 20),
+        PARQUET,
+        motif="absence d'infraction",
+    )
+    assert list(pending(await view(handle))) == ["cloture"]
+    await complete(handle, "cloture", "close", date(2030, 3, 20), BAILLEUR)
+    result = await handle.result()
+    assert result.status == ProcedureStatus.CLOSED
+    with Session(read_model) as session:
+        procedure = session.get(Procedure, handle.id)
+        assert procedure is not None and procedure.status == "closed"
+        assert procedure.closed_at is not None and not procedure.overdue
+        events = session.exec(select(Event).order_by(Event.seq)).all()  # type: ignore[arg-type]
+        assert [e.seq for e in events] == list(range(1, len(events) + 1))
+        types = [e.type for e in events]
+        assert types[0] == "procedure_started" and types[-1] == "procedure_closed"
+        assert {"reminder_sent", "step_overdue", "escalated"} <= set(types)
+        steps = session.exec(select(Step)).all()
+        assert {s.key: s.status for s in steps} == {
+            "transmission": "done",
+            "accuse_reception": "done",
+            "retour_information": "done",
+            "decision_parquet": "done",
+            "cloture": "done",
+        }
+
+
+async def test_refused_completions_leave_nothing_in_history(time_env, client, worker):
+    handle = await start_procedure(
+        client, worker, SignalementWorkflow, signalement_start(created_on=MONDAY)
+    )
+    await skip_to(time_env, MONDAY)
+    refusals = [
+        ("accuse_reception", "recu", "gendarmerie-merevillois", "WrongOrganisation"),
+        ("accuse_reception", "vu", POLICE_EVRY, "InvalidOutcome"),
+        ("retour_information", "sans_suite", POLICE_EVRY, "StepNotPending"),
+        ("inconnue", "recu", POLICE_EVRY, "UnknownStep"),
+    ]
+    for key, outcome, org, kind in refusals:
+        with pytest.raises(WorkflowUpdateFailedError) as refused:
+            await complete(handle, key, outcome, MONDAY, org)
+        assert isinstance(refused.value.cause, ApplicationError)
+        assert refused.value.cause.type == kind
+    await complete(handle, "accuse_reception", "recu", MONDAY, POLICE_EVRY)
+    with pytest.raises(WorkflowUpdateFailedError) as again:
+        await complete(handle, "accuse_reception", "recu", MONDAY, POLICE_EVRY)
+    assert again.value.cause.type == "StepNotPending"  # type: ignore[union-attr]
+    history = await handle.fetch_history()
+    accepted = [
+        e
+        for e in history.events
+        if e.HasField("workflow_execution_update_accepted_event_attributes")
+    ]
+    # The sync at start and the one completion that was valid: nothing of the refusals.
+    assert len(accepted) == 2
+
+
+async def test_sworn_agent_pv_is_due_five_days_after_the_finding(client, worker):
+    start = signalement_start(
+        created_on=MONDAY, source="agent_assermente", constate_le="2030-03-01"
+    )
+    handle = await start_procedure(client, worker, SignalementWorkflow, start)
+    steps = pending(await view(handle))
+    # Finding Friday 1 March 2030 + 5 days → Wednesday 6 March 2030 (CPP 29, 801).
+    assert steps["transmission_pv"].due == date(2030, 3, 6)
+    assert steps["transmission_pv"].org == BAILLEUR
+    assert "accuse_reception" in steps  # the PV and the report to the forces run in parallel
+
+
+async def test_denonciation_goes_straight_to_the_parquet(client, worker):
+    start = signalement_start(created_on=MONDAY, destinataire="parquet")
+    handle = await start_procedure(client, worker, SignalementWorkflow, start)
+    steps = pending(await view(handle))
+    assert list(steps) == ["decision_parquet"]
+    assert steps["decision_parquet"].due == date(2030, 5, 6)  # 4 March + 2 months, a Monday
+
+
+async def test_plainte_requise_is_recorded_as_a_suggestion(time_env, client, worker, read_model):
+    handle = await start_procedure(
+        client, worker, SignalementWorkflow, signalement_start(created_on=MONDAY)
+    )
+    await skip_to(time_env, MONDAY)
+    await complete(handle, "accuse_reception", "recu", MONDAY, POLICE_EVRY)
+    state = await complete(handle, "retour_information", "plainte_requise", MONDAY, POLICE_EVRY)
+    assert state.suggestions == ["plainte"]
+    assert list(pending(state)) == ["cloture"]
+    with Session(read_model) as session:
+        procedure = session.get(Procedure, handle.id)
+        assert procedure is not None
+        assert procedure.links == [{"type": "suggestion", "kind": "plainte"}]
+
+
+async def test_imported_dossier_is_overdue_at_once_from_the_dates_given(client, worker, settings):
+    imported = [
+        ImportedStep(key="transmission", on=date(2026, 10, 1), outcome="transmis"),
+        ImportedStep(key="accuse_reception", on=date(2026, 10, 2), outcome="recu"),
+    ]
+    start = signalement_start(created_on=MONDAY, imported=imported, etape="retour_information")
+    handle = await start_procedure(client, worker, SignalementWorkflow, start)
+    state = await view(handle)
+    done = {s.key: s.completed_on for s in state.steps if not s.pending}
+    assert done == {"transmission": date(2026, 10, 1), "accuse_reception": date(2026, 10, 2)}
+    feedback = pending(state)["retour_information"]
+    # 15 days from 2 October 2026 → Saturday 17 October → Monday 19 October 2026: long past.
+    assert feedback.due == date(2026, 10, 19)
+    assert feedback.overdue and feedback.escalated and not feedback.reminded
+
+
+async def test_cancel_by_the_bailleur_cancels_pending_steps(client, worker, read_model):
+    from domain.contracts import CancelProcedure
+    from workflows.engine import ProcedureWorkflow
+
+    handle = await start_procedure(
+        client, worker, SignalementWorkflow, signalement_start(created_on=MONDAY)
+    )
+    with pytest.raises(WorkflowUpdateFailedError):
+        await handle.execute_update(
+            ProcedureWorkflow.cancel, CancelProcedure(reason="erreur", org=POLICE_EVRY, sub="x")
+        )
+    await handle.execute_update(
+        ProcedureWorkflow.cancel, CancelProcedure(reason="faits résolus", org=BAILLEUR, sub="j")
+    )
+    result = await handle.result()
+    assert result.status == ProcedureStatus.CANCELLED
+    assert not pending(result)
+    with Session(read_model) as session:
+        procedure = session.get(Procedure, handle.id)
+        assert procedure is not None and procedure.status == "cancelled"
         step = session.exec(select(Step).where(Step.key == "accuse_reception")).one()
-        assert step.status == "pending" and step.org_id == POLICE_EVRY
-        assert step.due == date(2026, 11, 25)
+        assert step.status == "cancelled"

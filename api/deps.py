@@ -1,0 +1,157 @@
+"""Dependencies of the routes: settings, read-model session, caller, procedure service."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable, Iterator
+from typing import Annotated, Any
+
+from fastapi import Depends, HTTPException, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from sqlalchemy import Engine
+from sqlmodel import Session
+from temporalio.client import Client
+
+from domain.actors import Role
+from quietude.procedures import ProcedureService, TemporalUnavailable
+from quietude.settings import Settings
+from quietude.temporal_client import connect
+from quietude.tokens import Claims, TokenError, verify_token
+from store.visibility import Scope, scope_of
+
+log = logging.getLogger(__name__)
+
+CONNECT_TIMEOUT_SECONDS = 5.0
+HEALTH_TIMEOUT_SECONDS = 3.0
+TEMPORAL_DOWN = (
+    "Le moteur de procédures (Temporal) est injoignable pour le moment : réessayer dans un instant."
+)
+
+
+class ServiceProvider:
+    """The procedure service, connected to Temporal on first need and again after a failure."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        engine: Engine,
+        connector: Callable[[Settings], Awaitable[Client]] = connect,
+    ) -> None:
+        self.settings = settings
+        self.engine = engine
+        self.connector = connector
+        self.client: Client | None = None
+        self.service: Any = None  # a ProcedureService, or a stand-in with the same methods
+        self._lock = asyncio.Lock()
+
+    async def connect(self) -> bool:
+        """Try to connect to Temporal if not connected yet; whether a client is available."""
+        async with self._lock:
+            if self.service is not None:
+                return True
+            try:
+                client = await asyncio.wait_for(
+                    self.connector(self.settings), CONNECT_TIMEOUT_SECONDS
+                )
+            except (RuntimeError, OSError, TimeoutError) as error:
+                log.warning("Temporal unreachable at %s: %s", self.settings.temporal_address, error)
+                return False
+            self.client = client
+            self.service = ProcedureService(client, self.engine, self.settings)
+            return True
+
+    async def get(self) -> ProcedureService:
+        """The service, or TemporalUnavailable (503) while Temporal cannot be reached."""
+        if self.service is None and not await self.connect():
+            raise TemporalUnavailable(TEMPORAL_DOWN)
+        return self.service  # type: ignore[no-any-return]
+
+    async def temporal_ok(self) -> bool:
+        """Whether Temporal answers its health check now."""
+        if not await self.connect():
+            return False
+        if self.client is None:
+            return True  # a stand-in service, with no client to ask
+        try:
+            return await asyncio.wait_for(
+                self.client.service_client.check_health(), HEALTH_TIMEOUT_SECONDS
+            )
+        except (RuntimeError, OSError, TimeoutError) as error:
+            log.warning("Temporal health check failed: %s", error)
+            return False
+
+
+def get_settings(request: Request) -> Settings:
+    """The settings the application was started with."""
+    return request.app.state.settings  # type: ignore[no-any-return]
+
+
+def get_session(request: Request) -> Iterator[Session]:
+    """A read-model session for one request."""
+    with Session(request.app.state.engine) as session:
+        yield session
+
+
+def get_engine(request: Request) -> Engine:
+    """The read-model engine (for routes that read before and after a workflow call)."""
+    return request.app.state.engine  # type: ignore[no-any-return]
+
+
+_bearer = HTTPBearer(auto_error=False, description="Jeton JWT : `quietude token --org … --role …`")
+
+
+def get_caller(
+    settings: Annotated[Settings, Depends(get_settings)],
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+) -> Claims:
+    """The verified claims of the bearer token; 401 when it is missing or refused."""
+    # Sync on purpose: verification may fetch the issuer's keys over the network.
+    if credentials is None or credentials.scheme.lower() != "bearer":
+        raise HTTPException(
+            status_code=401,
+            detail="Authentification requise : en-tête « Authorization: Bearer <jeton> » absent.",
+            headers={"WWW-Authenticate": "Bearer"},
+        )
+    try:
+        return verify_token(settings, credentials.credentials)
+    except TokenError as error:
+        raise HTTPException(
+            status_code=401,
+            detail=error.message,
+            headers={"WWW-Authenticate": 'Bearer error="invalid_token"'},
+        ) from None
+
+
+async def get_service(request: Request) -> ProcedureService:
+    """The procedure service; 503 while Temporal cannot be reached."""
+    provider: ServiceProvider = request.app.state.services
+    return await provider.get()
+
+
+SettingsDep = Annotated[Settings, Depends(get_settings)]
+SessionDep = Annotated[Session, Depends(get_session)]
+EngineDep = Annotated[Engine, Depends(get_engine)]
+CallerDep = Annotated[Claims, Depends(get_caller)]
+ServiceDep = Annotated[ProcedureService, Depends(get_service)]
+
+
+def get_scope(session: SessionDep, caller: CallerDep) -> Scope:
+    """What the caller's organisation may see."""
+    return scope_of(session, caller.org)
+
+
+ScopeDep = Annotated[Scope, Depends(get_scope)]
+
+
+def require_manager(caller: CallerDep) -> Claims:
+    """The caller, if a manager or admin of its organisation; 403 otherwise."""
+    if caller.role not in (Role.MANAGER, Role.ADMIN):
+        raise HTTPException(
+            status_code=403,
+            detail="Réservé aux responsables : rôle « manager » ou « admin » requis.",
+        )
+    return caller
+
+
+ManagerDep = Annotated[Claims, Depends(require_manager)]

@@ -1,0 +1,219 @@
+"""Starting procedures and acting on them: the one path shared by the API and the CLI."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from pydantic import BaseModel
+from sqlalchemy import Engine
+from sqlmodel import Session, select
+from temporalio.client import Client, WorkflowUpdateFailedError
+from temporalio.exceptions import ApplicationError
+from temporalio.service import RPCError
+
+from domain.actors import OrgKind
+from domain.catalog.signalement import SIGNALEMENT, applicable_steps
+from domain.contracts import (
+    CancelProcedure,
+    CompleteStep,
+    Policy,
+    ProcedureStart,
+    SyncRequest,
+)
+from domain.facts import SignalementFacts, StepCompletion
+from domain.imports import DossierImportError, plan_import
+from domain.steps import Catalog
+from quietude.policy import policy_from
+from quietude.settings import Settings
+from quietude.tokens import Claims
+from store.db import next_procedure_id, session_scope
+from store.tables import Commune, Organisation, Procedure
+from workflows.engine import ProcedureWorkflow
+from workflows.signalement import SignalementWorkflow
+
+PARIS = ZoneInfo("Europe/Paris")
+
+
+class StartRefused(Exception):
+    """The procedure cannot be started as asked (message in French, HTTP 422)."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class StepRefused(Exception):
+    """The workflow refused an action; `kind` is the refusal's type."""
+
+    def __init__(self, kind: str, message: str) -> None:
+        super().__init__(message)
+        self.kind = kind
+        self.message = message
+
+
+class TemporalUnavailable(Exception):
+    """Temporal cannot be reached (HTTP 503)."""
+
+    def __init__(self, message: str = "Moteur de procédures injoignable, réessayez.") -> None:
+        super().__init__(message)
+        self.message = message
+
+
+@dataclass(frozen=True)
+class ProcedureKind:
+    """What the service needs to know of one kind of procedure."""
+
+    catalog: Catalog
+    workflow: type[ProcedureWorkflow]
+    applicable: Callable[[Any], frozenset[str]]
+    title: Callable[[Any], str]
+
+
+KINDS: dict[str, ProcedureKind] = {
+    "signalement": ProcedureKind(
+        catalog=SIGNALEMENT,
+        workflow=SignalementWorkflow,
+        applicable=lambda facts: applicable_steps(facts.source, facts.destinataire),
+        title=lambda facts: f"Signalement — {facts.categorie.value.replace('_', ' ')}",
+    ),
+}
+
+
+def today_in_paris() -> date:
+    """The legal date of today (Europe/Paris)."""
+    return datetime.now(PARIS).date()
+
+
+class ProcedureService:
+    """Starts procedures, completes steps and withdraws procedures through their workflows."""
+
+    def __init__(self, client: Client, engine: Engine, settings: Settings) -> None:
+        self.client = client
+        self.engine = engine
+        self.settings = settings
+        self.policy: Policy = policy_from(settings)
+
+    async def start(self, caller: Claims, body: BaseModel) -> str:
+        """Start a procedure for the caller's bailleur; returns its id once projected."""
+        facts: Any = body
+        kind = KINDS[facts.kind]
+        today = today_in_paris()
+        with Session(self.engine) as session:
+            start = self._prepare(session, caller, kind, facts, today)
+        return await self._launch(kind, start)
+
+    def _prepare(
+        self, session: Session, caller: Claims, kind: ProcedureKind, facts: Any, today: date
+    ) -> ProcedureStart:
+        bailleur = session.get(Organisation, caller.org)
+        if bailleur is None or bailleur.kind != OrgKind.BAILLEUR:
+            raise StartRefused("Seule une organisation bailleur peut ouvrir une procédure.")
+        commune = session.get(Commune, facts.residence.commune_insee)
+        if commune is None:
+            raise StartRefused(
+                f"Commune inconnue : {facts.residence.commune_insee} "
+                "(code INSEE d'une commune de l'Essonne attendu)."
+            )
+        if isinstance(facts, SignalementFacts) and facts.faits_le.date() > today:
+            raise StartRefused("La date des faits (faits_le) est dans le futur.")
+        imported, etape = [], None
+        if facts.en_cours is not None:
+            try:
+                imported = plan_import(kind.catalog, facts.en_cours, kind.applicable(facts), today)
+            except DossierImportError as error:
+                raise StartRefused(str(error)) from None
+            etape = facts.en_cours.etape
+        return ProcedureStart(
+            procedure_id="",
+            kind=facts.kind,
+            bailleur_id=bailleur.id,
+            created_by=caller.sub,
+            created_at=datetime.now(UTC),
+            created_on=today,
+            commune_insee=commune.insee,
+            residence_nom=facts.residence.nom,
+            title=kind.title(facts),
+            orgs=self._competent_orgs(session, bailleur.id, commune),
+            facts=facts.model_dump(mode="json", exclude={"en_cours"}),
+            imported=imported,
+            etape=etape,
+            policy=self.policy,
+        )
+
+    @staticmethod
+    def _competent_orgs(session: Session, bailleur_id: str, commune: Commune) -> dict[str, str]:
+        """The organisation competent for each actor of a dossier in `commune`."""
+        orgs = {"bailleur": bailleur_id, "forces": commune.forces_org_id}
+        forces = session.get(Organisation, commune.forces_org_id)
+        if forces is not None:
+            orgs[forces.kind] = forces.id
+        # One parquet, préfecture and tribunal judiciaire for the whole département.
+        for actor, org_kind in (
+            ("parquet", OrgKind.PARQUET),
+            ("prefet", OrgKind.PREFECTURE),
+            ("juge", OrgKind.JUGE),
+        ):
+            org = session.exec(
+                select(Organisation)
+                .where(Organisation.kind == org_kind.value)
+                .order_by(Organisation.id)  # type: ignore[arg-type]
+            ).first()
+            if org is not None:
+                orgs[actor] = org.id
+        return orgs
+
+    async def _launch(self, kind: ProcedureKind, start: ProcedureStart) -> str:
+        with session_scope(self.engine) as session:
+            start.procedure_id = next_procedure_id(session, start.kind, start.created_on.year)
+        try:
+            handle = await self.client.start_workflow(
+                kind.workflow.run,  # type: ignore[attr-defined]
+                start,
+                id=start.procedure_id,
+                task_queue=self.settings.task_queue,
+            )
+            await handle.execute_update(ProcedureWorkflow.sync, SyncRequest())
+        except RPCError as error:
+            raise TemporalUnavailable() from error
+        return start.procedure_id
+
+    async def complete_step(
+        self, caller: Claims, procedure_id: str, key: str, completion: StepCompletion
+    ) -> None:
+        """Complete a pending step; the workflow's validator decides."""
+        command = CompleteStep(
+            key=key,
+            outcome=completion.outcome,
+            on=completion.date,
+            data=completion.data,
+            comment=completion.comment,
+            org=caller.org,
+            sub=caller.sub,
+        )
+        await self._update(procedure_id, ProcedureWorkflow.complete_step, command)
+
+    async def cancel(self, caller: Claims, procedure_id: str, reason: str) -> None:
+        """Withdraw a procedure (the bailleur only)."""
+        command = CancelProcedure(reason=reason, org=caller.org, sub=caller.sub)
+        await self._update(procedure_id, ProcedureWorkflow.cancel, command)
+
+    async def _update(self, procedure_id: str, update: Any, command: BaseModel) -> None:
+        with Session(self.engine) as session:
+            if session.get(Procedure, procedure_id) is None:
+                raise StepRefused("NotFound", "Procédure introuvable.")
+        handle = self.client.get_workflow_handle(procedure_id)
+        try:
+            await handle.execute_update(update, command)
+        except WorkflowUpdateFailedError as error:
+            cause = error.cause
+            if isinstance(cause, ApplicationError):
+                raise StepRefused(cause.type or "Refused", cause.message) from None
+            raise
+        except RPCError as error:
+            if "not found" in str(error).lower() or "completed" in str(error).lower():
+                raise StepRefused("NotOpen", "La procédure n'est plus en cours.") from None
+            raise TemporalUnavailable() from error

@@ -1,0 +1,88 @@
+"""Who sees which procedure and which of its facts: the one place the rules are written."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import ColumnElement, exists, false
+from sqlmodel import Session, col, select
+
+from domain.actors import OrgKind
+from store.tables import Organisation, Procedure, Step
+
+# Organisations that see a procedure once one of its steps is, or was, assigned to them.
+PARTNER_KINDS = frozenset(
+    {
+        OrgKind.POLICE,
+        OrgKind.GENDARMERIE,
+        OrgKind.PARQUET,
+        OrgKind.PREFECTURE,
+        OrgKind.JUGE,
+        OrgKind.COMMISSAIRE_JUSTICE,
+    }
+)
+
+# What a partner needs of the facts to act on its step; never the names of people.
+SHARED_FACTS: dict[str, tuple[str, ...]] = {
+    "signalement": ("kind", "residence", "categorie", "faits_le", "description", "source"),
+}
+DEFAULT_SHARED_FACTS: tuple[str, ...] = ("kind", "residence")
+SHARED_RESIDENCE = ("nom", "adresse", "commune_insee", "batiment", "hall")
+
+
+@dataclass(frozen=True)
+class Scope:
+    """The organisation a caller acts for, as far as visibility is concerned."""
+
+    org_id: str
+    org_kind: str | None  # None: an organisation unknown to the read model
+
+
+def scope_of(session: Session, org_id: str) -> Scope:
+    """The visibility scope of organisation `org_id` (unknown organisations see nothing)."""
+    organisation = session.get(Organisation, org_id)
+    return Scope(org_id=org_id, org_kind=organisation.kind if organisation else None)
+
+
+def visible_procedure_clause(org_id: str, org_kind: str | None) -> ColumnElement[bool]:
+    """A WHERE clause on `Procedure` keeping only the procedures the organisation may see."""
+    if org_kind == OrgKind.BAILLEUR:
+        return col(Procedure.bailleur_id) == org_id
+    if org_kind in PARTNER_KINDS:
+        assigned = select(col(Step.id)).where(
+            col(Step.procedure_id) == col(Procedure.id), col(Step.org_id) == org_id
+        )
+        return exists(assigned)
+    return false()
+
+
+def scope_clause(scope: Scope) -> ColumnElement[bool]:
+    """`visible_procedure_clause` for a scope."""
+    return visible_procedure_clause(scope.org_id, scope.org_kind)
+
+
+def can_see(session: Session, org_id: str, procedure_id: str) -> bool:
+    """Whether organisation `org_id` may see procedure `procedure_id` (False if unknown)."""
+    scope = scope_of(session, org_id)
+    statement = select(col(Procedure.id)).where(
+        col(Procedure.id) == procedure_id, scope_clause(scope)
+    )
+    return session.exec(statement).first() is not None
+
+
+def sees_personal_data(org_kind: str | None) -> bool:
+    """Whether an organisation of this kind sees the whole facts, names included."""
+    return org_kind == OrgKind.BAILLEUR
+
+
+def facts_for(org_kind: str | None, facts: dict[str, Any]) -> dict[str, Any]:
+    """The facts of a procedure as an organisation of kind `org_kind` may read them."""
+    if sees_personal_data(org_kind):
+        return dict(facts)
+    shared = SHARED_FACTS.get(str(facts.get("kind", "")), DEFAULT_SHARED_FACTS)
+    reduced = {name: facts[name] for name in shared if name in facts}
+    residence = reduced.get("residence")
+    if isinstance(residence, dict):
+        reduced["residence"] = {k: residence[k] for k in SHARED_RESIDENCE if k in residence}
+    return reduced

@@ -1,0 +1,52 @@
+"""Driving a procedure on the time-skipping server: start, move legal time, complete steps."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from temporalio.client import Client, WorkflowHandle
+from temporalio.testing import WorkflowEnvironment
+from temporalio.worker import Worker
+
+from domain.contracts import CompleteStep, ProcedureStart, ProcedureView, SyncRequest
+from workflows.engine import ProcedureWorkflow
+
+PARIS = ZoneInfo("Europe/Paris")
+
+
+async def start_procedure(
+    client: Client, worker: Worker, workflow: Any, start: ProcedureStart
+) -> WorkflowHandle:
+    """Start a procedure and wait until it is projected."""
+    handle = await client.start_workflow(
+        workflow.run, start, id=start.procedure_id, task_queue=worker.task_queue
+    )
+    await handle.execute_update(ProcedureWorkflow.sync, SyncRequest())
+    return handle
+
+
+async def skip_to(env: WorkflowEnvironment, day: date, at: time = time(12, 0)) -> None:
+    """Move the server's clock to `day` at `at` (Europe/Paris), if it is not there yet."""
+    target = datetime.combine(day, at, tzinfo=PARIS)
+    delta = target - await env.get_current_time()
+    if delta > timedelta(0):
+        await env.sleep(delta)
+
+
+async def complete(
+    handle: WorkflowHandle, key: str, outcome: str, on: date, org: str, **data: Any
+) -> ProcedureView:
+    """Complete step `key` as organisation `org`."""
+    command = CompleteStep(key=key, outcome=outcome, on=on, data=data, org=org, sub=f"{org}-agent")
+    return await handle.execute_update(ProcedureWorkflow.complete_step, command)
+
+
+async def view(handle: WorkflowHandle) -> ProcedureView:
+    return await handle.query(ProcedureWorkflow.state)
+
+
+def pending(state: ProcedureView) -> dict[str, Any]:
+    """The pending steps by key."""
+    return {s.key: s for s in state.steps if s.pending}
