@@ -1,4 +1,4 @@
-"""A time-skipping Temporal test server per test (its clock only moves forward), a read model and a worker with the real activities."""
+"""A time-skipping test server per test (its clock only moves forward), read model, worker."""
 
 from __future__ import annotations
 
