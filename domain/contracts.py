@@ -160,3 +160,24 @@ class Notification(BaseModel):
     org_id: str
     subject: str
     body: str
+
+
+class DocumentRequest(BaseModel):
+    """Input of the render_document activity: which document, for which procedure, with what."""
+
+    procedure_id: str
+    kind: str  # the template's name without ".docx", e.g. "fiche_signalement"
+    step_key: str | None = None
+    context: dict[str, Any] = Field(default_factory=dict)  # JSON values; dates as ISO strings
+    # Context keys whose value the activity resolves to organisation names (ids here).
+    org_refs: dict[str, str | list[str]] = Field(default_factory=dict)
+    commune_insee: str | None = None  # resolved to the commune's name as context["commune"]
+
+
+class DocumentRef(BaseModel):
+    """A generated document as recorded in the read model."""
+
+    id: str
+    filename: str
+    sha256: str
+    size: int

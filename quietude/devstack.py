@@ -164,8 +164,10 @@ class DevStack:
 
     def _on_signal(self, signum: int, frame: FrameType | None) -> None:
         if not self.stopping.is_set():
-            log.info("Arrêt demandé (%s) : arrêt du worker et de l'API, puis de Temporal.",
-                     signal.Signals(signum).name)
+            log.info(
+                "Arrêt demandé (%s) : arrêt du worker et de l'API, puis de Temporal.",
+                signal.Signals(signum).name,
+            )
         self.stopping.set()
 
     def _start_and_watch(self) -> int:
@@ -239,8 +241,11 @@ class DevStack:
         settings = self.settings
         hint = cli_hint()
         log.info("Quiétude est prête.")
-        log.info("  API et pages web : http://%s:%d (API documentée sur /docs)",
-                 settings.api_host, settings.api_port)
+        log.info(
+            "  API et pages web : http://%s:%d (API documentée sur /docs)",
+            settings.api_host,
+            settings.api_port,
+        )
         log.info("  Interface de Temporal : %s", settings.temporal_ui_url)
         log.info("  Obtenir un jeton : %s token --org %s --role juriste", hint, DEMO_ORG)
         log.info("  Lister les organisations : %s orgs", hint)

@@ -60,6 +60,8 @@ class Settings(BaseSettings):
     api_host: str = "127.0.0.1"
     api_port: int = Field(default=8000, ge=1, le=65535)
     data_dir: Path = REPO_ROOT / "data" / "essonne"
+    templates_dir: Path = REPO_ROOT / "templates" / "docx"
+    documents_dir: Path = Path("var/documents")
 
     jwt_secret: str | None = Field(default=None, repr=False)
     jwt_issuer: str = "quietude-local"
@@ -121,6 +123,8 @@ class Settings(BaseSettings):
             self.database_url = f"sqlite:///{self.var_dir}/quietude.db"
         if "outbox_dir" not in self.model_fields_set:
             self.outbox_dir = self.var_dir / "outbox"
+        if "documents_dir" not in self.model_fields_set:
+            self.documents_dir = self.var_dir / "documents"
         return self
 
     def signing_secret(self) -> str:

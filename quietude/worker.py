@@ -13,6 +13,7 @@ from temporalio.worker import Worker
 from temporalio.worker.workflow_sandbox import SandboxedWorkflowRunner, SandboxRestrictions
 
 from activities.deadlines import compute_step_deadline
+from activities.documents import DocumentActivities
 from activities.notifications import NotificationActivities, SmtpConfig
 from activities.projection import ProjectionActivities
 from quietude.settings import Settings
@@ -51,7 +52,8 @@ def activities_for(settings: Settings, engine: Engine) -> list:
     notifications = NotificationActivities(
         engine, settings.outbox_dir, settings.mail_from, smtp_config(settings)
     )
-    return [compute_step_deadline, projection.project, notifications.send]
+    documents = DocumentActivities(engine, settings.templates_dir, settings.documents_dir)
+    return [compute_step_deadline, projection.project, notifications.send, documents.render]
 
 
 def build_worker(

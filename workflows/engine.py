@@ -24,6 +24,8 @@ from domain.contracts import (
     CompleteStep,
     DeadlineRequest,
     DeadlineResult,
+    DocumentRef,
+    DocumentRequest,
     EventRecord,
     ImportedStep,
     Notification,
@@ -42,6 +44,7 @@ with workflow.unsafe.imports_passed_through():
 
 PROJECT_ACTIVITY = "project_procedure"
 NOTIFY_ACTIVITY = "send_notification"
+DOCUMENT_ACTIVITY = "render_document"
 ACTIVITY_RETRY = RetryPolicy(
     initial_interval=timedelta(seconds=1),
     backoff_coefficient=2.0,
@@ -129,6 +132,41 @@ class ProcedureWorkflow:
             sub=state.completed_by,
         )
         return state
+
+    async def document(
+        self,
+        kind: str,
+        *,
+        step_key: str | None = None,
+        context: dict[str, Any],
+        org_refs: dict[str, str | list[str]] | None = None,
+    ) -> DocumentRef:
+        """Generate document `kind` from its Word template and record it on the timeline."""
+        request = DocumentRequest(
+            procedure_id=self.start.procedure_id,
+            kind=kind,
+            step_key=step_key,
+            context={"procedure_id": self.start.procedure_id, **context},
+            org_refs=org_refs or {},
+            commune_insee=self.start.commune_insee,
+        )
+        self._busy += 1
+        try:
+            ref = await workflow.execute_activity(
+                DOCUMENT_ACTIVITY,
+                request,
+                result_type=DocumentRef,
+                start_to_close_timeout=timedelta(minutes=2),
+                retry_policy=ACTIVITY_RETRY,
+            )
+        finally:
+            self._busy -= 1
+        self._event(
+            "document_generated",
+            f"Document produit : {ref.filename}",
+            data={"document_id": ref.id, "kind": kind},
+        )
+        return ref
 
     def suggest(self, suggestion: str, message: str) -> None:
         """Record a suggestion for people (e.g. a linked plainte to file)."""

@@ -33,6 +33,14 @@ class SignalementWorkflow(ProcedureWorkflow):
         sent_on = done_on(sent)
         to_forces = facts.destinataire in (Destinataire.FORCES, Destinataire.FORCES_ET_PARQUET)
         to_parquet = facts.destinataire in (Destinataire.PARQUET, Destinataire.FORCES_ET_PARQUET)
+        recipients = [start.orgs["forces"]] if to_forces else []
+        recipients += [start.orgs["parquet"]] if to_parquet else []
+        await self.document(
+            "fiche_signalement",
+            step_key="transmission",
+            context={"transmis_le": sent_on.isoformat(), "facts": start.facts},
+            org_refs={"bailleur": start.bailleur_id, "destinataires": recipients},
+        )
         branches: list[Awaitable[object]] = []
         if facts.source == SourceSignalement.AGENT_ASSERMENTE:
             # The sworn agent's PV reaches the procureur within 5 days of the finding (CPP 29).

@@ -194,3 +194,30 @@ async def test_cancel_by_the_bailleur_cancels_pending_steps(client, worker, read
         assert procedure is not None and procedure.status == "cancelled"
         step = session.exec(select(Step).where(Step.key == "accuse_reception")).one()
         assert step.status == "cancelled"
+
+
+async def test_transmission_produces_the_fiche_de_signalement(client, worker, read_model):
+    from docx import Document as Docx
+
+    from store.tables import Document
+
+    handle = await start_procedure(
+        client,
+        worker,
+        SignalementWorkflow,
+        signalement_start(created_on=MONDAY, destinataire="forces_et_parquet"),
+    )
+    with Session(read_model) as session:
+        row = session.exec(select(Document).where(Document.procedure_id == handle.id)).one()
+    assert row.kind == "fiche_signalement" and row.step_key == "transmission"
+    text = "\n".join(
+        [p.text for p in Docx(row.path).paragraphs]
+        + [c.text for t in Docx(row.path).tables for r in t.rows for c in r.cells]
+    )
+    assert "Démo — Habitat Essonne" in text
+    assert "Commissariat d’agglomération d'Evry-Corbeil" in text
+    assert "Parquet du tribunal judiciaire d'Évry-Courcouronnes" in text
+    assert "Évry-Courcouronnes" in text and "Résidence des Tilleuls" in text
+    assert "20 novembre 2026" in text
+    events = (await view(handle)).events
+    assert any(e.type == "document_generated" for e in events)
