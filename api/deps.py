@@ -9,11 +9,13 @@ from typing import Annotated, Any
 
 from fastapi import Depends, HTTPException, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from pydantic import BaseModel
 from sqlalchemy import Engine
 from sqlmodel import Session
 from temporalio.client import Client
 
 from domain.actors import Role
+from domain.facts import StepCompletion
 from quietude.procedures import ProcedureService, TemporalUnavailable
 from quietude.settings import Settings
 from quietude.temporal_client import connect
@@ -30,7 +32,11 @@ TEMPORAL_DOWN = (
 
 
 class ServiceProvider:
-    """The procedure service, connected to Temporal on first need and again after a failure."""
+    """The procedure service, connected to Temporal on first need and again after a failure.
+
+    Routes call it like the service itself: the connection is only tried once the request has
+    been authenticated, validated and scoped, so that those errors come first.
+    """
 
     def __init__(
         self,
@@ -66,6 +72,20 @@ class ServiceProvider:
         if self.service is None and not await self.connect():
             raise TemporalUnavailable(TEMPORAL_DOWN)
         return self.service  # type: ignore[no-any-return]
+
+    async def start(self, caller: Claims, body: BaseModel) -> str:
+        """ProcedureService.start, once Temporal is reachable."""
+        return await (await self.get()).start(caller, body)
+
+    async def complete_step(
+        self, caller: Claims, procedure_id: str, key: str, completion: StepCompletion
+    ) -> None:
+        """ProcedureService.complete_step, once Temporal is reachable."""
+        await (await self.get()).complete_step(caller, procedure_id, key, completion)
+
+    async def cancel(self, caller: Claims, procedure_id: str, reason: str) -> None:
+        """ProcedureService.cancel, once Temporal is reachable."""
+        await (await self.get()).cancel(caller, procedure_id, reason)
 
     async def temporal_ok(self) -> bool:
         """Whether Temporal answers its health check now."""
@@ -123,17 +143,16 @@ def get_caller(
         ) from None
 
 
-async def get_service(request: Request) -> ProcedureService:
-    """The procedure service; 503 while Temporal cannot be reached."""
-    provider: ServiceProvider = request.app.state.services
-    return await provider.get()
+def get_service(request: Request) -> ServiceProvider:
+    """The procedure service (its calls answer 503 while Temporal cannot be reached)."""
+    return request.app.state.services  # type: ignore[no-any-return]
 
 
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 SessionDep = Annotated[Session, Depends(get_session)]
 EngineDep = Annotated[Engine, Depends(get_engine)]
 CallerDep = Annotated[Claims, Depends(get_caller)]
-ServiceDep = Annotated[ProcedureService, Depends(get_service)]
+ServiceDep = Annotated[ServiceProvider, Depends(get_service)]
 
 
 def get_scope(session: SessionDep, caller: CallerDep) -> Scope:

@@ -71,8 +71,8 @@ MESSAGES: dict[str, str] = {
     "timezone_aware": "fuseau horaire requis (par exemple +01:00)",
     "enum": "valeur invalide (valeurs possibles : {expected})",
     "literal_error": "valeur invalide (valeur attendue : {expected})",
-    "union_tag_invalid": "type « {tag} » inconnu (valeurs possibles : {expected_tags})",
-    "union_tag_not_found": "champ « {discriminator} » requis",
+    "union_tag_invalid": "valeur « {tag} » inconnue (valeurs possibles : {expected_tags})",
+    "union_tag_not_found": "champ requis",
     "dict_type": "objet JSON attendu",
     "model_type": "objet JSON attendu",
     "model_attributes_type": "objet JSON attendu",
@@ -82,20 +82,30 @@ MESSAGES: dict[str, str] = {
 }
 
 
-def _field_path(location: Sequence[Any], body: Any) -> str:
-    parts = list(location[1:])
+def _context(error: Any) -> dict[str, str]:
+    # pydantic quotes values ("'a', 'b' or 'c'"); French readers get « a, b ou c ».
+    raw = error.get("ctx") or {}
+    return {k: str(v).replace("'", "").replace(" or ", " ou ") for k, v in raw.items()}
+
+
+def _field_path(error: Any, body: Any) -> str:
+    parts = list((error.get("loc") or ("body",))[1:])
     # A discriminated union adds the tag (the "kind" given) to the path: not a field name.
     if parts and isinstance(body, dict) and parts[0] == body.get("kind"):
         parts = parts[1:]
+    if str(error.get("type", "")).startswith("union_tag_"):
+        parts.append(_context(error).get("discriminator", "kind"))
+    if error.get("type") == "json_invalid":
+        parts = []
     return ".".join(str(part) for part in parts)
 
 
 def describe_error(error: Any) -> str:
     """What is wrong with one value, in French, from a pydantic error."""
     kind = error.get("type", "")
-    context = {k: str(v).strip("'") for k, v in (error.get("ctx") or {}).items()}
-    if kind == "value_error" and "error" in context:
-        return context["error"]
+    if kind == "value_error" and (error.get("ctx") or {}).get("error"):
+        return str(error["ctx"]["error"])
+    context = _context(error)
     template = MESSAGES.get(kind)
     if template is None:
         return f"valeur invalide ({error.get('msg', kind)})"
@@ -111,9 +121,7 @@ def describe_validation_error(errors: Sequence[Any], body: Any = None) -> str:
     for error in errors:
         location = error.get("loc") or ("body",)
         place = PLACES.get(str(location[0]), "Requête invalide")
-        path = _field_path(location, body)
-        if error.get("type") == "json_invalid":
-            path = ""
+        path = _field_path(error, body)
         text = f"{path} : {describe_error(error)}" if path else describe_error(error)
         groups.setdefault(place, []).append(text)
     return " ; ".join(f"{place} : {' ; '.join(texts)}" for place, texts in groups.items()) + "."

@@ -23,7 +23,7 @@ from quietude.temporal_client import SEARCH_ATTRIBUTES, connect
 
 log = logging.getLogger(__name__)
 
-TEMPORAL_LOG_LEVEL = "warn"
+TEMPORAL_LOG_LEVEL = "error"
 TEMPORAL_START_TIMEOUT = 60.0
 API_START_TIMEOUT = 60.0
 CHILD_STOP_TIMEOUT = 30.0

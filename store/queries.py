@@ -107,9 +107,14 @@ def _named(statement: Any) -> Any:
     ).outerjoin(_BAILLEUR, col(_BAILLEUR.id) == col(Procedure.bailleur_id))
 
 
+_PENDING_STEP = aliased(Step, name="pending_step")
+
+
 def _pending_step_exists(*conditions: ColumnElement[bool]) -> ColumnElement[bool]:
-    steps = select(col(Step.id)).where(
-        col(Step.procedure_id) == col(Procedure.id), col(Step.status) == PENDING, *conditions
+    steps = select(col(_PENDING_STEP.id)).where(
+        col(_PENDING_STEP.procedure_id) == col(Procedure.id),
+        col(_PENDING_STEP.status) == PENDING,
+        *conditions,
     )
     return exists(steps)
 
@@ -121,9 +126,9 @@ def _filter_clauses(filters: ProcedureFilters) -> list[ColumnElement[bool]]:
     if filters.status:
         clauses.append(col(Procedure.status) == filters.status)
     if filters.actor:
-        clauses.append(_pending_step_exists(col(Step.actor) == filters.actor))
+        clauses.append(_pending_step_exists(col(_PENDING_STEP.actor) == filters.actor))
     if filters.org:
-        clauses.append(_pending_step_exists(col(Step.org_id) == filters.org))
+        clauses.append(_pending_step_exists(col(_PENDING_STEP.org_id) == filters.org))
     if filters.commune:
         clauses.append(col(Procedure.commune_insee) == filters.commune)
     if filters.overdue is not None:
@@ -244,16 +249,17 @@ def _pending_counts(session: Session, scope: Scope, group: Any) -> list[tuple[st
 
 def _durations(session: Session, scope: Scope) -> list[StepDuration]:
     statement = (
-        select(Procedure.kind, Step.key, Step.label, Step.opened_on, Step.completed_on)
+        select(Step, col(Procedure.kind))
         .select_from(Step)
         .join(Procedure, col(Procedure.id) == col(Step.procedure_id))
         .where(col(Step.status) == DONE, col(Step.completed_on).is_not(None), scope_clause(scope))
     )
     days: dict[tuple[str, str], list[int]] = {}
     labels: dict[tuple[str, str], str] = {}
-    for kind, key, label, opened_on, completed_on in session.exec(statement):
-        days.setdefault((kind, key), []).append((completed_on - opened_on).days)
-        labels[(kind, key)] = label
+    for step, kind in session.exec(statement):
+        assert step.completed_on is not None
+        days.setdefault((kind, step.key), []).append((step.completed_on - step.opened_on).days)
+        labels[(kind, step.key)] = step.label
     return [
         StepDuration(kind, key, labels[(kind, key)], statistics.median(values), len(values))
         for (kind, key), values in sorted(days.items())

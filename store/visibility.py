@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import ColumnElement, exists, false
+from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 
 from domain.actors import OrgKind
@@ -50,8 +51,10 @@ def visible_procedure_clause(org_id: str, org_kind: str | None) -> ColumnElement
     if org_kind == OrgKind.BAILLEUR:
         return col(Procedure.bailleur_id) == org_id
     if org_kind in PARTNER_KINDS:
-        assigned = select(col(Step.id)).where(
-            col(Step.procedure_id) == col(Procedure.id), col(Step.org_id) == org_id
+        # An alias, so that the clause stays correct in queries that select steps themselves.
+        step = aliased(Step, name="assigned_step")
+        assigned = select(col(step.id)).where(
+            col(step.procedure_id) == col(Procedure.id), col(step.org_id) == org_id
         )
         return exists(assigned)
     return false()

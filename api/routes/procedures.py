@@ -1,0 +1,152 @@
+"""Procedures: start, list, read, complete a step, withdraw."""
+
+from __future__ import annotations
+
+import logging
+from typing import Annotated
+
+from fastapi import APIRouter, Body, Depends, HTTPException, Path, Query
+from sqlalchemy import Engine
+from sqlmodel import Session
+from starlette.concurrency import run_in_threadpool
+
+from api.deps import CallerDep, EngineDep, ScopeDep, ServiceDep, SessionDep
+from api.schemas import DocumentPublic, ProcedurePage, ProcedurePublic, ProcedureSummary
+from domain.actors import Actor, OrgKind
+from domain.contracts import ProcedureStatus
+from domain.facts import Cancellation, StartBody, StepCompletion
+from quietude.procedures import KINDS
+from quietude.tokens import Claims
+from store.queries import ProcedureFilters, get_procedure, list_documents, list_procedures
+from store.visibility import Scope, can_see, scope_of
+
+router = APIRouter(prefix="/procedures", tags=["procédures"])
+access_log = logging.getLogger("quietude.access")
+
+NOT_FOUND = "Procédure introuvable."
+MAX_PER_PAGE = 200
+
+
+def _detail(session: Session, caller: Claims, scope: Scope, procedure_id: str) -> ProcedurePublic:
+    record = get_procedure(session, scope, procedure_id)
+    if record is None:
+        raise HTTPException(status_code=404, detail=NOT_FOUND)
+    access_log.info("read %s by %s (%s)", procedure_id, caller.sub, caller.org)
+    kind = KINDS.get(record.procedure.kind)
+    return ProcedurePublic.of_record(record, scope.org_kind, kind.catalog if kind else None)
+
+
+def _fresh_detail(engine: Engine, caller: Claims, procedure_id: str) -> ProcedurePublic:
+    # A new session: the workflow has just written the change through another connection.
+    with Session(engine) as session:
+        return _detail(session, caller, scope_of(session, caller.org), procedure_id)
+
+
+# Both checks use a session of their own, returned to the pool before the workflow call,
+# which may take a while.
+def visible_procedure(
+    procedure_id: Annotated[str, Path(max_length=100)], engine: EngineDep, caller: CallerDep
+) -> str:
+    """The procedure id of the path, if the caller's organisation sees it; 404 otherwise."""
+    with Session(engine) as session:
+        visible = can_see(session, caller.org, procedure_id)
+    if not visible:
+        raise HTTPException(status_code=404, detail=NOT_FOUND)
+    return procedure_id
+
+
+def bailleur_caller(engine: EngineDep, caller: CallerDep) -> Claims:
+    """The caller, if its organisation is a bailleur; 403 otherwise."""
+    with Session(engine) as session:
+        org_kind = scope_of(session, caller.org).org_kind
+    if org_kind != OrgKind.BAILLEUR:
+        raise HTTPException(
+            status_code=403, detail="Seule une organisation bailleur peut ouvrir une procédure."
+        )
+    return caller
+
+
+VisibleId = Annotated[str, Depends(visible_procedure)]
+BailleurDep = Annotated[Claims, Depends(bailleur_caller)]
+
+
+@router.post("", status_code=201, response_model=ProcedurePublic)
+async def start_procedure(
+    caller: BailleurDep,
+    service: ServiceDep,
+    engine: EngineDep,
+    body: Annotated[StartBody, Body()],
+) -> ProcedurePublic:
+    """Ouvre une procédure pour le bailleur appelant (un dossier en cours peut être importé)."""
+    procedure_id = await service.start(caller, body)
+    return await run_in_threadpool(_fresh_detail, engine, caller, procedure_id)
+
+
+@router.get("", response_model=ProcedurePage)
+def read_procedures(
+    session: SessionDep,
+    scope: ScopeDep,
+    kind: Annotated[str | None, Query(max_length=50)] = None,
+    status: ProcedureStatus | None = None,
+    actor: Annotated[Actor | None, Query(description="acteur d'une étape en attente")] = None,
+    org: Annotated[str | None, Query(description="organisation d'une étape en attente")] = None,
+    commune: Annotated[str | None, Query(description="code INSEE")] = None,
+    overdue: bool | None = None,
+    q: Annotated[str | None, Query(max_length=200, description="recherche libre")] = None,
+    page: Annotated[int, Query(ge=1)] = 1,
+    per_page: Annotated[int, Query(ge=1, le=MAX_PER_PAGE)] = 50,
+) -> ProcedurePage:
+    """Procédures visibles par l'organisation appelante, filtrées, par échéance la plus proche."""
+    filters = ProcedureFilters(
+        kind=kind,
+        status=status.value if status else None,
+        actor=actor.value if actor else None,
+        org=org,
+        commune=commune,
+        overdue=overdue,
+        q=q,
+    )
+    rows, total = list_procedures(session, scope, filters, page, per_page)
+    items = [ProcedureSummary.of(row) for row in rows]
+    return ProcedurePage(items=items, total=total, page=page, per_page=per_page)
+
+
+@router.get("/{procedure_id}", response_model=ProcedurePublic)
+def read_procedure(
+    procedure_id: str, session: SessionDep, caller: CallerDep, scope: ScopeDep
+) -> ProcedurePublic:
+    """Une procédure : faits, étapes, chronologie, documents et liens."""
+    return _detail(session, caller, scope, procedure_id)
+
+
+@router.get("/{procedure_id}/documents", response_model=list[DocumentPublic])
+def read_documents(procedure_id: VisibleId, session: SessionDep) -> list[DocumentPublic]:
+    """Documents générés pour une procédure."""
+    return [DocumentPublic.model_validate(d) for d in list_documents(session, procedure_id)]
+
+
+@router.post("/{procedure_id}/steps/{key}", response_model=ProcedurePublic)
+async def complete_step(
+    procedure_id: VisibleId,
+    key: Annotated[str, Path(max_length=100)],
+    caller: CallerDep,
+    service: ServiceDep,
+    engine: EngineDep,
+    completion: StepCompletion,
+) -> ProcedurePublic:
+    """Accomplit une étape en attente assignée à l'organisation appelante."""
+    await service.complete_step(caller, procedure_id, key, completion)
+    return await run_in_threadpool(_fresh_detail, engine, caller, procedure_id)
+
+
+@router.post("/{procedure_id}/cancel", response_model=ProcedurePublic)
+async def cancel_procedure(
+    procedure_id: VisibleId,
+    caller: CallerDep,
+    service: ServiceDep,
+    engine: EngineDep,
+    cancellation: Cancellation,
+) -> ProcedurePublic:
+    """Retire la procédure (bailleur seulement), avec un motif."""
+    await service.cancel(caller, procedure_id, cancellation.reason)
+    return await run_in_threadpool(_fresh_detail, engine, caller, procedure_id)
