@@ -10,7 +10,15 @@ from fastapi import APIRouter, FastAPI
 
 from api.deps import ServiceProvider
 from api.errors import install_error_handlers
-from api.routes import calendar, dashboard, health, organisations, procedures, tasks
+from api.routes import (
+    calendar,
+    dashboard,
+    documents,
+    health,
+    organisations,
+    procedures,
+    tasks,
+)
 from quietude.settings import get_settings
 from store.db import make_engine
 
@@ -37,7 +45,7 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
 def build_api_router() -> APIRouter:
     """Every resource's router under /api."""
     api = APIRouter(prefix="/api")
-    for module in (organisations, procedures, tasks, dashboard, calendar, health):
+    for module in (organisations, procedures, documents, tasks, dashboard, calendar, health):
         api.include_router(module.router)
     return api
 

@@ -12,7 +12,7 @@ from pydantic import BaseModel
 from sqlalchemy import Engine
 from sqlmodel import Session, select
 from temporalio.client import Client, WorkflowUpdateFailedError
-from temporalio.exceptions import ApplicationError
+from temporalio.exceptions import ApplicationError, WorkflowAlreadyStartedError
 from temporalio.service import RPCError
 
 from domain.actors import OrgKind
@@ -36,6 +36,7 @@ from workflows.engine import ProcedureWorkflow
 from workflows.signalement import SignalementWorkflow
 
 PARIS = ZoneInfo("Europe/Paris")
+MAX_ID_ATTEMPTS = 1000
 
 
 class StartRefused(Exception):
@@ -167,19 +168,28 @@ class ProcedureService:
         return orgs
 
     async def _launch(self, kind: ProcedureKind, start: ProcedureStart) -> str:
-        with session_scope(self.engine) as session:
-            start.procedure_id = next_procedure_id(session, start.kind, start.created_on.year)
-        try:
-            handle = await self.client.start_workflow(
-                kind.workflow.run,  # type: ignore[attr-defined]
-                start,
-                id=start.procedure_id,
-                task_queue=self.settings.task_queue,
-            )
-            await handle.execute_update(ProcedureWorkflow.sync, SyncRequest())
-        except RPCError as error:
-            raise TemporalUnavailable() from error
-        return start.procedure_id
+        # A number already taken in Temporal (a read model restored from an older backup) is
+        # skipped: the counter moves on until a free one is found.
+        for _ in range(MAX_ID_ATTEMPTS):
+            with session_scope(self.engine) as session:
+                start.procedure_id = next_procedure_id(session, start.kind, start.created_on.year)
+            try:
+                handle = await self.client.start_workflow(
+                    kind.workflow.run,  # type: ignore[attr-defined]
+                    start,
+                    id=start.procedure_id,
+                    task_queue=self.settings.task_queue,
+                )
+            except WorkflowAlreadyStartedError:
+                continue
+            except RPCError as error:
+                raise TemporalUnavailable() from error
+            try:
+                await handle.execute_update(ProcedureWorkflow.sync, SyncRequest())
+            except RPCError as error:
+                raise TemporalUnavailable() from error
+            return start.procedure_id
+        raise StartRefused("Aucun numéro de procédure libre : le compteur est à vérifier.")
 
     async def complete_step(
         self, caller: Claims, procedure_id: str, key: str, completion: StepCompletion
