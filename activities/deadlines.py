@@ -24,15 +24,15 @@ def end_of_day(day: date) -> datetime:
 
 
 def reminder_instant(start: date, due: date, working_days: int) -> datetime | None:
-    """08:00 Europe/Paris, `working_days` working days before the due date, not before start."""
+    """08:00 Europe/Paris, `working_days` working days before the due date, after the start."""
     if working_days <= 0:
         return None
     day, counted = due, 0
     while counted < working_days:
         day -= timedelta(days=1)
         counted += is_working_day(day)
-    if day < start:
-        return None
+    if day <= start:
+        return None  # no lead time left after the step opens: the due date itself is the alert
     return datetime.combine(day, REMINDER_HOUR, tzinfo=PARIS)
 
 

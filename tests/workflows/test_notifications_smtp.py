@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 from aiosmtpd.controller import Controller
 
+from domain.contracts import Policy
 from quietude.settings import Settings
 from quietude.worker import build_worker
 from tests.builders import POLICE_EVRY, signalement_start
@@ -56,6 +57,8 @@ async def test_escalation_is_mailed_to_the_managers_over_smtp(
         )
         async with worker:
             start = signalement_start(created_on=date(2030, 3, 4))
+            # A reminder 1 working day ahead: Tuesday 5 March 08:00, the step due Wednesday 6.
+            start.policy = Policy(reminder_working_days=1)
             handle = await start_procedure(time_env.client, worker, SignalementWorkflow, start)
             await skip_to(time_env, date(2030, 3, 7))
             assert pending(await view(handle))["accuse_reception"].escalated

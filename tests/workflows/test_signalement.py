@@ -31,9 +31,10 @@ async def test_whole_signalement_with_reminder_overdue_escalation_and_parquet(
 
     await skip_to(time_env, date(2030, 3, 7))  # the due date has passed (24:00 on the 6th)
     reception = pending(await view(handle))["accuse_reception"]
-    assert reception.reminded and reception.overdue and reception.escalated
+    # Due two working days after it opened: no lead time for a reminder, escalated when due.
+    assert reception.overdue and reception.escalated and not reception.reminded
     outbox = sorted(p.name for p in settings.outbox_dir.iterdir())
-    assert [n for n in outbox if "rappel" in n] and [n for n in outbox if "escalade" in n]
+    assert [n for n in outbox if "escalade" in n] and not [n for n in outbox if "rappel" in n]
     escalation = next(p for p in settings.outbox_dir.iterdir() if "escalade" in p.name)
     assert f"responsables.{POLICE_EVRY}@quietude.invalid" in escalation.read_text()
     with Session(read_model) as session:
@@ -42,7 +43,7 @@ async def test_whole_signalement_with_reminder_overdue_escalation_and_parquet(
         procedure = session.get(Procedure, handle.id)
         assert procedure is not None and procedure.overdue
         kinds = sorted(n.kind for n in session.exec(select(Notification)).all())
-        assert kinds == ["escalade", "rappel"]
+        assert kinds == ["escalade"]
 
     await complete(handle, "accuse_reception", "recu", date(2030, 3, 7), POLICE_EVRY)
     feedback = pending(await view(handle))["retour_information"]
@@ -50,6 +51,8 @@ async def test_whole_signalement_with_reminder_overdue_escalation_and_parquet(
     assert feedback.due == date(2030, 3, 22)
 
     await skip_to(time_env, date(2030, 3, 20))
+    # Reminded at 08:00 on Wednesday 20 March, 2 working days before the due date.
+    assert pending(await view(handle))["retour_information"].reminded
     await complete(handle, "retour_information", "transmis_parquet", date(2030, 3, 20), POLICE_EVRY)
     decision = pending(await view(handle))["decision_parquet"]
     # 2 months from 20 March 2030 → Monday 20 May 2030.
