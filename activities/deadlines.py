@@ -11,8 +11,8 @@ from zoneinfo import ZoneInfo
 
 from temporalio import activity
 
-from domain.calendar import compute_deadline, french_date, is_working_day
-from domain.contracts import DeadlineRequest, DeadlineResult
+from domain.calendar import compute_deadline, earliest_expulsion, french_date, is_working_day
+from domain.contracts import DeadlineRequest, DeadlineResult, ExpulsionRequest
 
 PARIS = ZoneInfo("Europe/Paris")
 REMINDER_HOUR = time(8, 0)
@@ -51,9 +51,27 @@ async def compute_step_deadline(request: DeadlineRequest) -> DeadlineResult:
         raise ValueError("une règle de délai ou une date fixée est requise")
     return DeadlineResult(
         due=due,
+        day_starts_at=end_of_day(due - timedelta(days=1)),
         due_at=end_of_day(due),
         remind_at=reminder_instant(request.start, due, request.reminder_working_days),
         explanation=explanation,
         legal_basis=legal_basis,
+        deadline=deadline,
+    )
+
+
+@activity.defn(name="compute_expulsion_date")
+async def compute_expulsion_date(request: ExpulsionRequest) -> DeadlineResult:
+    """The earliest legal expulsion date: trêve hivernale, then not a Sunday or holiday."""
+    deadline = earliest_expulsion(
+        request.not_before, request.treve, request.exception, request.concours_le
+    )
+    return DeadlineResult(
+        due=deadline.due,
+        day_starts_at=end_of_day(deadline.due - timedelta(days=1)),
+        due_at=end_of_day(deadline.due),
+        remind_at=None,
+        explanation=deadline.explanation,
+        legal_basis=deadline.legal_basis,
         deadline=deadline,
     )

@@ -91,6 +91,26 @@ class SyncRequest(BaseModel):
     """Waits until the workflow is settled and projected (workflow update)."""
 
 
+class Milestone(BaseModel):
+    """A legal date shown on the procedure (end of the appeal delay, CPP 85…)."""
+
+    key: str
+    label: str
+    date: date
+    explanation: str = ""
+    legal_basis: str = ""
+
+
+class Declaration(BaseModel):
+    """An event declared at any step: voluntary departure, withdrawal, appeal (workflow update)."""
+
+    key: str
+    on: date
+    comment: str | None = None
+    org: str
+    sub: str
+
+
 class ProcedureView(BaseModel):
     """The whole state of a procedure (query and update result)."""
 
@@ -104,6 +124,7 @@ class ProcedureView(BaseModel):
     events: list[EventRecord]
     suggestions: list[str] = Field(default_factory=list)
     closed_at: datetime | None = None
+    milestones: list[Milestone] = Field(default_factory=list)
 
 
 class ProcedureSnapshot(BaseModel):
@@ -122,6 +143,7 @@ class ProcedureSnapshot(BaseModel):
     steps: list[StepState]
     events: list[EventRecord]  # only those not yet projected; the projection is idempotent anyway
     suggestions: list[str] = Field(default_factory=list)
+    milestones: list[Milestone] = Field(default_factory=list)
 
 
 class DeadlineRequest(BaseModel):
@@ -138,11 +160,21 @@ class DeadlineResult(BaseModel):
     """A due date, the instant it passes (24:00 Europe/Paris) and when to remind."""
 
     due: date
+    day_starts_at: datetime  # 00:00 Europe/Paris on the due date
     due_at: datetime
     remind_at: datetime | None
     explanation: str
     legal_basis: str
     deadline: Deadline | None = None
+
+
+class ExpulsionRequest(BaseModel):
+    """Input of the local activity that fixes the earliest legal expulsion date."""
+
+    not_before: date
+    concours_le: date | None = None
+    treve: TreveHivernale = TreveHivernale()
+    exception: bool = False
 
 
 class NotificationKind(StrEnum):

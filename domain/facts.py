@@ -6,7 +6,7 @@ from datetime import date
 from enum import StrEnum
 from typing import Annotated, Any, Literal
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, model_validator
 
 
 class Strict(BaseModel):
@@ -78,10 +78,6 @@ class SignalementFacts(Strict):
         return self.constate_le or self.faits_le.date()
 
 
-# The body of POST /api/procedures: one model per kind, chosen by "kind".
-StartBody = Annotated[SignalementFacts, Field(discriminator="kind")]
-
-
 class StepCompletion(Strict):
     """The body of POST /api/procedures/{id}/steps/{key}."""
 
@@ -95,3 +91,82 @@ class Cancellation(Strict):
     """The body of POST /api/procedures/{id}/cancel."""
 
     reason: str = Field(min_length=1, max_length=2_000)
+
+
+class Logement(Strict):
+    residence: Residence
+    reference: str = Field(min_length=1, max_length=100)
+
+
+class Bail(Strict):
+    reference: str = Field(min_length=1, max_length=100)
+    date_effet: date
+
+
+class Personne(Strict):
+    nom: str = Field(min_length=1, max_length=100)
+    prenom: str | None = Field(default=None, max_length=100)
+
+
+class MotifResiliation(StrEnum):
+    TROUBLES_JOUISSANCE = "troubles_jouissance"
+    TRAFIC_STUPEFIANTS = "trafic_stupefiants"
+    AGRESSION_PERSONNEL = "agression_personnel"
+    AUTRE = "autre"
+
+
+class OrigineResiliation(StrEnum):
+    BAILLEUR = "bailleur"
+    INJONCTION_PREFET = "injonction_prefet"  # CCH L. 442-4-3 (narcotrafic)
+
+
+class ExceptionTreve(StrEnum):
+    """Cases where the trêve hivernale does not stop the expulsion (CPCE L. 412-6 to 412-8)."""
+
+    RELOGEMENT_ASSURE = "relogement_assure"
+    VOIE_DE_FAIT = "entree_voie_de_fait"
+    LOGEMENT_ETUDIANT = "logement_etudiant"
+    CONJOINT_VIOLENT = "conjoint_violent"
+
+
+class Injonction(Strict):
+    date: date
+
+
+class Lien(Strict):
+    """A procedure this dossier rests on (signalement, plainte, judgment)."""
+
+    procedure_id: str = Field(min_length=1, max_length=100)
+
+
+class ResiliationFacts(Strict):
+    kind: Literal["resiliation"]
+    logement: Logement
+    bail: Bail
+    locataires: list[Personne] = Field(min_length=1)
+    occupants: list[Personne] = Field(default_factory=list)
+    motifs: list[MotifResiliation] = Field(min_length=1)
+    impayes: bool = False  # rent arrears also claimed: the préfet is notified of the assignation
+    origine: OrigineResiliation = OrigineResiliation.BAILLEUR
+    injonction: Injonction | None = None
+    commissaire_justice: str | None = None  # organisation id; the demo one by default
+    exception_treve: ExceptionTreve | None = None
+    liens: list[Lien] = Field(default_factory=list)
+    en_cours: EnCours | None = None
+
+    @model_validator(mode="after")
+    def _injonction_with_its_origin(self) -> ResiliationFacts:
+        if (self.origine == OrigineResiliation.INJONCTION_PREFET) != (self.injonction is not None):
+            raise ValueError(
+                "l'injonction du préfet (injonction.date) accompagne l'origine injonction_prefet, "
+                "et elle seule"
+            )
+        return self
+
+    @property
+    def residence(self) -> Residence:
+        return self.logement.residence
+
+
+# The body of POST /api/procedures: one model per kind, chosen by "kind".
+StartBody = Annotated[SignalementFacts | ResiliationFacts, Field(discriminator="kind")]

@@ -6,7 +6,7 @@ from datetime import date
 
 from domain.contracts import ImportedStep
 from domain.facts import EnCours
-from domain.steps import Catalog
+from domain.steps import Catalog, data_error
 
 
 class DossierImportError(ValueError):
@@ -27,13 +27,14 @@ def plan_import(
             continue
         seen.add(key)
         on_path = catalog.reaches(key, en_cours.etape, applicable)
-        if not on_path and key not in en_cours.dates:
-            continue  # a parallel branch: it opens normally
+        if key not in en_cours.dates and (not on_path or catalog.spec(key).optional):
+            continue  # a parallel branch opens normally; an optional step was not taken
         if key not in en_cours.dates:
             raise DossierImportError(
                 f"Date manquante pour l'étape déjà accomplie « {catalog.spec(key).label} » ({key})."
             )
         outcome = _outcome_towards(catalog, key, en_cours, applicable, on_path)
+        _check_required(catalog, key, outcome, en_cours)
         plan.append(
             ImportedStep(
                 key=key, on=en_cours.dates[key], outcome=outcome, data=en_cours.data.get(key, {})
@@ -67,17 +68,26 @@ def _check_keys(
             )
     for key, outcome in en_cours.outcomes.items():
         spec = catalog.spec(key)
-        found = spec.outcome(outcome)
-        if found is None:
+        if spec.outcome(outcome) is None:
             raise DossierImportError(
                 f"Résultat « {outcome} » invalide pour l'étape « {key} » "
                 f"(attendu : {', '.join(spec.outcome_keys)})."
             )
-        missing = [name for name in found.required if name not in en_cours.data.get(key, {})]
-        if missing:
-            raise DossierImportError(
-                f"Donnée requise manquante pour l'étape « {key} » : {', '.join(missing)}."
-            )
+    for key, data in en_cours.data.items():
+        problem = data_error(catalog, data)
+        if problem:
+            raise DossierImportError(f"en_cours.data, étape « {key} » : {problem}")
+
+
+def _check_required(catalog: Catalog, key: str, outcome: str, en_cours: EnCours) -> None:
+    found = catalog.spec(key).outcome(outcome)
+    assert found is not None
+    missing = [name for name in found.required if name not in en_cours.data.get(key, {})]
+    if missing:
+        raise DossierImportError(
+            f"Donnée requise manquante pour l'étape « {key} » ({outcome}) : "
+            f"{', '.join(missing)} (dans en_cours.data)."
+        )
 
 
 def _outcome_towards(
@@ -86,13 +96,16 @@ def _outcome_towards(
     spec = catalog.spec(key)
     if key in en_cours.outcomes:
         return en_cours.outcomes[key]
-    candidates = [o for o in spec.outcomes if not o.required]
+    candidates = list(spec.outcomes)
     if on_path:
         candidates = [
             o
             for o in candidates
             if any(catalog.reaches(n, en_cours.etape, applicable) for n in o.next)
         ]
+    if len(candidates) > 1:
+        # e.g. a hearing held rather than adjourned: the outcome that needs no more data
+        candidates = [o for o in candidates if not o.required] or candidates
     if len(candidates) != 1:
         raise DossierImportError(
             f"Précisez le résultat de l'étape « {key} » dans en_cours.outcomes "

@@ -47,6 +47,7 @@ class StepSpec(BaseModel, frozen=True):
     rule: DeadlineRule | None = None
     outcomes: tuple[Outcome, ...]
     silence_outcome: str | None = None  # where the law gives silence a meaning
+    optional: bool = False  # a step a dossier may go without (e.g. a rehousing offer)
     legal_basis: str = ""
     note: str = ""  # what is unsure in law, said to people
 
@@ -66,6 +67,11 @@ class Catalog(BaseModel, frozen=True):
     label: str
     steps: tuple[StepSpec, ...]
     first: tuple[str, ...]
+    # Type of each data field a completion may carry: "date", "int", "bool", "text",
+    # or "choice:a,b,c".
+    data_types: dict[str, str] = {}
+    # What may be declared at any step (e.g. a voluntary departure); `next` ends the flow there.
+    anytime: tuple[Outcome, ...] = ()
 
     def spec(self, key: str) -> StepSpec:
         """The spec of step `key`; KeyError if the procedure has no such step."""
@@ -73,6 +79,10 @@ class Catalog(BaseModel, frozen=True):
             if step.key == key:
                 return step
         raise KeyError(key)
+
+    def declaration(self, key: str) -> Outcome | None:
+        """The declaration `key` this procedure accepts at any step, if any."""
+        return next((o for o in self.anytime if o.key == key), None)
 
     def has(self, key: str) -> bool:
         return any(step.key == key for step in self.steps)
@@ -131,3 +141,23 @@ class StepState(BaseModel):
     @property
     def step_id(self) -> str:
         return f"{self.key}:{self.seq}"
+
+
+def data_error(catalog: Catalog, data: dict[str, Any]) -> str | None:
+    """A French message if a completion's data has a value of the wrong type, else None."""
+    for name, value in data.items():
+        kind = catalog.data_types.get(name)
+        if kind is None or value is None:
+            continue
+        if kind == "date":
+            try:
+                date.fromisoformat(str(value))
+            except ValueError:
+                return f"« {name} » doit être une date AAAA-MM-JJ (reçu : {value})."
+        elif kind == "int" and not (isinstance(value, int) and not isinstance(value, bool)):
+            return f"« {name} » doit être un nombre entier (reçu : {value})."
+        elif kind == "bool" and not isinstance(value, bool):
+            return f"« {name} » doit valoir true ou false (reçu : {value})."
+        elif kind.startswith("choice:") and value not in kind[len("choice:") :].split(","):
+            return f"« {name} » doit valoir {kind[len('choice:') :].replace(',', ', ')}."
+    return None

@@ -16,10 +16,11 @@ from temporalio.exceptions import ApplicationError, WorkflowAlreadyStartedError
 from temporalio.service import RPCError
 
 from domain.actors import OrgKind
-from domain.catalog.signalement import SIGNALEMENT, applicable_steps
+from domain.catalog import resiliation, signalement
 from domain.contracts import (
     CancelProcedure,
     CompleteStep,
+    Declaration,
     Policy,
     ProcedureStart,
     SyncRequest,
@@ -33,6 +34,7 @@ from quietude.tokens import Claims
 from store.db import next_procedure_id, session_scope
 from store.tables import Commune, Organisation, Procedure
 from workflows.engine import ProcedureWorkflow
+from workflows.resiliation import ResiliationWorkflow
 from workflows.signalement import SignalementWorkflow
 
 PARIS = ZoneInfo("Europe/Paris")
@@ -76,10 +78,18 @@ class ProcedureKind:
 
 KINDS: dict[str, ProcedureKind] = {
     "signalement": ProcedureKind(
-        catalog=SIGNALEMENT,
+        catalog=signalement.SIGNALEMENT,
         workflow=SignalementWorkflow,
-        applicable=lambda facts: applicable_steps(facts.source, facts.destinataire),
+        applicable=lambda facts: signalement.applicable_steps(facts.source, facts.destinataire),
         title=lambda facts: f"Signalement — {facts.categorie.value.replace('_', ' ')}",
+    ),
+    "resiliation": ProcedureKind(
+        catalog=resiliation.RESILIATION,
+        workflow=ResiliationWorkflow,
+        applicable=lambda facts: resiliation.applicable_steps(facts.origine, facts.impayes),
+        title=lambda facts: (
+            "Résiliation de bail — " + ", ".join(m.value.replace("_", " ") for m in facts.motifs)
+        ),
     ),
 }
 
@@ -97,6 +107,12 @@ class ProcedureService:
         self.engine = engine
         self.settings = settings
         self.policy: Policy = policy_from(settings)
+
+    def validate(self, caller: Claims, body: BaseModel) -> None:
+        """Check that a procedure could be started as asked, without starting it."""
+        facts: Any = body
+        with Session(self.engine) as session:
+            self._prepare(session, caller, KINDS[facts.kind], facts, today_in_paris())
 
     async def start(self, caller: Claims, body: BaseModel) -> str:
         """Start a procedure for the caller's bailleur; returns its id once projected."""
@@ -138,7 +154,7 @@ class ProcedureService:
             commune_insee=commune.insee,
             residence_nom=facts.residence.nom,
             title=kind.title(facts),
-            orgs=self._competent_orgs(session, bailleur.id, commune),
+            orgs=self._competent_orgs(session, bailleur.id, commune, facts),
             facts=facts.model_dump(mode="json", exclude={"en_cours"}),
             imported=imported,
             etape=etape,
@@ -146,9 +162,17 @@ class ProcedureService:
         )
 
     @staticmethod
-    def _competent_orgs(session: Session, bailleur_id: str, commune: Commune) -> dict[str, str]:
+    def _competent_orgs(
+        session: Session, bailleur_id: str, commune: Commune, facts: Any
+    ) -> dict[str, str]:
         """The organisation competent for each actor of a dossier in `commune`."""
         orgs = {"bailleur": bailleur_id, "forces": commune.forces_org_id}
+        chosen = getattr(facts, "commissaire_justice", None)
+        if chosen is not None:
+            org = session.get(Organisation, chosen)
+            if org is None or org.kind != OrgKind.COMMISSAIRE_JUSTICE:
+                raise StartRefused(f"Commissaire de justice inconnu : {chosen}.")
+            orgs["commissaire_justice"] = org.id
         forces = session.get(Organisation, commune.forces_org_id)
         if forces is not None:
             orgs[forces.kind] = forces.id
@@ -157,7 +181,10 @@ class ProcedureService:
             ("parquet", OrgKind.PARQUET),
             ("prefet", OrgKind.PREFECTURE),
             ("juge", OrgKind.JUGE),
+            ("commissaire_justice", OrgKind.COMMISSAIRE_JUSTICE),
         ):
+            if actor in orgs:
+                continue
             org = session.exec(
                 select(Organisation)
                 .where(Organisation.kind == org_kind.value)
@@ -205,6 +232,13 @@ class ProcedureService:
             sub=caller.sub,
         )
         await self._update(procedure_id, ProcedureWorkflow.complete_step, command)
+
+    async def declare(
+        self, caller: Claims, procedure_id: str, key: str, on: date, comment: str | None
+    ) -> None:
+        """Declare an event at any step (voluntary departure, withdrawal, appeal)."""
+        command = Declaration(key=key, on=on, comment=comment, org=caller.org, sub=caller.sub)
+        await self._update(procedure_id, ProcedureWorkflow.declare, command)
 
     async def cancel(self, caller: Claims, procedure_id: str, reason: str) -> None:
         """Withdraw a procedure (the bailleur only)."""

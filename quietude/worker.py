@@ -12,17 +12,18 @@ from temporalio.client import Client
 from temporalio.worker import Worker
 from temporalio.worker.workflow_sandbox import SandboxedWorkflowRunner, SandboxRestrictions
 
-from activities.deadlines import compute_step_deadline
+from activities.deadlines import compute_expulsion_date, compute_step_deadline
 from activities.documents import DocumentActivities
 from activities.notifications import NotificationActivities, SmtpConfig
 from activities.projection import ProjectionActivities
 from quietude.settings import Settings
 from store.db import make_engine
+from workflows.resiliation import ResiliationWorkflow
 from workflows.signalement import SignalementWorkflow
 
 log = logging.getLogger(__name__)
 
-WORKFLOWS = [SignalementWorkflow]
+WORKFLOWS = [SignalementWorkflow, ResiliationWorkflow]
 
 # The pure rules are deterministic and side-effect free: imported once, not per workflow run.
 SANDBOX = SandboxedWorkflowRunner(
@@ -53,7 +54,13 @@ def activities_for(settings: Settings, engine: Engine) -> list:
         engine, settings.outbox_dir, settings.mail_from, smtp_config(settings)
     )
     documents = DocumentActivities(engine, settings.templates_dir, settings.documents_dir)
-    return [compute_step_deadline, projection.project, notifications.send, documents.render]
+    return [
+        compute_step_deadline,
+        compute_expulsion_date,
+        projection.project,
+        notifications.send,
+        documents.render,
+    ]
 
 
 def build_worker(

@@ -61,3 +61,69 @@ def signalement_start(
         etape=etape,
         policy=Policy(),
     )
+
+
+COMMISSAIRE = "demo-commissaire-justice"
+PREFECTURE = "prefecture-91"
+TRIBUNAL = "tj-evry"
+EVRY_ORGS = {
+    "bailleur": BAILLEUR,
+    "forces": POLICE_EVRY,
+    "police": POLICE_EVRY,
+    "parquet": PARQUET,
+    "prefet": PREFECTURE,
+    "juge": TRIBUNAL,
+    "commissaire_justice": COMMISSAIRE,
+}
+
+
+def resiliation_body(**overrides: Any) -> dict[str, Any]:
+    """The API start body of a résiliation in Évry-Courcouronnes."""
+    body: dict[str, Any] = {
+        "kind": "resiliation",
+        "logement": {
+            "residence": {
+                "nom": "Résidence des Tilleuls",
+                "adresse": "12 rue des Lilas",
+                "commune_insee": EVRY,
+                "batiment": "C",
+                "hall": "3",
+            },
+            "reference": "LGT-0042",
+        },
+        "bail": {"reference": "B-2019-0042", "date_effet": "2019-05-01"},
+        "locataires": [{"nom": "Quiétudetest", "prenom": "Zéphyrin"}],
+        "occupants": [],
+        "motifs": ["trafic_stupefiants"],
+        "impayes": False,
+        "origine": "bailleur",
+        "liens": [],
+    }
+    body.update(overrides)
+    return body
+
+
+def resiliation_start(
+    created_on: date,
+    imported: list[ImportedStep] | None = None,
+    etape: str | None = None,
+    **facts: Any,
+) -> ProcedureStart:
+    """A workflow input for a résiliation, with the organisations of Évry resolved."""
+    body = resiliation_body(**facts)
+    return ProcedureStart(
+        procedure_id=f"resiliation-2026-{uuid.uuid4().int % 10**6:06d}",
+        kind="resiliation",
+        bailleur_id=BAILLEUR,
+        created_by="juriste-1",
+        created_at=datetime(2026, 11, 23, 9, 0, tzinfo=UTC),
+        created_on=created_on,
+        commune_insee=EVRY,
+        residence_nom="Résidence des Tilleuls",
+        title="Résiliation de bail — trafic stupefiants",
+        orgs=dict(EVRY_ORGS),
+        facts=body,
+        imported=imported or [],
+        etape=etape,
+        policy=Policy(),
+    )

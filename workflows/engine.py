@@ -10,24 +10,28 @@ update; projects every change to the read model; and keeps the search attributes
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Coroutine
 from datetime import date, datetime, timedelta
 from typing import Any, ClassVar
 
 from temporalio import workflow
 from temporalio.common import RetryPolicy, SearchAttributeUpdate
-from temporalio.exceptions import ApplicationError
+from temporalio.exceptions import ActivityError, ApplicationError
 
 from domain.actors import Actor
-from domain.calendar import french_date
+from domain.calendar import DeadlineRule, french_date
 from domain.contracts import (
     CancelProcedure,
     CompleteStep,
     DeadlineRequest,
     DeadlineResult,
+    Declaration,
     DocumentRef,
     DocumentRequest,
     EventRecord,
+    ExpulsionRequest,
     ImportedStep,
+    Milestone,
     Notification,
     NotificationKind,
     ProcedureSnapshot,
@@ -36,11 +40,11 @@ from domain.contracts import (
     ProcedureView,
     SyncRequest,
 )
-from domain.steps import Catalog, DeadlineKind, StepSpec, StepState, StepStatus
+from domain.steps import Catalog, DeadlineKind, StepSpec, StepState, StepStatus, data_error
 from workflows import search_attributes as sa
 
 with workflow.unsafe.imports_passed_through():
-    from activities.deadlines import compute_step_deadline
+    from activities.deadlines import compute_expulsion_date, compute_step_deadline
 
 PROJECT_ACTIVITY = "project_procedure"
 NOTIFY_ACTIVITY = "send_notification"
@@ -54,6 +58,14 @@ ACTIVITY_RETRY = RetryPolicy(
 
 class ProcedureCancelled(Exception):
     """Raised inside the flow when the procedure is withdrawn."""
+
+
+class ProcedureInterrupted(Exception):
+    """Raised inside the flow when an event declared at any step ends it (e.g. a departure)."""
+
+    def __init__(self, on: date) -> None:
+        super().__init__(on)
+        self.on = on
 
 
 class ProcedureWorkflow:
@@ -74,6 +86,9 @@ class ProcedureWorkflow:
         self._flushed = 0
         self._projected_events = 0
         self._busy = 0
+        self._branches: list[asyncio.Task[Any]] = []
+        self._milestones: list[Milestone] = []
+        self._interrupted: date | None = None
         self._event(
             "procedure_started",
             f"Procédure ouverte : {self.catalog.label}",
@@ -88,10 +103,21 @@ class ProcedureWorkflow:
         raise NotImplementedError
 
     async def step(
-        self, key: str, *, since: date, on: date | None = None, on_label: str = ""
+        self,
+        key: str,
+        *,
+        since: date,
+        on: date | None = None,
+        on_label: str = "",
+        counted_from: date | None = None,
+        document: dict[str, Any] | None = None,
     ) -> StepState:
-        """Open step `key` counted from the legal date `since` (or due `on` a fixed date) and
-        wait until it is completed; returns the completed step."""
+        """Open step `key` on the legal date `since` and wait until it is completed.
+
+        Its due date is computed by the step's rule from `counted_from` (default `since`), or
+        is the fixed date `on`. `document` (the extra context of a letter named after the step)
+        has the letter generated as the step opens.
+        """
         self._ensure_open()
         spec = self.catalog.spec(key)
         state = self._new_state(spec, since)
@@ -99,11 +125,54 @@ class ProcedureWorkflow:
         if imported is not None:
             return self._record_imported(state, imported)
         if spec.deadline != DeadlineKind.NONE:
-            self._apply_deadline(state, await self._deadline(spec, since, on, on_label))
+            deadline = await self._deadline(spec, counted_from or since, on, on_label)
+            self._apply_deadline(state, deadline)
         self._steps.append(state)
         self._event("step_opened", f"Étape ouverte : {spec.label}", state, org=state.org)
+        if document is not None:
+            await self.document(
+                key, step_key=key, context={**document, "step": _step_context(state)}
+            )
         await self._until_completed(state, spec)
         return state
+
+    def spawn(self, branch: Coroutine[Any, Any, Any]) -> None:
+        """Run a branch beside the flow without waiting for it; its steps still pending when
+        the procedure ends are marked skipped."""
+        self._branches.append(asyncio.create_task(branch))
+
+    async def milestone(self, key: str, label: str, *, since: date, rule: DeadlineRule) -> date:
+        """Compute a legal date to show (appeal delay, CPP 85…), recorded on the timeline."""
+        request = DeadlineRequest(start=since, rule=rule, reminder_working_days=0)
+        result = await self._local(compute_step_deadline, request)
+        self._milestones.append(
+            Milestone(
+                key=key,
+                label=label,
+                date=result.due,
+                explanation=result.explanation,
+                legal_basis=result.legal_basis,
+            )
+        )
+        self._event(
+            "milestone",
+            f"{label} : {french_date(result.due)} — {result.explanation}",
+            data={"key": key, "date": result.due.isoformat()},
+        )
+        return result.due
+
+    async def wait_for_day(self, day: date, reason: str) -> None:
+        """Durably wait until 00:00 Europe/Paris on `day` (a step that cannot open before)."""
+        result = await self._local(
+            compute_step_deadline, DeadlineRequest(start=day, fixed=day, reminder_working_days=0)
+        )
+        if result.day_starts_at > workflow.now():
+            self._event("waiting", f"{reason} : jusqu'au {french_date(day)}")
+            await workflow.sleep(result.day_starts_at - workflow.now())
+
+    async def earliest_expulsion(self, request: ExpulsionRequest) -> DeadlineResult:
+        """The earliest legal expulsion date (trêve, Sundays and public holidays excluded)."""
+        return await self._local(compute_expulsion_date, request)
 
     async def record(
         self, key: str, *, on: date, outcome: str, sub: str | None = None
@@ -140,7 +209,7 @@ class ProcedureWorkflow:
         step_key: str | None = None,
         context: dict[str, Any],
         org_refs: dict[str, str | list[str]] | None = None,
-    ) -> DocumentRef:
+    ) -> DocumentRef | None:
         """Generate document `kind` from its Word template and record it on the timeline."""
         request = DocumentRequest(
             procedure_id=self.start.procedure_id,
@@ -159,6 +228,14 @@ class ProcedureWorkflow:
                 start_to_close_timeout=timedelta(minutes=2),
                 retry_policy=ACTIVITY_RETRY,
             )
+        except ActivityError as error:
+            # A document that cannot be produced (a template missing or broken) must not stop
+            # a legal procedure: the failure is on the timeline, the document can be redone.
+            cause = error.cause.message if isinstance(error.cause, ApplicationError) else ""
+            self._event(
+                "document_failed", f"Document non produit ({kind}) : {cause}", data={"kind": kind}
+            )
+            return None
         finally:
             self._busy -= 1
         self._event(
@@ -167,6 +244,14 @@ class ProcedureWorkflow:
             data={"document_id": ref.id, "kind": kind},
         )
         return ref
+
+    def note(self, message: str, **data: Any) -> None:
+        """Record a line on the timeline (e.g. a delay suspended, then resumed)."""
+        self._event("note", message, data=data)
+
+    def check_completion(self, state: StepState, command: CompleteStep) -> str | None:
+        """A procedure's own legal check of a completion (French message), or None."""
+        return None
 
     def suggest(self, suggestion: str, message: str) -> None:
         """Record a suggestion for people (e.g. a linked plainte to file)."""
@@ -183,7 +268,12 @@ class ProcedureWorkflow:
         """Run the flow to its end, projecting every change; called by each subclass's run."""
         flusher = asyncio.create_task(self._flush_loop())
         try:
-            await self.flow(start)
+            try:
+                await self.flow(start)
+            except ProcedureInterrupted as interruption:
+                self._interrupted = None
+                await self.step("cloture", since=interruption.on)
+            self._skip_pending("Étape sans objet : la procédure est terminée")
             self._status = ProcedureStatus.CLOSED
             self._closed_at = workflow.now()
             self._event("procedure_closed", "Procédure close")
@@ -248,6 +338,9 @@ class ProcedureWorkflow:
                 f"Résultat « {command.outcome} » invalide pour l'étape « {state.label} » "
                 f"(attendu : {', '.join(spec.outcome_keys)}).",
             )
+        wrong_type = data_error(self.catalog, command.data)
+        if wrong_type:
+            raise _refusal("InvalidData", wrong_type)
         missing = [name for name in outcome.required if not command.data.get(name)]
         if missing:
             raise _refusal("InvalidData", f"Donnée requise manquante : {', '.join(missing)}.")
@@ -259,6 +352,50 @@ class ProcedureWorkflow:
             )
         if command.on > workflow.now().date() + timedelta(days=1):
             raise _refusal("InvalidData", f"La date ({command.on.isoformat()}) est dans le futur.")
+        problem = self.check_completion(state, command)
+        if problem:
+            raise _refusal("InvalidData", problem)
+
+    @workflow.update
+    async def declare(self, declaration: Declaration) -> ProcedureView:
+        """Record an event declared at any step; one that ends the procedure skips what is
+        pending and leads to the closing step."""
+        outcome = self.catalog.declaration(declaration.key)
+        assert outcome is not None  # the validator checked it
+        self._event(
+            "declaration",
+            f"{outcome.label} (le {french_date(declaration.on)})",
+            org=declaration.org,
+            sub=declaration.sub,
+            data={
+                "key": declaration.key,
+                "date": declaration.on.isoformat(),
+                "comment": declaration.comment,
+            },
+        )
+        if outcome.next:
+            self._interrupted = declaration.on
+            self._skip_pending(outcome.label)
+        await self._settled()
+        return self.view()
+
+    @declare.validator
+    def validate_declare(self, declaration: Declaration) -> None:
+        """Only the bailleur declares, on an open procedure, what its catalogue allows."""
+        if self._status != ProcedureStatus.OPEN or self._interrupted is not None:
+            raise _refusal("NotOpen", "La procédure n'est plus en cours.")
+        if self.catalog.declaration(declaration.key) is None:
+            allowed = ", ".join(o.key for o in self.catalog.anytime) or "aucune"
+            raise _refusal(
+                "InvalidOutcome",
+                f"Déclaration « {declaration.key} » impossible (possibles : {allowed}).",
+            )
+        if declaration.org != self.start.bailleur_id:
+            raise _refusal("WrongOrganisation", "Seul le bailleur fait cette déclaration.")
+        if declaration.on > workflow.now().date() + timedelta(days=1):
+            raise _refusal(
+                "InvalidData", f"La date ({declaration.on.isoformat()}) est dans le futur."
+            )
 
     @workflow.update
     async def cancel(self, command: CancelProcedure) -> ProcedureView:
@@ -311,6 +448,7 @@ class ProcedureWorkflow:
             steps=list(self._steps),
             events=list(self._events),
             suggestions=list(self._suggestions),
+            milestones=list(self._milestones),
             closed_at=self._closed_at,
         )
 
@@ -319,6 +457,14 @@ class ProcedureWorkflow:
     def _ensure_open(self) -> None:
         if self._status == ProcedureStatus.CANCELLED:
             raise ProcedureCancelled()
+        if self._interrupted is not None:
+            raise ProcedureInterrupted(self._interrupted)
+
+    def _skip_pending(self, message: str) -> None:
+        for state in self._steps:
+            if state.pending:
+                state.status = StepStatus.SKIPPED
+                self._event("step_skipped", f"{message} : {state.label}", state, org=state.org)
 
     def _new_state(self, spec: StepSpec, since: date) -> StepState:
         return StepState(
@@ -400,12 +546,14 @@ class ProcedureWorkflow:
             fixed_label=on_label,
             reminder_working_days=policy.reminder_working_days,
         )
+        return await self._local(compute_step_deadline, request)
+
+    async def _local(self, activity: Any, request: Any) -> Any:
+        """Run a local activity (a computation recorded in history), counted as busy."""
         self._busy += 1
         try:
             return await workflow.execute_local_activity(
-                compute_step_deadline,
-                request,
-                start_to_close_timeout=timedelta(seconds=10),
+                activity, request, start_to_close_timeout=timedelta(seconds=10)
             )
         finally:
             self._busy -= 1
@@ -434,6 +582,8 @@ class ProcedureWorkflow:
         await workflow.wait_condition(lambda: not state.pending)
         if state.status == StepStatus.CANCELLED:
             raise ProcedureCancelled()
+        if state.status == StepStatus.SKIPPED:
+            self._ensure_open()
 
     async def _wait_until(self, state: StepState, instant: datetime) -> bool:
         """True once the step is no longer pending; False when `instant` comes first."""
@@ -572,6 +722,7 @@ class ProcedureWorkflow:
             steps=list(self._steps),
             events=list(events),
             suggestions=list(self._suggestions),
+            milestones=list(self._milestones),
         )
 
     def _upsert_search_attributes(self) -> None:
@@ -585,6 +736,22 @@ class ProcedureWorkflow:
             sa.NEXT_DUE.value_set(min(dues)) if dues else sa.NEXT_DUE.value_unset(),
         ]
         workflow.upsert_search_attributes(updates)
+
+
+def done_on(state: StepState) -> date:
+    """The legal date a completed step was done on."""
+    assert state.completed_on is not None
+    return state.completed_on
+
+
+def _step_context(state: StepState) -> dict[str, Any]:
+    return {
+        "key": state.key,
+        "label": state.label,
+        "opened_on": state.opened_on.isoformat(),
+        "due": state.due.isoformat() if state.due else None,
+        "due_explanation": state.due_explanation,
+    }
 
 
 def _refusal(kind: str, message: str) -> ApplicationError:

@@ -11,8 +11,7 @@ from temporalio import workflow
 from domain.catalog.signalement import SIGNALEMENT
 from domain.contracts import ProcedureStart, ProcedureView
 from domain.facts import Destinataire, SignalementFacts, SourceSignalement
-from domain.steps import StepState
-from workflows.engine import ProcedureWorkflow
+from workflows.engine import ProcedureWorkflow, done_on
 
 
 @workflow.defn(name="signalement")
@@ -63,9 +62,3 @@ class SignalementWorkflow(ProcedureWorkflow):
             self.suggest(
                 "plainte", "Les forces de l'ordre demandent un dépôt de plainte du bailleur."
             )
-
-
-def done_on(state: StepState) -> date:
-    """The legal date a completed step was done on."""
-    assert state.completed_on is not None
-    return state.completed_on
