@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Awaitable, Callable, Iterator
+from datetime import date
 from typing import Annotated, Any
 
 from fastapi import Depends, HTTPException, Request
@@ -86,6 +87,12 @@ class ServiceProvider:
     async def cancel(self, caller: Claims, procedure_id: str, reason: str) -> None:
         """ProcedureService.cancel, once Temporal is reachable."""
         await (await self.get()).cancel(caller, procedure_id, reason)
+
+    async def declare(
+        self, caller: Claims, procedure_id: str, key: str, on: date, comment: str | None
+    ) -> None:
+        """ProcedureService.declare, once Temporal is reachable."""
+        await (await self.get()).declare(caller, procedure_id, key, on, comment)
 
     async def temporal_ok(self) -> bool:
         """Whether Temporal answers its health check now."""

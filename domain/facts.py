@@ -87,6 +87,14 @@ class StepCompletion(Strict):
     comment: str | None = Field(default=None, max_length=5_000)
 
 
+class DeclarationBody(Strict):
+    """The body of POST /api/procedures/{id}/declarations."""
+
+    type: str = Field(min_length=1, max_length=50)
+    date: date
+    comment: str | None = Field(default=None, max_length=5_000)
+
+
 class Cancellation(Strict):
     """The body of POST /api/procedures/{id}/cancel."""
 

@@ -27,6 +27,12 @@ PARTNER_KINDS = frozenset(
 # What a partner needs of the facts to act on its step; never the names of people.
 SHARED_FACTS: dict[str, tuple[str, ...]] = {
     "signalement": ("kind", "residence", "categorie", "faits_le", "description", "source"),
+    # The partners of a résiliation (parquet asked about the household, préfet, judge,
+    # commissaire de justice) act on the lease and the persons it concerns.
+    "resiliation": (
+        "kind", "logement", "bail", "locataires", "occupants", "motifs", "impayes", "origine",
+        "injonction",
+    ),
 }
 DEFAULT_SHARED_FACTS: tuple[str, ...] = ("kind", "residence")
 SHARED_RESIDENCE = ("nom", "adresse", "commune_insee", "batiment", "hall")

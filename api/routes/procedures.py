@@ -14,7 +14,7 @@ from api.deps import CallerDep, EngineDep, ScopeDep, ServiceDep, SessionDep
 from api.schemas import DocumentPublic, ProcedurePage, ProcedurePublic, ProcedureSummary
 from domain.actors import Actor, OrgKind
 from domain.contracts import ProcedureStatus
-from domain.facts import Cancellation, StartBody, StepCompletion
+from domain.facts import Cancellation, DeclarationBody, StartBody, StepCompletion
 from quietude.procedures import KINDS
 from quietude.tokens import Claims
 from store.queries import ProcedureFilters, get_procedure, list_documents, list_procedures
@@ -149,4 +149,19 @@ async def cancel_procedure(
 ) -> ProcedurePublic:
     """Retire la procédure (bailleur seulement), avec un motif."""
     await service.cancel(caller, procedure_id, cancellation.reason)
+    return await run_in_threadpool(_fresh_detail, engine, caller, procedure_id)
+
+
+@router.post("/{procedure_id}/declarations", response_model=ProcedurePublic)
+async def declare(
+    procedure_id: VisibleId,
+    caller: CallerDep,
+    service: ServiceDep,
+    engine: EngineDep,
+    declaration: DeclarationBody,
+) -> ProcedurePublic:
+    """Déclare un événement à tout moment : départ volontaire, désistement, appel."""
+    await service.declare(
+        caller, procedure_id, declaration.type, declaration.date, declaration.comment
+    )
     return await run_in_threadpool(_fresh_detail, engine, caller, procedure_id)
