@@ -176,5 +176,68 @@ class ResiliationFacts(Strict):
         return self.logement.residence
 
 
+
+
+class Qualification(StrEnum):
+    CONTRAVENTION = "contravention"
+    DELIT = "delit"
+    CRIME = "crime"
+
+
+class CanalPlainte(StrEnum):
+    COMMISSARIAT = "commissariat"
+    BRIGADE = "brigade"
+    EN_LIGNE = "en_ligne"  # CPP 15-3-1, listed property offences only
+    COURRIER_PROCUREUR = "courrier_procureur"
+
+
+class Plaignant(Strict):
+    """The bailleur as a legal person, or an assaulted staff member it supports."""
+
+    type: Literal["bailleur", "agent_victime"]
+    nom: str | None = Field(default=None, max_length=100)
+    prenom: str | None = Field(default=None, max_length=100)
+    adresse_employeur: bool = False  # the victim gives the employer's address (CPP 40-4-1)
+
+    @model_validator(mode="after")
+    def _victim_is_named(self) -> Plaignant:
+        if self.type == "agent_victime" and not self.nom:
+            raise ValueError("le nom de l'agent victime est requis")
+        if self.type == "bailleur" and (self.nom or self.prenom or self.adresse_employeur):
+            raise ValueError("le bailleur porte plainte en tant que personne morale : sans nom")
+        return self
+
+
+class FaitsPlainte(Strict):
+    categorie: CategorieSignalement
+    le: AwareDatetime
+    qualification: Qualification
+    trafic_stupefiants: bool = False
+    description: str = Field(min_length=1, max_length=10_000)
+
+
+class MisEnCause(Strict):
+    nom: str = Field(min_length=1, max_length=100)
+    prenom: str | None = Field(default=None, max_length=100)
+    locataire: bool = False
+
+
+class PlainteFacts(Strict):
+    kind: Literal["plainte"]
+    plaignant: Plaignant
+    residence: Residence
+    faits: FaitsPlainte
+    canal: CanalPlainte
+    mis_en_cause: list[MisEnCause] = Field(default_factory=list)
+    liens: list[Lien] = Field(default_factory=list)
+    en_cours: EnCours | None = None
+
+    @property
+    def faits_le(self) -> AwareDatetime:
+        return self.faits.le
+
+
 # The body of POST /api/procedures: one model per kind, chosen by "kind".
-StartBody = Annotated[SignalementFacts | ResiliationFacts, Field(discriminator="kind")]
+StartBody = Annotated[
+    SignalementFacts | PlainteFacts | ResiliationFacts, Field(discriminator="kind")
+]

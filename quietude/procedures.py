@@ -16,7 +16,7 @@ from temporalio.exceptions import ApplicationError, WorkflowAlreadyStartedError
 from temporalio.service import RPCError
 
 from domain.actors import OrgKind
-from domain.catalog import resiliation, signalement
+from domain.catalog import plainte, resiliation, signalement
 from domain.contracts import (
     CancelProcedure,
     CompleteStep,
@@ -25,7 +25,7 @@ from domain.contracts import (
     ProcedureStart,
     SyncRequest,
 )
-from domain.facts import SignalementFacts, StepCompletion
+from domain.facts import PlainteFacts, SignalementFacts, StepCompletion
 from domain.imports import DossierImportError, plan_import
 from domain.steps import Catalog
 from quietude.policy import policy_from
@@ -34,6 +34,7 @@ from quietude.tokens import Claims
 from store.db import next_procedure_id, session_scope
 from store.tables import Commune, Organisation, Procedure
 from workflows.engine import ProcedureWorkflow
+from workflows.plainte import PlainteWorkflow
 from workflows.resiliation import ResiliationWorkflow
 from workflows.signalement import SignalementWorkflow
 
@@ -74,6 +75,7 @@ class ProcedureKind:
     workflow: type[ProcedureWorkflow]
     applicable: Callable[[Any], frozenset[str]]
     title: Callable[[Any], str]
+    refusal: Callable[[Any], str | None] = lambda facts: None  # a rule of law the body breaks
 
 
 KINDS: dict[str, ProcedureKind] = {
@@ -82,6 +84,13 @@ KINDS: dict[str, ProcedureKind] = {
         workflow=SignalementWorkflow,
         applicable=lambda facts: signalement.applicable_steps(facts.source, facts.destinataire),
         title=lambda facts: f"Signalement — {facts.categorie.value.replace('_', ' ')}",
+    ),
+    "plainte": ProcedureKind(
+        catalog=plainte.PLAINTE,
+        workflow=PlainteWorkflow,
+        applicable=lambda facts: plainte.applicable_steps(facts.canal),
+        title=lambda facts: f"Plainte — {facts.faits.categorie.value.replace('_', ' ')}",
+        refusal=lambda facts: plainte.online_refusal(facts.canal, facts.faits.categorie),
     ),
     "resiliation": ProcedureKind(
         catalog=resiliation.RESILIATION,
@@ -135,8 +144,11 @@ class ProcedureService:
                 f"Commune inconnue : {facts.residence.commune_insee} "
                 "(code INSEE d'une commune de l'Essonne attendu)."
             )
-        if isinstance(facts, SignalementFacts) and facts.faits_le.date() > today:
-            raise StartRefused("La date des faits (faits_le) est dans le futur.")
+        if isinstance(facts, SignalementFacts | PlainteFacts) and facts.faits_le.date() > today:
+            raise StartRefused("La date des faits est dans le futur.")
+        refusal = kind.refusal(facts)
+        if refusal:
+            raise StartRefused(refusal)
         imported, etape = [], None
         if facts.en_cours is not None:
             try:

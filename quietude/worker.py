@@ -18,12 +18,13 @@ from activities.notifications import NotificationActivities, SmtpConfig
 from activities.projection import ProjectionActivities
 from quietude.settings import Settings
 from store.db import make_engine
+from workflows.plainte import PlainteWorkflow
 from workflows.resiliation import ResiliationWorkflow
 from workflows.signalement import SignalementWorkflow
 
 log = logging.getLogger(__name__)
 
-WORKFLOWS = [SignalementWorkflow, ResiliationWorkflow]
+WORKFLOWS = [SignalementWorkflow, PlainteWorkflow, ResiliationWorkflow]
 
 # The pure rules are deterministic and side-effect free: imported once, not per workflow run.
 SANDBOX = SandboxedWorkflowRunner(

@@ -127,3 +127,48 @@ def resiliation_start(
         etape=etape,
         policy=Policy(),
     )
+
+
+def plainte_body(**overrides: Any) -> dict[str, Any]:
+    """The API start body of a plainte of the bailleur in Évry-Courcouronnes."""
+    body: dict[str, Any] = {
+        "kind": "plainte",
+        "plaignant": {"type": "bailleur"},
+        "residence": {
+            "nom": "Résidence des Tilleuls",
+            "adresse": "12 rue des Lilas",
+            "commune_insee": EVRY,
+            "batiment": "A",
+            "hall": "1",
+        },
+        "faits": {
+            "categorie": "degradations",
+            "le": "2029-08-30T23:00:00+02:00",
+            "qualification": "delit",
+            "trafic_stupefiants": False,
+            "description": "Portes du hall A1 fracturées.",
+        },
+        "canal": "commissariat",
+        "mis_en_cause": [{"nom": "Quiétudetest", "prenom": "Zéphyrin", "locataire": True}],
+    }
+    body.update(overrides)
+    return body
+
+
+def plainte_start(created_on: date, **facts: Any) -> ProcedureStart:
+    """A workflow input for a plainte, with the organisations of Évry resolved."""
+    body = plainte_body(**facts)
+    return ProcedureStart(
+        procedure_id=f"plainte-2026-{uuid.uuid4().int % 10**6:06d}",
+        kind="plainte",
+        bailleur_id=BAILLEUR,
+        created_by="juriste-1",
+        created_at=datetime(2026, 11, 23, 9, 0, tzinfo=UTC),
+        created_on=created_on,
+        commune_insee=EVRY,
+        residence_nom="Résidence des Tilleuls",
+        title="Plainte — degradations",
+        orgs=dict(EVRY_ORGS),
+        facts=body,
+        policy=Policy(),
+    )

@@ -10,7 +10,8 @@ update; projects every change to the read model; and keeps the search attributes
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Coroutine
+import contextlib
+from collections.abc import Callable, Coroutine
 from datetime import date, datetime, timedelta
 from typing import Any, ClassVar
 
@@ -111,15 +112,23 @@ class ProcedureWorkflow:
         on_label: str = "",
         counted_from: date | None = None,
         document: dict[str, Any] | None = None,
+        actor: Actor | None = None,
+        rule: DeadlineRule | None = None,
     ) -> StepState:
         """Open step `key` on the legal date `since` and wait until it is completed.
 
         Its due date is computed by the step's rule from `counted_from` (default `since`), or
         is the fixed date `on`. `document` (the extra context of a letter named after the step)
-        has the letter generated as the step opens.
+        has the letter generated as the step opens. `actor` and `rule` replace the catalogue's
+        for this dossier (e.g. a complaint filed online is the bailleur's own act).
         """
         self._ensure_open()
         spec = self.catalog.spec(key)
+        if actor is not None or rule is not None:
+            changes: dict[str, Any] = {"actor": actor or spec.actor}
+            if rule is not None:
+                changes |= {"rule": rule, "deadline": DeadlineKind.LAW}
+            spec = spec.model_copy(update=changes)
         state = self._new_state(spec, since)
         imported = self._imported.pop(key, None)
         if imported is not None:
@@ -161,14 +170,29 @@ class ProcedureWorkflow:
         )
         return result.due
 
-    async def wait_for_day(self, day: date, reason: str) -> None:
-        """Durably wait until 00:00 Europe/Paris on `day` (a step that cannot open before)."""
+    async def wait_for_day(
+        self, day: date, reason: str, unless: Callable[[], bool] | None = None
+    ) -> None:
+        """Durably wait until 00:00 Europe/Paris on `day` (a step that cannot open before), or
+        until `unless` becomes true."""
         result = await self._local(
             compute_step_deadline, DeadlineRequest(start=day, fixed=day, reminder_working_days=0)
         )
         if result.day_starts_at > workflow.now():
             self._event("waiting", f"{reason} : jusqu'au {french_date(day)}")
-            await workflow.sleep(result.day_starts_at - workflow.now())
+            with contextlib.suppress(TimeoutError):
+                await workflow.wait_condition(
+                    unless or (lambda: False), timeout=result.day_starts_at - workflow.now()
+                )
+
+    def milestone_on(self, key: str, label: str, day: date, explanation: str) -> None:
+        """Show a legal date computed by the procedure itself (e.g. the prescription)."""
+        self._milestones.append(Milestone(key=key, label=label, date=day, explanation=explanation))
+        self._event(
+            "milestone",
+            f"{label} : {french_date(day)} — {explanation}",
+            data={"key": key, "date": day.isoformat()},
+        )
 
     async def earliest_expulsion(self, request: ExpulsionRequest) -> DeadlineResult:
         """The earliest legal expulsion date (trêve, Sundays and public holidays excluded)."""
