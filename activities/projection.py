@@ -79,7 +79,10 @@ def apply_snapshot(procedure: Procedure, snapshot: ProcedureSnapshot) -> None:
     procedure.next_due = min(dues) if dues else None
     procedure.overdue = any(s.overdue for s in pending)
     procedure.pending_actors = " ".join(sorted({s.actor.value for s in pending}))
-    procedure.links = [{"type": "suggestion", "kind": k} for k in snapshot.suggestions]
+    procedure.links = [{"type": "suggestion", "kind": k} for k in snapshot.suggestions] + [
+        {"type": "lien", **link.model_dump()} for link in snapshot.links
+    ]
+    procedure.milestones = [m.model_dump(mode="json") for m in snapshot.milestones]
     procedure.search_text = " ".join(
         [
             snapshot.procedure_id,

@@ -51,6 +51,7 @@ class ProcedureStart(BaseModel):
     facts: dict[str, Any]
     imported: list[ImportedStep] = Field(default_factory=list)
     etape: str | None = None  # current step of an imported dossier
+    links: list[Link] = Field(default_factory=list)
     policy: Policy = Policy()
 
 
@@ -111,6 +112,32 @@ class Declaration(BaseModel):
     sub: str
 
 
+class Assignment(BaseModel):
+    """A manager assigns a pending step to a person of its organisation (workflow update)."""
+
+    key: str
+    assignee_sub: str
+    org: str
+    sub: str
+    role: str
+
+
+class Link(BaseModel):
+    """Another procedure this one is linked to (visible on both sides)."""
+
+    procedure_id: str
+    kind: str  # the other procedure's kind
+    relation: str = "lien"  # e.g. "origine" (the other led to this one), "suite"
+
+
+class Propagation(BaseModel):
+    """A completion to repeat in the linked procedures (the same decision, entered once)."""
+
+    source_id: str
+    targets: list[str]
+    command: CompleteStep
+
+
 class ProcedureView(BaseModel):
     """The whole state of a procedure (query and update result)."""
 
@@ -125,6 +152,7 @@ class ProcedureView(BaseModel):
     suggestions: list[str] = Field(default_factory=list)
     closed_at: datetime | None = None
     milestones: list[Milestone] = Field(default_factory=list)
+    links: list[Link] = Field(default_factory=list)
 
 
 class ProcedureSnapshot(BaseModel):
@@ -144,6 +172,7 @@ class ProcedureSnapshot(BaseModel):
     events: list[EventRecord]  # only those not yet projected; the projection is idempotent anyway
     suggestions: list[str] = Field(default_factory=list)
     milestones: list[Milestone] = Field(default_factory=list)
+    links: list[Link] = Field(default_factory=list)
 
 
 class DeadlineRequest(BaseModel):

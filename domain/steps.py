@@ -48,6 +48,7 @@ class StepSpec(BaseModel, frozen=True):
     outcomes: tuple[Outcome, ...]
     silence_outcome: str | None = None  # where the law gives silence a meaning
     optional: bool = False  # a step a dossier may go without (e.g. a rehousing offer)
+    propagated: bool = False  # the same decision is repeated in the linked procedures
     legal_basis: str = ""
     note: str = ""  # what is unsure in law, said to people
 

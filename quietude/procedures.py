@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
@@ -18,9 +19,11 @@ from temporalio.service import RPCError
 from domain.actors import OrgKind
 from domain.catalog import plainte, resiliation, signalement
 from domain.contracts import (
+    Assignment,
     CancelProcedure,
     CompleteStep,
     Declaration,
+    Link,
     Policy,
     ProcedureStart,
     SyncRequest,
@@ -38,6 +41,7 @@ from workflows.plainte import PlainteWorkflow
 from workflows.resiliation import ResiliationWorkflow
 from workflows.signalement import SignalementWorkflow
 
+log = logging.getLogger(__name__)
 PARIS = ZoneInfo("Europe/Paris")
 MAX_ID_ATTEMPTS = 1000
 
@@ -171,7 +175,19 @@ class ProcedureService:
             imported=imported,
             etape=etape,
             policy=self.policy,
+            links=self._links(session, bailleur.id, getattr(facts, "liens", [])),
         )
+
+    @staticmethod
+    def _links(session: Session, bailleur_id: str, liens: list[Any]) -> list[Link]:
+        """The procedures of the same bailleur this one rests on."""
+        links = []
+        for lien in liens:
+            other = session.get(Procedure, lien.procedure_id)
+            if other is None or other.bailleur_id != bailleur_id:
+                raise StartRefused(f"Procédure liée introuvable : {lien.procedure_id}.")
+            links.append(Link(procedure_id=other.id, kind=other.kind, relation="origine"))
+        return links
 
     @staticmethod
     def _competent_orgs(
@@ -227,8 +243,31 @@ class ProcedureService:
                 await handle.execute_update(ProcedureWorkflow.sync, SyncRequest())
             except RPCError as error:
                 raise TemporalUnavailable() from error
+            await self._link_back(start)
             return start.procedure_id
         raise StartRefused("Aucun numéro de procédure libre : le compteur est à vérifier.")
+
+    async def _link_back(self, start: ProcedureStart) -> None:
+        """Show the new procedure on the procedures it rests on (those still running)."""
+        back = Link(procedure_id=start.procedure_id, kind=start.kind, relation="suite")
+        for link in start.links:
+            handle = self.client.get_workflow_handle(link.procedure_id)
+            try:
+                await handle.execute_update(ProcedureWorkflow.link, back)
+            except (WorkflowUpdateFailedError, RPCError) as error:
+                log.info(
+                    "link from %s not recorded on %s: %s",
+                    start.procedure_id,
+                    link.procedure_id,
+                    error,
+                )
+
+    async def assign(self, caller: Claims, procedure_id: str, key: str, assignee_sub: str) -> None:
+        """Assign a pending step to a person of the caller's organisation (managers)."""
+        command = Assignment(
+            key=key, assignee_sub=assignee_sub, org=caller.org, sub=caller.sub, role=caller.role
+        )
+        await self._update(procedure_id, ProcedureWorkflow.assign, command)
 
     async def complete_step(
         self, caller: Claims, procedure_id: str, key: str, completion: StepCompletion

@@ -16,6 +16,7 @@ from activities.deadlines import compute_expulsion_date, compute_step_deadline
 from activities.documents import DocumentActivities
 from activities.notifications import NotificationActivities, SmtpConfig
 from activities.projection import ProjectionActivities
+from activities.propagation import PropagationActivities
 from quietude.settings import Settings
 from store.db import make_engine
 from workflows.plainte import PlainteWorkflow
@@ -48,7 +49,7 @@ def smtp_config(settings: Settings) -> SmtpConfig | None:
     )
 
 
-def activities_for(settings: Settings, engine: Engine) -> list:
+def activities_for(settings: Settings, engine: Engine, client: Client) -> list:
     """Every activity, bound to its resources."""
     projection = ProjectionActivities(engine)
     notifications = NotificationActivities(
@@ -61,6 +62,7 @@ def activities_for(settings: Settings, engine: Engine) -> list:
         projection.project,
         notifications.send,
         documents.render,
+        PropagationActivities(client).propagate,
     ]
 
 
@@ -78,7 +80,7 @@ def build_worker(
         task_queue=task_queue or settings.task_queue,
         workflows=WORKFLOWS,
         workflow_runner=SANDBOX,
-        activities=activities_for(settings, engine),
+        activities=activities_for(settings, engine, client),
         activity_executor=executor,
         max_concurrent_activities=16,
         graceful_shutdown_timeout=timedelta(seconds=20),

@@ -22,6 +22,7 @@ from temporalio.exceptions import ActivityError, ApplicationError
 from domain.actors import Actor
 from domain.calendar import DeadlineRule, french_date
 from domain.contracts import (
+    Assignment,
     CancelProcedure,
     CompleteStep,
     DeadlineRequest,
@@ -32,6 +33,7 @@ from domain.contracts import (
     EventRecord,
     ExpulsionRequest,
     ImportedStep,
+    Link,
     Milestone,
     Notification,
     NotificationKind,
@@ -39,6 +41,7 @@ from domain.contracts import (
     ProcedureStart,
     ProcedureStatus,
     ProcedureView,
+    Propagation,
     SyncRequest,
 )
 from domain.steps import Catalog, DeadlineKind, StepSpec, StepState, StepStatus, data_error
@@ -50,6 +53,8 @@ with workflow.unsafe.imports_passed_through():
 PROJECT_ACTIVITY = "project_procedure"
 NOTIFY_ACTIVITY = "send_notification"
 DOCUMENT_ACTIVITY = "render_document"
+PROPAGATE_ACTIVITY = "propagate_completion"
+PROPAGATED_SUB = "decision-liee"  # a completion repeated from a linked procedure
 ACTIVITY_RETRY = RetryPolicy(
     initial_interval=timedelta(seconds=1),
     backoff_coefficient=2.0,
@@ -90,6 +95,7 @@ class ProcedureWorkflow:
         self._branches: list[asyncio.Task[Any]] = []
         self._milestones: list[Milestone] = []
         self._interrupted: date | None = None
+        self._links: list[Link] = list(start.links)
         self._event(
             "procedure_started",
             f"Procédure ouverte : {self.catalog.label}",
@@ -338,8 +344,34 @@ class ProcedureWorkflow:
             sub=command.sub,
             data={"outcome": command.outcome, "date": command.on.isoformat()},
         )
+        if spec.propagated and self._links and command.sub != PROPAGATED_SUB:
+            await self._propagate(command)
         await self._settled()
         return self.view()
+
+    async def _propagate(self, command: CompleteStep) -> None:
+        """Repeat a decision in the linked procedures waiting on the same step."""
+        targets = [link.procedure_id for link in self._links]
+        propagation = Propagation(
+            source_id=self.start.procedure_id,
+            targets=targets,
+            command=command.model_copy(
+                update={
+                    "sub": PROPAGATED_SUB,
+                    "comment": f"Décision reprise de {self.start.procedure_id}",
+                }
+            ),
+        )
+        self._busy += 1
+        try:
+            await workflow.execute_activity(
+                PROPAGATE_ACTIVITY,
+                propagation,
+                start_to_close_timeout=timedelta(minutes=1),
+                retry_policy=ACTIVITY_RETRY,
+            )
+        finally:
+            self._busy -= 1
 
     @complete_step.validator
     def validate_complete_step(self, command: CompleteStep) -> None:
@@ -450,6 +482,50 @@ class ProcedureWorkflow:
             raise _refusal("InvalidData", "Le motif du retrait est requis.")
 
     @workflow.update
+    async def assign(self, assignment: Assignment) -> ProcedureView:
+        """Assign a pending step to a named person of the assignee organisation."""
+        state = self._pending_step(assignment.key)
+        assert state is not None  # the validator checked it
+        previous = state.assignee_sub
+        state.assignee_sub = assignment.assignee_sub
+        self._event(
+            "assigned",
+            f"{state.label} : confiée à {assignment.assignee_sub}"
+            + (f" (au lieu de {previous})" if previous else ""),
+            state,
+            org=assignment.org,
+            sub=assignment.sub,
+            data={"assignee": assignment.assignee_sub, "previous": previous},
+        )
+        await self._settled()
+        return self.view()
+
+    @assign.validator
+    def validate_assign(self, assignment: Assignment) -> None:
+        """A manager of the assignee organisation assigns a pending step."""
+        state = self._pending_step(assignment.key)
+        if state is None or self._status != ProcedureStatus.OPEN:
+            raise _refusal("StepNotPending", f"L'étape « {assignment.key} » n'est pas en attente.")
+        if assignment.org != state.org:
+            raise _refusal(
+                "WrongOrganisation",
+                f"L'étape « {state.label} » est assignée à une autre organisation.",
+            )
+        if assignment.role not in ("manager", "admin"):
+            raise _refusal("WrongRole", "Seul un responsable attribue les étapes.")
+        if not assignment.assignee_sub.strip():
+            raise _refusal("InvalidData", "La personne désignée est requise.")
+
+    @workflow.update
+    async def link(self, link: Link) -> ProcedureView:
+        """Record another procedure linked to this one (the other side records it too)."""
+        if all(known.procedure_id != link.procedure_id for known in self._links):
+            self._links.append(link)
+            self._event("linked", f"Procédure liée : {link.procedure_id}", data=link.model_dump())
+        await self._settled()
+        return self.view()
+
+    @workflow.update
     async def sync(self, request: SyncRequest) -> ProcedureView:
         """Wait until every change so far is in the read model."""
         await self._settled()
@@ -473,6 +549,7 @@ class ProcedureWorkflow:
             events=list(self._events),
             suggestions=list(self._suggestions),
             milestones=list(self._milestones),
+            links=list(self._links),
             closed_at=self._closed_at,
         )
 
@@ -747,6 +824,7 @@ class ProcedureWorkflow:
             events=list(events),
             suggestions=list(self._suggestions),
             milestones=list(self._milestones),
+            links=list(self._links),
         )
 
     def _upsert_search_attributes(self) -> None:

@@ -86,6 +86,7 @@ SIGNALEMENT = Catalog(
                     required=("motif",),
                 ),
             ),
+            propagated=True,
             legal_basis="art. 40-1 CPP",
         ),
         StepSpec(
