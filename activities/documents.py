@@ -22,6 +22,7 @@ from sqlalchemy import Engine
 from temporalio import activity
 from temporalio.exceptions import ApplicationError
 
+from activities.document_context import LABELS, MOTIFS, READ_MODEL_KINDS, read_model_context
 from domain.calendar import french_date
 from domain.contracts import DocumentRef, DocumentRequest
 from store.db import session_scope
@@ -37,25 +38,6 @@ DOCUMENT_DATE_KEYS = ("date_document", "transmis_le")
 _ZIP_EPOCH = datetime(1980, 1, 1, tzinfo=PARIS)
 # Ids end up in file names: no separator, no "..", nothing a shell or a filesystem would read.
 _SAFE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]*$")
-
-LABELS: dict[str, str] = {
-    # categories
-    "trafic_stupefiants": "Trafic de stupéfiants",
-    "occupation_halls": "Occupation des halls",
-    "troubles_jouissance": "Troubles de jouissance",
-    "degradations": "Dégradations",
-    "agression_personnel": "Agression du personnel",
-    "autre": "Autre",
-    # sources
-    "agent": "Agent du bailleur",
-    "agent_assermente": "Agent assermenté",
-    "locataire": "Locataire",
-    "gardien": "Gardien",
-    # destinataires
-    "forces": "Forces de l'ordre",
-    "parquet": "Parquet (dénonciation au procureur de la République)",
-    "forces_et_parquet": "Forces de l'ordre et parquet",
-}
 
 
 def _to_datetime(value: date | datetime | str) -> datetime | date:
@@ -93,6 +75,12 @@ def label(value: Any) -> str:
     return LABELS.get(code, code.replace("_", " "))
 
 
+def motif(value: Any) -> str:
+    """A ground of résiliation as a letter states it ("trafic_stupefiants" → "des agissements…")."""
+    code = str(value or "")
+    return MOTIFS.get(code, label(code).lower())
+
+
 def oui_non(value: Any) -> str:
     """Render a boolean as "oui" or "non"."""
     return "oui" if value else "non"
@@ -112,7 +100,7 @@ def document_date(context: dict[str, Any]) -> datetime:
 def make_environment() -> SandboxedEnvironment:
     """The Jinja environment of the templates: escaped for XML, sandboxed, French filters."""
     env = SandboxedEnvironment(autoescape=True)
-    env.filters.update(date_fr=date_fr, label=label, oui_non=oui_non)
+    env.filters.update(date_fr=date_fr, label=label, motif=motif, oui_non=oui_non)
     return env
 
 
@@ -132,7 +120,8 @@ def _normalised_zip(data: bytes, stamp: datetime) -> bytes:
     return out.getvalue()
 
 
-def _write_atomically(path: Path, data: bytes) -> None:
+def write_atomically(path: Path, data: bytes) -> None:
+    """Write `data` to `path` through a temporary file, so no reader sees a partial file."""
     path.parent.mkdir(parents=True, exist_ok=True)
     handle, temp_name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
@@ -171,11 +160,11 @@ class DocumentActivities:
         _check_name("type de document", request.kind)
         if request.step_key is not None:
             _check_name("étape", request.step_key)
-        data = self.render_bytes(request.kind, self._with_names(request))
+        data = self.render_bytes(request.kind, self.resolve_context(request))
         sha256 = hashlib.sha256(data).hexdigest()
         stem = request.kind + (f"-{request.step_key}" if request.step_key else "")
         path = self.storage_dir / request.procedure_id / f"{stem}.docx"
-        _write_atomically(path, data)
+        write_atomically(path, data)
         ref = DocumentRef(
             id=f"{request.procedure_id}:{request.kind}:{request.step_key or '-'}",
             filename=f"{request.procedure_id}-{stem}.docx",
@@ -186,10 +175,23 @@ class DocumentActivities:
         logger.info("document %s rendered (%d bytes, sha256 %s)", ref.id, ref.size, sha256)
         return ref
 
-    def _with_names(self, request: DocumentRequest) -> dict[str, Any]:
-        """The context, with the names of the organisations and of the commune it refers to."""
+    def resolve_context(self, request: DocumentRequest) -> dict[str, Any]:
+        """The context, with the names of the organisations and of the commune it refers to.
+
+        A bordereau or récapitulatif also gets the procedure, its steps, events and exhibits
+        from the read model; the request's own keys (date_document) take precedence.
+        """
         context = dict(request.context)
         with session_scope(self.engine) as session:
+            if request.kind in READ_MODEL_KINDS:
+                read_model = read_model_context(session, request.procedure_id)
+                if read_model is None:
+                    # Retryable: the projection of a procedure just started may still be coming.
+                    raise ApplicationError(
+                        f"procédure {request.procedure_id} absente du modèle de lecture",
+                        type="ProcedureNotProjected",
+                    )
+                context = {**read_model, **context}
 
             def name(org_id: str) -> str:
                 org = session.get(Organisation, org_id)

@@ -94,6 +94,10 @@ class ServiceProvider:
         """ProcedureService.declare, once Temporal is reachable."""
         await (await self.get()).declare(caller, procedure_id, key, on, comment)
 
+    async def assign(self, caller: Claims, procedure_id: str, key: str, assignee_sub: str) -> None:
+        """ProcedureService.assign, once Temporal is reachable."""
+        await (await self.get()).assign(caller, procedure_id, key, assignee_sub)
+
     async def temporal_ok(self) -> bool:
         """Whether Temporal answers its health check now."""
         if not await self.connect():

@@ -18,6 +18,7 @@ REFUSAL_STATUS: dict[str, int] = {
     "StepNotPending": 409,
     "NotOpen": 409,
     "WrongOrganisation": 403,
+    "WrongRole": 403,
     "InvalidOutcome": 422,
     "InvalidData": 422,
     "UnknownStep": 404,

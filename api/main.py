@@ -14,8 +14,10 @@ from api.routes import (
     calendar,
     dashboard,
     documents,
+    dossier,
     health,
     organisations,
+    pieces,
     procedures,
     tasks,
 )
@@ -45,7 +47,18 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
 def build_api_router() -> APIRouter:
     """Every resource's router under /api."""
     api = APIRouter(prefix="/api")
-    for module in (organisations, procedures, documents, tasks, dashboard, calendar, health):
+    routers = (
+        organisations,
+        procedures,
+        pieces,
+        dossier,
+        documents,
+        tasks,
+        dashboard,
+        calendar,
+        health,
+    )
+    for module in routers:
         api.include_router(module.router)
     return api
 

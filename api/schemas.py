@@ -8,8 +8,19 @@ from typing import Any
 from pydantic import AliasChoices, BaseModel, ConfigDict, Field, computed_field
 
 from domain.calendar import Deadline
+from domain.facts import (
+    Bail,
+    Lien,
+    Logement,
+    MotifResiliation,
+    OrigineResiliation,
+    Personne,
+    PlainteFacts,
+    ResiliationFacts,
+    Strict,
+)
 from domain.steps import Catalog, StepStatus
-from store.queries import DashboardFigures, ProcedureRecord, ProcedureRow, TaskRow
+from store.queries import DashboardFigures, ProcedureRecord, ProcedureRow, TaskCounts, TaskRow
 from store.tables import Procedure, Step
 from store.visibility import facts_for
 
@@ -50,6 +61,7 @@ class StepPublic(Public):
     actor: str
     org: str = Field(validation_alias=AliasChoices("org", "org_id"))
     org_name: str | None = None
+    assignee_sub: str | None = None
     status: str
     opened_at: datetime
     opened_on: date
@@ -109,6 +121,25 @@ class DocumentPublic(Public):
         return f"/api/documents/{self.id}"
 
 
+class PiecePublic(Public):
+    id: str
+    procedure_id: str
+    title: str
+    kind: str
+    filename: str
+    content_type: str
+    size: int
+    sha256: str
+    created_at: datetime
+    created_by: str
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def url(self) -> str:
+        """Where the exhibit is downloaded."""
+        return f"/api/pieces/{self.id}"
+
+
 class ProcedureSummary(BaseModel):
     id: str
     kind: str
@@ -151,12 +182,47 @@ class ProcedureSummary(BaseModel):
         return cls(**cls.fields_of(row.procedure, row.commune_name, row.bailleur_name))
 
 
+class LinkPublic(BaseModel):
+    """Another procedure of the same case; its kind, title and status only if the caller sees
+    it. `relation`: "origine" (it led to this one), "suite" (this one led to it)."""
+
+    procedure_id: str
+    relation: str | None = None
+    kind: str | None = None
+    title: str | None = None
+    status: str | None = None
+
+    @classmethod
+    def of(cls, link: dict[str, Any], linked: dict[str, Procedure]) -> LinkPublic:
+        """A "lien" entry of the projection, told with what the caller may see of the other."""
+        other = linked.get(str(link["procedure_id"]))
+        if other is None:
+            return cls(procedure_id=str(link["procedure_id"]), relation=link.get("relation"))
+        return cls(
+            procedure_id=other.id,
+            relation=link.get("relation"),
+            kind=other.kind,
+            title=other.title,
+            status=other.status,
+        )
+
+
+class MilestonePublic(BaseModel):
+    key: str
+    label: str
+    date: date
+    explanation: str = ""
+    legal_basis: str = ""
+
+
 class ProcedurePublic(ProcedureSummary):
     facts: dict[str, Any]
     steps: list[StepPublic]
     events: list[EventPublic]
     documents: list[DocumentPublic]
-    links: list[Any]
+    links: list[LinkPublic]
+    suggestions: list[str]  # kinds of procedure suggested (e.g. "resiliation")
+    milestones: list[MilestonePublic]
 
     @classmethod
     def of_record(
@@ -170,7 +236,52 @@ class ProcedurePublic(ProcedureSummary):
             steps=[StepPublic.of(s, record.org_names, catalog) for s in record.steps],
             events=[EventPublic.model_validate(e) for e in record.events],
             documents=[DocumentPublic.model_validate(d) for d in record.documents],
-            links=procedure.links,
+            links=[
+                LinkPublic.of(link, record.linked)
+                for link in _entries(procedure.links, "lien")
+                if link.get("procedure_id")
+            ],
+            suggestions=[str(s.get("kind")) for s in _entries(procedure.links, "suggestion")],
+            milestones=[MilestonePublic.model_validate(m) for m in procedure.milestones],
+        )
+
+
+def _entries(links: list[Any], type_: str) -> list[dict[str, Any]]:
+    """The entries of one type ("lien", "suggestion") of a projected `links` list."""
+    return [link for link in links if isinstance(link, dict) and link.get("type") == type_]
+
+
+# The ground of the résiliation, from the category of the offence judged.
+MOTIF_OF_CATEGORY = {
+    "trafic_stupefiants": MotifResiliation.TRAFIC_STUPEFIANTS,
+    "agression_personnel": MotifResiliation.AGRESSION_PERSONNEL,
+}
+
+
+class ResiliationFromPlainte(Strict):
+    """The body of POST /api/procedures/{plainte_id}/resiliation: what the plainte lacks."""
+
+    logement_reference: str = Field(min_length=1, max_length=100)
+    bail: Bail
+    impayes: bool = False
+
+    def facts_for(self, plainte_id: str, plainte: PlainteFacts) -> ResiliationFacts:
+        """The résiliation's start body, pre-filled from the plainte (its residence, the tenants
+        among the persons implicated, the ground) and linked to it."""
+        motif = MOTIF_OF_CATEGORY.get(
+            plainte.faits.categorie.value, MotifResiliation.TROUBLES_JOUISSANCE
+        )
+        return ResiliationFacts(
+            kind="resiliation",
+            logement=Logement(residence=plainte.residence, reference=self.logement_reference),
+            bail=self.bail,
+            locataires=[
+                Personne(nom=m.nom, prenom=m.prenom) for m in plainte.mis_en_cause if m.locataire
+            ],
+            motifs=[motif],
+            impayes=self.impayes,
+            origine=OrigineResiliation.BAILLEUR,
+            liens=[Lien(procedure_id=plainte_id)],
         )
 
 
@@ -200,6 +311,7 @@ class TaskPublic(BaseModel):
     due_explanation: str
     overdue: bool
     legal_basis: str
+    assignee_sub: str | None = None
 
     @classmethod
     def of(cls, row: TaskRow, today: date) -> TaskPublic:
@@ -224,12 +336,39 @@ class TaskPublic(BaseModel):
             due_explanation=step.due_explanation,
             overdue=step.overdue,
             legal_basis=step.legal_basis,
+            assignee_sub=step.assignee_sub,
         )
+
+
+class TaskCountsPublic(Public):
+    by_step: dict[str, int]  # step key -> pending steps
+    by_kind: dict[str, int]  # procedure kind -> pending steps
+    overdue: int
 
 
 class TaskList(BaseModel):
     items: list[TaskPublic]
     total: int
+    counts: TaskCountsPublic
+
+    @classmethod
+    def of(cls, rows: list[TaskRow], counts: TaskCounts, today: date) -> TaskList:
+        """An inbox with its counts."""
+        return cls(
+            items=[TaskPublic.of(row, today) for row in rows],
+            total=len(rows),
+            counts=TaskCountsPublic.model_validate(counts),
+        )
+
+
+class MovedStep(BaseModel):
+    procedure_id: str
+    key: str
+
+
+class ReassignResult(BaseModel):
+    moved: list[MovedStep]
+    count: int
 
 
 class CountPublic(Public):

@@ -176,8 +176,6 @@ class ResiliationFacts(Strict):
         return self.logement.residence
 
 
-
-
 class Qualification(StrEnum):
     CONTRAVENTION = "contravention"
     DELIT = "delit"

@@ -7,6 +7,7 @@ import logging
 import signal
 import sys
 from collections.abc import Callable, Coroutine
+from pathlib import Path
 from typing import Any
 
 from pydantic import ValidationError
@@ -14,7 +15,7 @@ from pydantic import ValidationError
 from domain.actors import Role
 from quietude.devstack import DevStack, DevStackError, ensure_database_dir, prepare_read_model
 from quietude.settings import Settings, SettingsError, get_settings
-from quietude.tokens import TokenError, check_role, mint_token
+from quietude.tokens import Claims, TokenError, check_role, mint_token
 
 log = logging.getLogger("quietude")
 
@@ -76,6 +77,17 @@ def build_parser() -> argparse.ArgumentParser:
     )
     token.add_argument("--sub", help="nom de l'utilisateur (par défaut rôle@organisation)")
     command("orgs", "liste les organisations : identifiant, type, nom", run_orgs)
+    imports = command(
+        "import", "importe des dossiers de résiliation en cours depuis un fichier CSV", run_import
+    )
+    imports.add_argument(
+        "fichier", metavar="FICHIER", help="export CSV du tableur (colonnes : docs/import-csv.md)"
+    )
+    imports.add_argument("--org", required=True, help="identifiant du bailleur")
+    imports.add_argument("--sub", help="nom de l'utilisateur qui importe (par défaut import@ORG)")
+    imports.add_argument(
+        "--dry-run", action="store_true", help="vérifie chaque ligne sans rien créer"
+    )
     return parser
 
 
@@ -161,6 +173,26 @@ def run_orgs(settings: Settings, args: argparse.Namespace) -> int:
     for org_id, kind, name in organisation_rows(settings):
         sys.stdout.write(f"{org_id} {kind} {name}\n")
     return 0
+
+
+def run_import(settings: Settings, args: argparse.Namespace) -> int:
+    """Import résiliation dossiers in progress: 0 all imported, 1 lines refused, 2 no import."""
+    from quietude.bulk_import import ImportRefused, import_with_settings
+    from quietude.dossier_csv import ImportFileError, read_dossiers
+
+    try:
+        raw = Path(args.fichier).read_bytes()
+    except OSError as error:
+        raise CliError(f"Fichier illisible : {args.fichier} ({error.strerror}).") from None
+    caller = Claims(sub=args.sub or f"import@{args.org}", org=args.org, role=Role.JURISTE)
+    try:
+        lines = read_dossiers(raw)
+        report = asyncio.run(import_with_settings(settings, lines, caller, args.dry_run))
+    except (ImportFileError, ImportRefused) as error:
+        raise CliError(str(error)) from None
+    for line in report.lines():
+        sys.stdout.write(line + "\n")
+    return report.exit_code
 
 
 def read_model_available() -> bool:

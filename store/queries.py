@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import statistics
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -52,6 +53,7 @@ class ProcedureRecord:
     events: list[Event]
     documents: list[Document]
     org_names: dict[str, str]
+    linked: dict[str, Procedure] = field(default_factory=dict)  # linked procedures it sees
 
 
 @dataclass(frozen=True)
@@ -62,6 +64,28 @@ class TaskRow:
     procedure: Procedure
     commune_name: str | None
     bailleur_name: str | None
+
+
+@dataclass(frozen=True)
+class TaskFilters:
+    """Filters of an inbox; None means "any"."""
+
+    overdue: bool | None = None
+    due_before: date | None = None
+    kind: str | None = None
+    assignee: str | None = None  # the person (sub) the step is assigned to
+    step: str | None = None
+    bailleur: str | None = None
+    commune: str | None = None
+
+
+@dataclass(frozen=True)
+class TaskCounts:
+    """How many steps of an inbox wait, per step key and per kind, and how many are late."""
+
+    by_step: dict[str, int]
+    by_kind: dict[str, int]
+    overdue: int
 
 
 @dataclass(frozen=True)
@@ -182,7 +206,21 @@ def get_procedure(session: Session, scope: Scope, procedure_id: str) -> Procedur
         events=list(events),
         documents=list_documents(session, procedure_id),
         org_names=organisation_names(session, org_ids),
+        linked=_linked(session, scope, procedure),
     )
+
+
+def _linked(session: Session, scope: Scope, procedure: Procedure) -> dict[str, Procedure]:
+    """The procedures linked to `procedure` that the scope also sees, by id."""
+    ids = {
+        str(link["procedure_id"])
+        for link in procedure.links
+        if isinstance(link, dict) and link.get("type") == "lien" and link.get("procedure_id")
+    }
+    if not ids:
+        return {}
+    statement = select(Procedure).where(col(Procedure.id).in_(ids), scope_clause(scope))
+    return {other.id: other for other in session.exec(statement)}
 
 
 def list_documents(session: Session, procedure_id: str) -> list[Document]:
@@ -204,6 +242,7 @@ def organisation_names(session: Session, org_ids: set[str]) -> dict[str, str]:
 
 
 def _task_statement(*where: ColumnElement[bool]) -> Any:
+    # The oldest first among equal due dates: the legal opening date, then the instant.
     return (
         _named(
             select(Step, Procedure, col(Commune.name), col(_BAILLEUR.name))
@@ -211,27 +250,43 @@ def _task_statement(*where: ColumnElement[bool]) -> Any:
             .join(Procedure, col(Procedure.id) == col(Step.procedure_id))
         )
         .where(col(Step.status) == PENDING, col(Procedure.status) == "open", *where)
-        .order_by(col(Step.due).asc().nulls_last(), col(Step.opened_at), col(Step.id))
+        .order_by(
+            col(Step.due).asc().nulls_last(),
+            col(Step.opened_on),
+            col(Step.opened_at),
+            col(Step.id),
+        )
     )
 
 
-def inbox(
-    session: Session,
-    org_id: str,
-    *,
-    overdue: bool | None = None,
-    due_before: date | None = None,
-    kind: str | None = None,
-) -> list[TaskRow]:
-    """Pending steps assigned to `org_id`, by due date (none last) then opening."""
+def inbox(session: Session, org_id: str, filters: TaskFilters | None = None) -> list[TaskRow]:
+    """Pending steps assigned to `org_id`, by due date (none last) then age, oldest first."""
+    filters = filters or TaskFilters()
     where: list[ColumnElement[bool]] = [col(Step.org_id) == org_id]
-    if overdue is not None:
-        where.append(col(Step.overdue) == overdue)
-    if due_before is not None:
-        where.append(col(Step.due) <= due_before)
-    if kind:
-        where.append(col(Procedure.kind) == kind)
+    if filters.overdue is not None:
+        where.append(col(Step.overdue) == filters.overdue)
+    if filters.due_before is not None:
+        where.append(col(Step.due) <= filters.due_before)
+    equal = (
+        (col(Procedure.kind), filters.kind),
+        (col(Step.assignee_sub), filters.assignee),
+        (col(Step.key), filters.step),
+        (col(Procedure.bailleur_id), filters.bailleur),
+        (col(Procedure.commune_insee), filters.commune),
+    )
+    where += [column == value for column, value in equal if value]
     return [TaskRow(*row) for row in session.exec(_task_statement(*where))]
+
+
+def count_tasks(rows: list[TaskRow]) -> TaskCounts:
+    """The counts of an inbox per step key and per kind (sorted by key), and the late ones."""
+    by_step = Counter(row.step.key for row in rows)
+    by_kind = Counter(row.procedure.kind for row in rows)
+    return TaskCounts(
+        by_step=dict(sorted(by_step.items())),
+        by_kind=dict(sorted(by_kind.items())),
+        overdue=sum(1 for row in rows if row.step.overdue),
+    )
 
 
 def _pending_counts(session: Session, scope: Scope, group: Any) -> list[tuple[str, int, int]]:

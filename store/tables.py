@@ -1,9 +1,10 @@
 """Tables of the read model: organisations, communes and the projection of procedures."""
 
 from datetime import date, datetime
+from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import JSON, Column, Index
+from sqlalchemy import JSON, Column, Index, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from store.columns import timestamp_column
@@ -72,6 +73,7 @@ class Procedure(SQLModel, table=True):
     pending_actors: str = ""  # space-separated actor kinds
     search_text: str = ""  # lower-cased text searched by `q`
     links: list[Any] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    milestones: list[Any] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
     workflow_run_id: str | None = None
 
 
@@ -136,6 +138,40 @@ class Document(SQLModel, table=True):
     size: int
     created_at: datetime = Field(sa_column=timestamp_column())
     step_key: str | None = None
+
+
+class PieceKind(StrEnum):
+    """What an exhibit of a file is."""
+
+    PV = "pv"
+    CONSTAT = "constat"
+    JUGEMENT = "jugement"
+    PLAINTE = "plainte"
+    MAIN_COURANTE = "main_courante"
+    COURRIER = "courrier"
+    PHOTO = "photo"
+    AUTRE = "autre"
+
+
+class Piece(SQLModel, table=True):
+    """An exhibit ("pièce") of a procedure's file, uploaded by its bailleur and stored on disk."""
+
+    __tablename__ = "piece"
+    # The same file given twice to one procedure is one exhibit.
+    __table_args__ = (UniqueConstraint("procedure_id", "sha256", name="uq_piece_procedure_sha256"),)
+
+    id: str = Field(primary_key=True)
+    procedure_id: str = Field(index=True)
+    title: str
+    kind: str  # a PieceKind value
+    filename: str
+    content_type: str
+    size: int
+    sha256: str
+    path: str
+    created_at: datetime = Field(sa_column=timestamp_column())
+    created_by: str
+    org_id: str
 
 
 class Notification(SQLModel, table=True):

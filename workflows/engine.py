@@ -102,7 +102,10 @@ class ProcedureWorkflow(DeadlineWatch):
         self._event("step_opened", f"Étape ouverte : {spec.label}", state, org=state.org)
         if document is not None:
             await self.document(
-                key, step_key=key, context={**document, "step": _step_context(state)}
+                key,
+                step_key=key,
+                context={**document, "step": _step_context(state)},
+                org_refs={"bailleur": self.start.bailleur_id, "destinataire": state.org},
             )
         await self._until_completed(state, spec)
         return state

@@ -1,4 +1,5 @@
-"""Procedures: start, list, read, complete a step, withdraw."""
+"""Procedures: start, list, read, complete a step, assign it, withdraw; a résiliation from a
+conviction."""
 
 from __future__ import annotations
 
@@ -11,13 +12,28 @@ from sqlmodel import Session
 from starlette.concurrency import run_in_threadpool
 
 from api.deps import CallerDep, EngineDep, ScopeDep, ServiceDep, SessionDep
-from api.schemas import DocumentPublic, ProcedurePage, ProcedurePublic, ProcedureSummary
+from api.routes.assignments import AssigneeBody
+from api.schemas import (
+    DocumentPublic,
+    ProcedurePage,
+    ProcedurePublic,
+    ProcedureSummary,
+    ResiliationFromPlainte,
+)
 from domain.actors import Actor, OrgKind
 from domain.contracts import ProcedureStatus
-from domain.facts import Cancellation, DeclarationBody, StartBody, StepCompletion
+from domain.facts import (
+    Cancellation,
+    DeclarationBody,
+    PlainteFacts,
+    ResiliationFacts,
+    StartBody,
+    StepCompletion,
+)
 from quietude.procedures import KINDS
 from quietude.tokens import Claims
 from store.queries import ProcedureFilters, get_procedure, list_documents, list_procedures
+from store.tables import Procedure
 from store.visibility import Scope, can_see, scope_of
 
 router = APIRouter(prefix="/procedures", tags=["procédures"])
@@ -165,3 +181,73 @@ async def declare(
         caller, procedure_id, declaration.type, declaration.date, declaration.comment
     )
     return await run_in_threadpool(_fresh_detail, engine, caller, procedure_id)
+
+
+@router.post("/{procedure_id}/steps/{key}/assignee", response_model=ProcedurePublic)
+async def assign_step(
+    procedure_id: VisibleId,
+    key: Annotated[str, Path(max_length=100)],
+    caller: CallerDep,
+    service: ServiceDep,
+    engine: EngineDep,
+    assignee: AssigneeBody,
+) -> ProcedurePublic:
+    """Confie une étape en attente de l'organisation appelante à une personne (responsables)."""
+    await service.assign(caller, procedure_id, key, assignee.sub)
+    return await run_in_threadpool(_fresh_detail, engine, caller, procedure_id)
+
+
+def _linked_resiliation(
+    engine: Engine, plainte_id: str, body: ResiliationFromPlainte
+) -> ResiliationFacts:
+    """The résiliation to start from a plainte that convicted a tenant; 409 otherwise."""
+    with Session(engine) as session:
+        procedure = session.get(Procedure, plainte_id)
+        assert procedure is not None  # visible_procedure found it
+        links = [link for link in procedure.links if isinstance(link, dict)]
+        if procedure.kind != "plainte":
+            raise HTTPException(status_code=409, detail="Cette procédure n'est pas une plainte.")
+        if {"type": "suggestion", "kind": "resiliation"} not in links:
+            raise HTTPException(
+                status_code=409,
+                detail="Aucune condamnation d'un locataire ou d'un membre du foyer n'est "
+                "enregistrée dans cette plainte : la résiliation liée ne peut pas encore être "
+                "engagée.",
+            )
+        plainte = PlainteFacts.model_validate(procedure.facts)
+        if not any(m.locataire for m in plainte.mis_en_cause):
+            raise HTTPException(
+                status_code=409,
+                detail="Aucun locataire parmi les mis en cause de la plainte : ouvrir la "
+                "résiliation par le formulaire général en désignant les locataires.",
+            )
+        followers = [
+            str(link.get("procedure_id"))
+            for link in links
+            if link.get("type") == "lien" and link.get("kind") == "resiliation"
+        ]
+        for other_id in followers:
+            other = session.get(Procedure, other_id)
+            if other is not None and other.facts.get("bail", {}).get("reference") == (
+                body.bail.reference
+            ):
+                raise HTTPException(
+                    status_code=409,
+                    detail=f"La résiliation de ce bail est déjà engagée : {other_id}.",
+                )
+    return body.facts_for(plainte_id, plainte)
+
+
+@router.post("/{procedure_id}/resiliation", status_code=201, response_model=ProcedurePublic)
+async def start_linked_resiliation(
+    procedure_id: VisibleId,
+    caller: BailleurDep,
+    service: ServiceDep,
+    engine: EngineDep,
+    body: ResiliationFromPlainte,
+) -> ProcedurePublic:
+    """Engage, après la condamnation d'un locataire, la résiliation du bail liée à la plainte,
+    pré-remplie de ses faits et des locataires mis en cause."""
+    facts = await run_in_threadpool(_linked_resiliation, engine, procedure_id, body)
+    resiliation_id = await service.start(caller, facts)
+    return await run_in_threadpool(_fresh_detail, engine, caller, procedure_id=resiliation_id)

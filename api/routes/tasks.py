@@ -1,14 +1,17 @@
-"""The caller organisation's inbox."""
+"""The caller organisation's inbox, and the bulk reassignment of its steps."""
 
 from datetime import date
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, HTTPException, Query
+from starlette.concurrency import run_in_threadpool
 
-from api.deps import CallerDep, SessionDep
-from api.schemas import TaskList, TaskPublic
+from api.deps import CallerDep, EngineDep, ManagerDep, ServiceDep, SessionDep
+from api.routes.assignments import ReassignBody, reassign_all, steps_of
+from api.schemas import ReassignResult, TaskList
+from domain.actors import Role
 from quietude.procedures import today_in_paris
-from store.queries import inbox
+from store.queries import TaskFilters, count_tasks, inbox
 
 router = APIRouter(prefix="/tasks", tags=["tâches"])
 
@@ -20,8 +23,39 @@ def read_tasks(
     overdue: bool | None = None,
     due_before: Annotated[date | None, Query(description="échéance au plus tard ce jour")] = None,
     kind: Annotated[str | None, Query(max_length=50)] = None,
+    mine: Annotated[bool, Query(description="seulement les étapes confiées à l'appelant")] = False,
+    assignee: Annotated[
+        str | None, Query(max_length=200, description="étapes confiées à cette personne")
+    ] = None,
+    step: Annotated[str | None, Query(max_length=100, description="clé de l'étape")] = None,
+    bailleur: Annotated[str | None, Query(max_length=100, description="bailleur")] = None,
+    commune: Annotated[str | None, Query(max_length=10, description="code INSEE")] = None,
 ) -> TaskList:
-    """Étapes en attente assignées à l'organisation appelante, par échéance puis ancienneté."""
-    rows = inbox(session, caller.org, overdue=overdue, due_before=due_before, kind=kind)
-    today = today_in_paris()
-    return TaskList(items=[TaskPublic.of(row, today) for row in rows], total=len(rows))
+    """Étapes en attente de l'organisation appelante, par échéance puis ancienneté, avec les
+    décomptes par étape, par type de procédure et en retard."""
+    if assignee and assignee != caller.sub and caller.role not in (Role.MANAGER, Role.ADMIN):
+        raise HTTPException(
+            status_code=403,
+            detail="Seuls les responsables consultent les étapes confiées à une autre personne.",
+        )
+    filters = TaskFilters(
+        overdue=overdue,
+        due_before=due_before,
+        kind=kind,
+        assignee=caller.sub if mine else assignee,
+        step=step,
+        bailleur=bailleur,
+        commune=commune,
+    )
+    rows = inbox(session, caller.org, filters)
+    return TaskList.of(rows, count_tasks(rows), today_in_paris())
+
+
+@router.post("/reassign", response_model=ReassignResult)
+async def reassign(
+    caller: ManagerDep, service: ServiceDep, engine: EngineDep, body: ReassignBody
+) -> ReassignResult:
+    """Confie à une autre personne toutes les étapes en attente d'une personne de
+    l'organisation (responsables seulement) ; chaque changement figure à la chronologie."""
+    rows = await run_in_threadpool(steps_of, engine, caller.org, body.from_sub)
+    return await reassign_all(service, rows, caller, body.to_sub)

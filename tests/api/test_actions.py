@@ -60,7 +60,8 @@ async def test_only_a_bailleur_starts_a_procedure(
         ),
         (
             {"kind": "divorce"},
-            "kind : valeur « divorce » inconnue (valeurs possibles : signalement)",
+            "kind : valeur « divorce » inconnue (valeurs possibles : signalement, plainte, "
+            "resiliation)",
         ),
         ({"description": ""}, "description : trop court (au moins 1 caractère(s))"),
     ],

@@ -1,0 +1,224 @@
+"""What the document templates receive: French wordings of codes, and the context of the
+documents built from the read model (bordereau de pièces, récapitulatif de procédure)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlmodel import Session, col, select
+
+from domain.actors import ACTOR_LABELS, Actor
+from domain.catalog.plainte import PLAINTE
+from domain.catalog.resiliation import RESILIATION
+from domain.catalog.signalement import SIGNALEMENT
+from domain.steps import Catalog
+from store.tables import Commune, Event, Organisation, Piece, Procedure, Step
+
+PARIS = ZoneInfo("Europe/Paris")
+# Documents whose context the activity reads from the read model, given only
+# {"procedure_id", "date_document"}.
+READ_MODEL_KINDS = frozenset({"bordereau_pieces", "recapitulatif_procedure"})
+SHORT_SHA256 = 12
+
+LABELS: dict[str, str] = {
+    # categories of signalement and grounds of résiliation
+    "trafic_stupefiants": "Trafic de stupéfiants",
+    "occupation_halls": "Occupation des halls",
+    "troubles_jouissance": "Troubles de jouissance",
+    "degradations": "Dégradations",
+    "agression_personnel": "Agression du personnel",
+    "autre": "Autre",
+    # sources
+    "agent": "Agent du bailleur",
+    "agent_assermente": "Agent assermenté",
+    "locataire": "Locataire",
+    "gardien": "Gardien",
+    # destinataires
+    "forces": "Forces de l'ordre",
+    "parquet": "Parquet (dénonciation au procureur de la République)",
+    "forces_et_parquet": "Forces de l'ordre et parquet",
+    # origin of a résiliation
+    "bailleur": "Initiative du bailleur",
+    "injonction_prefet": "Injonction du préfet (art. L. 442-4-3 CCH)",
+    # kinds of exhibit
+    "pv": "Procès-verbal",
+    "constat": "Constat",
+    "jugement": "Jugement",
+    "plainte": "Plainte",
+    "main_courante": "Main courante",
+    "courrier": "Courrier",
+    "photo": "Photographie",
+}
+
+# The grounds of a résiliation as a mise en demeure states them.
+MOTIFS: dict[str, str] = {
+    "troubles_jouissance": (
+        "des troubles de jouissance répétés causés au voisinage, portant atteinte à la "
+        "tranquillité des autres occupants de la résidence"
+    ),
+    "trafic_stupefiants": (
+        "des agissements liés au trafic de stupéfiants, dans le logement, dans les parties "
+        "communes ou aux abords de l'ensemble immobilier"
+    ),
+    "agression_personnel": (
+        "des agressions, menaces ou intimidations à l'encontre du personnel du bailleur ou de "
+        "ses prestataires"
+    ),
+    "autre": "d'autres manquements à l'obligation d'user paisiblement du logement loué",
+}
+
+KIND_LABELS = {"signalement": "Signalement", "plainte": "Plainte", "resiliation": "Résiliation"}
+PROCEDURE_STATUS_LABELS = {"open": "En cours", "closed": "Close", "cancelled": "Retirée"}
+STEP_STATUS_LABELS = {
+    "pending": "En attente",
+    "done": "Accomplie",
+    "cancelled": "Annulée",
+    "skipped": "Sans objet",
+}
+CATALOGS: dict[str, Catalog] = {c.kind: c for c in (SIGNALEMENT, PLAINTE, RESILIATION)}
+
+
+def humanise(code: str) -> str:
+    """A code written for people: "troubles_persistants" → "Troubles persistants"."""
+    text = code.replace("_", " ").strip()
+    return text[:1].upper() + text[1:]
+
+
+def outcome_label(kind: str, step_key: str, outcome: str | None) -> str:
+    """The French label of a step's outcome, from the procedure's catalogue if it has one."""
+    if not outcome:
+        return ""
+    catalog = CATALOGS.get(kind)
+    if catalog is not None:
+        if catalog.has(step_key):
+            chosen = catalog.spec(step_key).outcome(outcome)
+            if chosen is not None:
+                return chosen.label
+        declared = catalog.declaration(outcome)
+        if declared is not None:
+            return declared.label
+    return humanise(outcome)
+
+
+def actor_label(actor: str) -> str:
+    """The French name of an actor kind."""
+    try:
+        return ACTOR_LABELS[Actor(actor)]
+    except ValueError:
+        return humanise(actor)
+
+
+def paris_date(moment: datetime) -> str:
+    """The ISO date of an instant, in Paris."""
+    return moment.astimezone(PARIS).date().isoformat()
+
+
+def pieces_of(session: Session, procedure_id: str) -> list[Piece]:
+    """The exhibits of a procedure in the order they are numbered (oldest first)."""
+    statement = (
+        select(Piece)
+        .where(col(Piece.procedure_id) == procedure_id)
+        .order_by(col(Piece.created_at), col(Piece.id))
+    )
+    return list(session.exec(statement).all())
+
+
+def _org_names(session: Session, org_ids: set[str]) -> dict[str, str]:
+    if not org_ids:
+        return {}
+    statement = select(Organisation.id, Organisation.name).where(col(Organisation.id).in_(org_ids))
+    return dict(session.exec(statement).all())
+
+
+def _step_context(step: Step, kind: str, names: dict[str, str]) -> dict[str, Any]:
+    return {
+        "key": step.key,
+        "seq": step.seq,
+        "label": step.label,
+        "actor": step.actor,
+        "actor_label": actor_label(step.actor),
+        "org_id": step.org_id,
+        "org": names.get(step.org_id, step.org_id),
+        "status": step.status,
+        "status_label": STEP_STATUS_LABELS.get(step.status, humanise(step.status)),
+        "opened_on": step.opened_on.isoformat(),
+        "due": step.due.isoformat() if step.due else None,
+        "due_explanation": step.due_explanation,
+        "overdue": step.overdue,
+        "legal_basis": step.legal_basis,
+        "outcome": step.outcome,
+        "outcome_label": outcome_label(kind, step.key, step.outcome),
+        "implicite": step.implicite,
+        "completed_on": step.completed_on.isoformat() if step.completed_on else None,
+        "comment": step.comment,
+    }
+
+
+def _piece_context(number: int, piece: Piece) -> dict[str, Any]:
+    return {
+        "numero": number,
+        "id": piece.id,
+        "title": piece.title,
+        "kind": piece.kind,
+        "kind_label": LABELS.get(piece.kind, humanise(piece.kind)),
+        "filename": piece.filename,
+        "content_type": piece.content_type,
+        "size": piece.size,
+        "date": paris_date(piece.created_at),
+        "sha256": piece.sha256,
+        "sha256_court": piece.sha256[:SHORT_SHA256],
+    }
+
+
+def read_model_context(session: Session, procedure_id: str) -> dict[str, Any] | None:
+    """The context of a bordereau or récapitulatif, read from the read model (None if absent)."""
+    procedure = session.get(Procedure, procedure_id)
+    if procedure is None:
+        return None
+    steps = session.exec(
+        select(Step)
+        .where(col(Step.procedure_id) == procedure_id)
+        .order_by(col(Step.opened_at), col(Step.seq), col(Step.id))
+    ).all()
+    events = session.exec(
+        select(Event).where(col(Event.procedure_id) == procedure_id).order_by(col(Event.seq))
+    ).all()
+    org_ids = {procedure.bailleur_id} | {s.org_id for s in steps}
+    names = _org_names(session, org_ids | {e.org_id for e in events if e.org_id})
+    commune = session.get(Commune, procedure.commune_insee)
+    return {
+        "procedure": {
+            "id": procedure.id,
+            "kind": procedure.kind,
+            "kind_label": KIND_LABELS.get(procedure.kind, humanise(procedure.kind)),
+            "status": procedure.status,
+            "status_label": PROCEDURE_STATUS_LABELS.get(procedure.status, procedure.status),
+            "title": procedure.title,
+            "residence_nom": procedure.residence_nom,
+            "commune_insee": procedure.commune_insee,
+            "created_on": paris_date(procedure.created_at),
+            "closed_on": paris_date(procedure.closed_at) if procedure.closed_at else None,
+        },
+        "bailleur": names.get(procedure.bailleur_id, procedure.bailleur_id),
+        "commune": commune.name if commune else procedure.commune_insee,
+        "facts": procedure.facts,
+        "milestones": procedure.milestones,
+        "steps": [_step_context(s, procedure.kind, names) for s in steps],
+        "events": [
+            {
+                "seq": e.seq,
+                "at": e.at.isoformat(),
+                "type": e.type,
+                "message": e.message,
+                "step_key": e.step_key,
+                "org": names.get(e.org_id, e.org_id) if e.org_id else "",
+            }
+            for e in events
+        ],
+        "pieces": [
+            _piece_context(number, piece)
+            for number, piece in enumerate(pieces_of(session, procedure_id), start=1)
+        ],
+    }

@@ -1,0 +1,110 @@
+"""The file for the court: bordereau, récapitulatif and every exhibit in one .zip."""
+
+from __future__ import annotations
+
+import logging
+import os
+import tempfile
+import zipfile
+from datetime import datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from fastapi import APIRouter, HTTPException
+from fastapi.responses import FileResponse
+from sqlalchemy import Engine
+from sqlmodel import Session
+from starlette.background import BackgroundTask
+
+from activities.document_context import pieces_of
+from activities.documents import DocumentActivities
+from api.deps import CallerDep, EngineDep, SessionDep, SettingsDep
+from api.routes.pieces import OwnProcedure
+from domain.contracts import DocumentRequest
+from quietude.settings import Settings
+
+router = APIRouter(tags=["pièces"])
+access_log = logging.getLogger("quietude.access")
+
+PARIS = ZoneInfo("Europe/Paris")
+DOCUMENTS = ("bordereau_pieces", "recapitulatif_procedure")
+
+
+def _rendered(engine: Engine, settings: Settings, kind: str, procedure_id: str, day: str) -> bytes:
+    # Rendered here rather than by the worker: a read-only export of what the read model
+    # holds now, neither stored nor recorded as a document of the procedure.
+    activities = DocumentActivities(engine, settings.templates_dir, settings.documents_dir)
+    request = DocumentRequest(
+        procedure_id=procedure_id,
+        kind=kind,
+        context={"procedure_id": procedure_id, "date_document": day},
+    )
+    return activities.render_bytes(kind, activities.resolve_context(request))
+
+
+Stamp = tuple[int, int, int, int, int, int]
+
+
+def _entry(name: str, stamp: Stamp) -> zipfile.ZipInfo:
+    info = zipfile.ZipInfo(name, date_time=stamp)
+    info.compress_type = zipfile.ZIP_DEFLATED
+    info.external_attr = 0o644 << 16
+    return info
+
+
+def entry_name(number: int, total: int, filename: str) -> str:
+    """The name of exhibit `number` in the zip: "pieces/01-constat.pdf"."""
+    width = max(2, len(str(total)))
+    return f"pieces/{number:0{width}d}-{filename}"
+
+
+def _write_zip(
+    target: Path,
+    session: Session,
+    engine: Engine,
+    settings: Settings,
+    procedure_id: str,
+    now: datetime,
+) -> None:
+    stamp: Stamp = (now.year, now.month, now.day, now.hour, now.minute, now.second)
+    day = now.date().isoformat()
+    pieces = pieces_of(session, procedure_id)
+    with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as archive:
+        for kind in DOCUMENTS:
+            data = _rendered(engine, settings, kind, procedure_id, day)
+            archive.writestr(_entry(f"{kind}.docx", stamp), data)
+        for number, piece in enumerate(pieces, start=1):
+            path = Path(piece.path)
+            if not path.is_file():
+                raise HTTPException(
+                    status_code=410,
+                    detail=f"Le fichier de la pièce n° {number} ({piece.title}) n'est plus stocké.",
+                )
+            name = entry_name(number, len(pieces), piece.filename)
+            archive.writestr(_entry(name, stamp), path.read_bytes())
+
+
+@router.get("/procedures/{procedure_id}/dossier", response_class=FileResponse)
+def download_dossier(
+    procedure: OwnProcedure,
+    session: SessionDep,
+    engine: EngineDep,
+    settings: SettingsDep,
+    caller: CallerDep,
+) -> FileResponse:
+    """Dossier pour le tribunal (.zip) : bordereau, récapitulatif et pièces numérotées."""
+    handle, name = tempfile.mkstemp(prefix="dossier-", suffix=".zip")
+    os.close(handle)
+    target = Path(name)
+    try:
+        _write_zip(target, session, engine, settings, procedure.id, datetime.now(PARIS))
+    except BaseException:
+        target.unlink(missing_ok=True)
+        raise
+    access_log.info("dossier of %s by %s (%s)", procedure.id, caller.sub, caller.org)
+    return FileResponse(
+        target,
+        media_type="application/zip",
+        filename=f"{procedure.id}-dossier.zip",
+        background=BackgroundTask(target.unlink, missing_ok=True),
+    )
