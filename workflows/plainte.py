@@ -48,6 +48,7 @@ class PlainteWorkflow(ProcedureWorkflow):
                 "date_document": filed_on.isoformat(),
                 "facts": start.facts,
                 "depot": {"date": filed_on.isoformat(), **filed.data},
+                "prescription": {"date": day.isoformat(), "regle": rule},
             },
             org_refs={"bailleur": start.bailleur_id, "service": filed.org},
         )
