@@ -13,6 +13,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from domain.actors import Role
+from quietude.codec import KeyRingError
 from quietude.devstack import DevStack, DevStackError, ensure_database_dir, prepare_read_model
 from quietude.settings import Settings, SettingsError, get_settings
 from quietude.tokens import Claims, TokenError, check_role, mint_token
@@ -40,7 +41,7 @@ def main(argv: list[str] | None = None) -> None:
     except ValidationError as error:
         log.error("Configuration invalide :\n%s", describe_settings_error(error))
         code = 2
-    except (CliError, TokenError, DevStackError, SettingsError) as error:
+    except (CliError, TokenError, DevStackError, SettingsError, KeyRingError) as error:
         log.error("%s", error)
         code = 2
     except KeyboardInterrupt:
@@ -88,7 +89,32 @@ def build_parser() -> argparse.ArgumentParser:
     imports.add_argument(
         "--dry-run", action="store_true", help="vérifie chaque ligne sans rien créer"
     )
+    keys = command("keys", "clés de chiffrement des historiques Temporal", run_keys)
+    keys.add_argument(
+        "action",
+        choices=["rotate", "list"],
+        help="rotate : nouvelle clé de chiffrement ; list : clés connues",
+    )
     return parser
+
+
+def run_keys(settings: Settings, args: argparse.Namespace) -> int:
+    """Rotate the encryption key (new payloads use it, old keys still decrypt) or list keys."""
+    from quietude.codec import load_key_ring, rotate
+
+    if args.action == "rotate":
+        key_id = rotate(settings.keys_file)
+        log.info(
+            "Nouvelle clé %s : elle chiffre désormais ; les anciennes déchiffrent encore. "
+            "Redémarrer le worker et l'API pour la prendre en compte.",
+            key_id,
+        )
+        sys.stdout.write(f"{key_id}\n")
+        return 0
+    ring = load_key_ring(settings.keys_file, create=True)
+    for key_id in ring.keys:
+        sys.stdout.write(f"{key_id}{' (courante)' if key_id == ring.current else ''}\n")
+    return 0
 
 
 def _add_help(parser: argparse.ArgumentParser) -> None:

@@ -76,6 +76,9 @@ class Settings(BaseSettings):
     smtp_starttls: bool = False
     mail_from: str = "quietude@quietude.invalid"
     outbox_dir: Path = Path("var/outbox")
+    # The key ring that encrypts what Temporal stores; created on first start when absent. In
+    # production it is a secret file shared by every API and worker process.
+    keys_file: Path = Path("var/keys.json")
 
     reminder_working_days: int = Field(default=2, ge=0)
     sla: dict[str, str] = Field(default_factory=dict)
@@ -123,6 +126,8 @@ class Settings(BaseSettings):
             self.database_url = f"sqlite:///{self.var_dir}/quietude.db"
         if "outbox_dir" not in self.model_fields_set:
             self.outbox_dir = self.var_dir / "outbox"
+        if "keys_file" not in self.model_fields_set:
+            self.keys_file = self.var_dir / "keys.json"
         if "documents_dir" not in self.model_fields_set:
             self.documents_dir = self.var_dir / "documents"
         return self

@@ -1,8 +1,9 @@
 """Connection to Temporal with the project's data converter, and its custom search attributes."""
 
 from temporalio.client import Client
-from temporalio.contrib.pydantic import pydantic_data_converter
+from temporalio.converter import DataConverter
 
+from quietude.codec import encrypted_converter, load_key_ring
 from quietude.settings import Settings
 
 # Registered on the dev server at start-up (`--search-attribute NAME=TYPE`); the typed keys
@@ -16,12 +17,17 @@ SEARCH_ATTRIBUTES: dict[str, str] = {
 }
 
 
+def data_converter(settings: Settings) -> DataConverter:
+    """The Pydantic converter, every payload encrypted with the key ring of the settings."""
+    return encrypted_converter(load_key_ring(settings.keys_file, create=True))
+
+
 async def connect(settings: Settings) -> Client:
-    """Connect to the configured Temporal frontend and namespace with the Pydantic converter."""
+    """Connect to the configured Temporal frontend and namespace, payloads encrypted."""
     return await Client.connect(
         settings.temporal_address,
         namespace=settings.temporal_namespace,
-        data_converter=pydantic_data_converter,
+        data_converter=data_converter(settings),
     )
 
 

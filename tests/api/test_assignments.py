@@ -9,17 +9,28 @@ from typing import Any
 
 import httpx
 import pytest
+from fastapi import FastAPI
 from sqlalchemy import Engine
 from sqlmodel import Session, select
 
+from api.deps import ServiceProvider
 from domain.contracts import Link, Milestone, ProcedureStatus
 from domain.facts import ResiliationFacts
 from domain.steps import StepStatus
 from quietude.procedures import StepRefused
+from quietude.settings import Settings
 from quietude.tokens import Claims
 from store.tables import Step
 from tests.api.conftest import Tokens
-from tests.api.rows import BAILLEUR, OTHER_BAILLEUR, PARQUET, POLICE_EVRY, FakeService, step
+from tests.api.rows import (
+    BAILLEUR,
+    OTHER_BAILLEUR,
+    PARQUET,
+    POLICE_EVRY,
+    FakeService,
+    refuse_to_connect,
+    step,
+)
 from tests.api.test_tasks import assigned, parquet_step, project_kind
 from tests.builders import plainte_body
 
@@ -196,6 +207,19 @@ async def test_an_invisible_procedure_is_not_found_and_its_workflow_not_called(
         )
         assert response.status_code == 404
     assert service.calls == []
+
+
+@pytest.mark.usefixtures("substitut_rows")
+async def test_an_assignment_answers_503_while_temporal_is_down(
+    app: FastAPI, client: httpx.AsyncClient, auth: Tokens, settings: Settings, engine: Engine
+) -> None:
+    app.state.services = ServiceProvider(settings, engine, connector=refuse_to_connect)
+    response = await client.post(
+        f"/api/procedures/{S4}/steps/decision_parquet/assignee",
+        json={"sub": "substitut-c"},
+        headers=auth(PARQUET, *MANAGER),
+    )
+    assert response.status_code == 503 and "Temporal" in response.json()["detail"]
 
 
 # ----- bulk reassignment -----------------------------------------------------------------------
