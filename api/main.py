@@ -12,6 +12,7 @@ from api.deps import ServiceProvider
 from api.errors import install_error_handlers
 from api.routes import (
     calendar,
+    codec,
     dashboard,
     documents,
     dossier,
@@ -79,6 +80,7 @@ def create_app() -> FastAPI:
     )
     install_error_handlers(application)
     application.include_router(build_api_router())
+    application.include_router(codec.router)
     return application
 
 
