@@ -1,0 +1,36 @@
+"""Documents rendered per second (.docx from the Word templates). Target: ≥ 100/s."""
+
+from __future__ import annotations
+
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from activities.documents import DocumentActivities
+from store.db import make_engine, migrate
+from tests.builders import signalement_body
+
+RENDERS = 200
+TEMPLATES = Path(__file__).resolve().parents[1] / "templates" / "docx"
+
+
+def main() -> None:
+    """Render the fiche de signalement RENDERS times and print the rate."""
+    with tempfile.TemporaryDirectory() as folder:
+        url = f"sqlite:///{folder}/bench.db"
+        migrate(url)
+        activities = DocumentActivities(make_engine(url), TEMPLATES, Path(folder) / "docs")
+        context = {
+            "procedure_id": "signalement-2026-000001",
+            "transmis_le": "2026-11-23",
+            "bailleur": "Démo — Habitat Essonne",
+            "destinataires": ["Police"],
+            "commune": "Évry-Courcouronnes",
+            "facts": signalement_body(),
+        }
+        started = time.perf_counter()
+        for _ in range(RENDERS):
+            activities.render_bytes("fiche_signalement", context)
+        elapsed = time.perf_counter() - started
+    sys.stdout.write(f"documents_per_second: {RENDERS / elapsed:.0f} /s (objectif ≥ 100)\n")
