@@ -42,6 +42,15 @@ LABELS: dict[str, str] = {
     # origin of a résiliation
     "bailleur": "Initiative du bailleur",
     "injonction_prefet": "Injonction du préfet (art. L. 442-4-3 CCH)",
+    # channels of a plainte
+    "commissariat": "Commissariat de police",
+    "brigade": "Brigade de gendarmerie",
+    "en_ligne": "En ligne (art. 15-3-1 CPP)",
+    "courrier_procureur": "Courrier au procureur de la République",
+    # offence classes
+    "contravention": "Contravention",
+    "delit": "Délit",
+    "crime": "Crime",
     # kinds of exhibit
     "pv": "Procès-verbal",
     "constat": "Constat",

@@ -23,6 +23,7 @@ from docx_layout import (
     shade,
     write,
 )
+from plainte_templates import PLAINTE_TEMPLATES
 from resiliation_templates import RESILIATION_TEMPLATES
 
 logger = logging.getLogger("make_templates")
@@ -209,6 +210,7 @@ TEMPLATES: dict[str, Callable[[], DocumentObject]] = {
     "fiche_signalement": fiche_signalement,
     "bordereau_pieces": bordereau_pieces,
     "recapitulatif_procedure": recapitulatif_procedure,
+    **PLAINTE_TEMPLATES,
     **RESILIATION_TEMPLATES,
 }
 

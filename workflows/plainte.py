@@ -52,10 +52,17 @@ class PlainteWorkflow(ProcedureWorkflow):
             },
             org_refs={"bailleur": start.bailleur_id, "service": filed.org},
         )
+        # CPP 85: 3 months from a complaint lodged with the procureur, or from the copy sent to
+        # him of a complaint lodged with the police or gendarmerie (its date, when given).
+        copy_sent = filed.data.get("copie_procureur_le")
+        to_procureur = self.facts.canal == CanalPlainte.COURRIER_PROCUREUR or copy_sent
         partie_civile_from = await self.milestone(
             "partie_civile",
-            "Plainte avec constitution de partie civile recevable à partir du",
-            since=filed_on,
+            "Plainte avec constitution de partie civile recevable à partir du"
+            if to_procureur
+            else "Plainte avec constitution de partie civile recevable au plus tôt le "
+            "(si une copie de la plainte est adressée au procureur le jour du dépôt)",
+            since=date.fromisoformat(copy_sent) if copy_sent else filed_on,
             rule=PARTIE_CIVILE,
         )
         self.spawn(self.partie_civile(partie_civile_from))

@@ -35,6 +35,7 @@ PLAINTE = Catalog(
         "audience": "date",
         "nouvelle_audience": "date",
         "numero_procedure": "text",
+        "copie_procureur_le": "date",
         "motif": "text",
         "condamne_locataire": "bool",
     },
