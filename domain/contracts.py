@@ -24,6 +24,8 @@ class Policy(BaseModel):
     sla: dict[str, DeadlineRule] = Field(default_factory=dict)
     reminder_working_days: int = 2
     treve: TreveHivernale = TreveHivernale()
+    renewal_lead_months: int = 4  # an agrément's renewal opens this long before it ends
+    evaluation_delay_months: int = 3  # a joint intervention is evaluated this long after
 
 
 class ImportedStep(BaseModel):
@@ -242,3 +244,21 @@ class DocumentRef(BaseModel):
     filename: str
     sha256: str
     size: int
+
+
+class IndicatorRequest(BaseModel):
+    """A territory and two periods, to compare what happened before and after an action."""
+
+    commune_insee: str
+    residence_nom: str
+    before_from: date
+    before_to: date  # exclusive
+    after_from: date
+    after_to: date  # exclusive
+
+
+class IndicatorResult(BaseModel):
+    """Counts of signalements and plaintes by category, before and after."""
+
+    before: dict[str, int]
+    after: dict[str, int]

@@ -235,7 +235,66 @@ class PlainteFacts(Strict):
         return self.faits.le
 
 
+class RouteAssermentation(StrEnum):
+    GARDE_PARTICULIER = "garde_particulier"  # CPP 29, 29-1, R. 15-33-24 s.
+    SERVICE_INTERNE = "service_interne_securite"  # CSI L. 614-1, L. 614-6
+
+
+# The six contraventions an agent of an internal security service may record (CSI L. 614-6).
+INTERNAL_SERVICE_OFFENCES = ("R. 631-1", "R. 632-1", "R. 634-1", "R. 634-2", "R. 635-1", "R. 635-8")
+
+
+class AgentAssermente(Strict):
+    nom: str = Field(min_length=1, max_length=100)
+    prenom: str = Field(min_length=1, max_length=100)
+    poste: str = Field(min_length=1, max_length=100)
+
+
+class AssermentationFacts(Strict):
+    kind: Literal["assermentation"]
+    agent: AgentAssermente
+    route: RouteAssermentation
+    residences: list[Residence] = Field(min_length=1)
+    infractions: list[str] = Field(min_length=1)
+    # Whether a renewal needs a new oath is disputed in practice (law.md: UNCONF): per case.
+    nouveau_serment_au_renouvellement: bool = False
+    en_cours: EnCours | None = None
+
+    @model_validator(mode="after")
+    def _offences_of_the_route(self) -> AssermentationFacts:
+        if self.route == RouteAssermentation.SERVICE_INTERNE:
+            outside = [i for i in self.infractions if i not in INTERNAL_SERVICE_OFFENCES]
+            if outside:
+                raise ValueError(
+                    "un agent d'un service interne de sécurité ne constate que les "
+                    f"contraventions {', '.join(INTERNAL_SERVICE_OFFENCES)} (art. L. 614-6 CSI) : "
+                    f"{', '.join(outside)} refusée(s)"
+                )
+        return self
+
+    @property
+    def residence(self) -> Residence:
+        return self.residences[0]
+
+
+class ActionPrevue(Strict):
+    org: str = Field(min_length=1, max_length=100, pattern=r"^[a-z0-9-]+$")
+    libelle: str = Field(min_length=1, max_length=300)
+    date: date
+
+
+class InterventionFacts(Strict):
+    kind: Literal["intervention_conjointe"]
+    residence: Residence
+    halls: list[str] = Field(default_factory=list)
+    diagnostic: dict[str, Any] = Field(default_factory=dict)  # level and period that motivate it
+    objectifs: str = Field(min_length=1, max_length=5_000)
+    proposant: Literal["bailleur", "forces", "prefecture"] = "bailleur"
+    en_cours: EnCours | None = None
+
+
 # The body of POST /api/procedures: one model per kind, chosen by "kind".
 StartBody = Annotated[
-    SignalementFacts | PlainteFacts | ResiliationFacts, Field(discriminator="kind")
+    SignalementFacts | PlainteFacts | ResiliationFacts | AssermentationFacts | InterventionFacts,
+    Field(discriminator="kind"),
 ]

@@ -73,6 +73,7 @@ class Catalog(BaseModel, frozen=True):
     data_types: dict[str, str] = {}
     # What may be declared at any step (e.g. a voluntary departure); `next` ends the flow there.
     anytime: tuple[Outcome, ...] = ()
+    anytime_actors: dict[str, Actor] = {}  # who declares each of them (the bailleur by default)
 
     def spec(self, key: str) -> StepSpec:
         """The spec of step `key`; KeyError if the procedure has no such step."""
@@ -162,3 +163,9 @@ def data_error(catalog: Catalog, data: dict[str, Any]) -> str | None:
         elif kind.startswith("choice:") and value not in kind[len("choice:") :].split(","):
             return f"« {name} » doit valoir {kind[len('choice:') :].replace(',', ', ')}."
     return None
+
+
+def split_ref(ref: str) -> tuple[str, int | None]:
+    """A step reference "key" (its latest occurrence) or "key:seq" (one of parallel ones)."""
+    key, _, seq = ref.partition(":")
+    return key, int(seq) if seq.isdigit() else None

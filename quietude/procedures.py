@@ -17,7 +17,7 @@ from temporalio.exceptions import ApplicationError, WorkflowAlreadyStartedError
 from temporalio.service import RPCError
 
 from domain.actors import OrgKind
-from domain.catalog import plainte, resiliation, signalement
+from domain.catalog import assermentation, intervention, plainte, resiliation, signalement
 from domain.contracts import (
     Assignment,
     CancelProcedure,
@@ -36,7 +36,9 @@ from quietude.settings import Settings
 from quietude.tokens import Claims
 from store.db import next_procedure_id, session_scope
 from store.tables import Commune, Organisation, Procedure
+from workflows.assermentation import AssermentationWorkflow
 from workflows.engine import ProcedureWorkflow
+from workflows.intervention import InterventionWorkflow
 from workflows.plainte import PlainteWorkflow
 from workflows.resiliation import ResiliationWorkflow
 from workflows.signalement import SignalementWorkflow
@@ -95,6 +97,18 @@ KINDS: dict[str, ProcedureKind] = {
         applicable=lambda facts: plainte.applicable_steps(facts.canal),
         title=lambda facts: f"Plainte — {facts.faits.categorie.value.replace('_', ' ')}",
         refusal=lambda facts: plainte.online_refusal(facts.canal, facts.faits.categorie),
+    ),
+    "assermentation": ProcedureKind(
+        catalog=assermentation.ASSERMENTATION,
+        workflow=AssermentationWorkflow,
+        applicable=lambda facts: assermentation.applicable_steps(facts.route),
+        title=lambda facts: f"Assermentation — {facts.agent.poste}",
+    ),
+    "intervention_conjointe": ProcedureKind(
+        catalog=intervention.INTERVENTION,
+        workflow=InterventionWorkflow,
+        applicable=lambda facts: intervention.applicable_steps(),
+        title=lambda facts: f"Intervention conjointe — {facts.residence.nom}",
     ),
     "resiliation": ProcedureKind(
         catalog=resiliation.RESILIATION,

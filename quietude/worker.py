@@ -14,18 +14,27 @@ from temporalio.worker.workflow_sandbox import SandboxedWorkflowRunner, SandboxR
 
 from activities.deadlines import compute_expulsion_date, compute_step_deadline
 from activities.documents import DocumentActivities
+from activities.indicators import IndicatorActivities
 from activities.notifications import NotificationActivities, SmtpConfig
 from activities.projection import ProjectionActivities
 from activities.propagation import PropagationActivities
 from quietude.settings import Settings
 from store.db import make_engine
+from workflows.assermentation import AssermentationWorkflow
+from workflows.intervention import InterventionWorkflow
 from workflows.plainte import PlainteWorkflow
 from workflows.resiliation import ResiliationWorkflow
 from workflows.signalement import SignalementWorkflow
 
 log = logging.getLogger(__name__)
 
-WORKFLOWS = [SignalementWorkflow, PlainteWorkflow, ResiliationWorkflow]
+WORKFLOWS = [
+    SignalementWorkflow,
+    PlainteWorkflow,
+    ResiliationWorkflow,
+    AssermentationWorkflow,
+    InterventionWorkflow,
+]
 
 # The pure rules are deterministic and side-effect free: imported once, not per workflow run.
 SANDBOX = SandboxedWorkflowRunner(
@@ -63,6 +72,7 @@ def activities_for(settings: Settings, engine: Engine, client: Client) -> list:
         notifications.send,
         documents.render,
         PropagationActivities(client).propagate,
+        IndicatorActivities(engine).territory,
     ]
 
 

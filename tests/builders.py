@@ -172,3 +172,54 @@ def plainte_start(created_on: date, **facts: Any) -> ProcedureStart:
         facts=body,
         policy=Policy(),
     )
+
+
+def assermentation_body(**overrides: Any) -> dict[str, Any]:
+    """The API start body of the assermentation of a gardien as garde particulier."""
+    body: dict[str, Any] = {
+        "kind": "assermentation",
+        "agent": {"nom": "Quiétudetest", "prenom": "Zéphyrin", "poste": "gardien"},
+        "route": "garde_particulier",
+        "residences": [
+            {"nom": "Résidence des Tilleuls", "adresse": "12 rue des Lilas", "commune_insee": EVRY}
+        ],
+        "infractions": ["R. 635-1"],
+    }
+    body.update(overrides)
+    return body
+
+
+def intervention_body(**overrides: Any) -> dict[str, Any]:
+    """The API start body of a joint intervention at the Tilleuls."""
+    body: dict[str, Any] = {
+        "kind": "intervention_conjointe",
+        "residence": {
+            "nom": "Résidence des Tilleuls",
+            "adresse": "12 rue des Lilas",
+            "commune_insee": EVRY,
+        },
+        "halls": ["B2"],
+        "diagnostic": {"niveau": 3, "periode": ["2029-01-01", "2029-12-31"]},
+        "objectifs": "Rétablir la tranquillité du hall B2.",
+        "proposant": "bailleur",
+    }
+    body.update(overrides)
+    return body
+
+
+def start_of(kind: str, body: dict[str, Any], created_on: date) -> ProcedureStart:
+    """A workflow input of any kind, with the organisations of Évry resolved."""
+    return ProcedureStart(
+        procedure_id=f"{kind}-2026-{uuid.uuid4().int % 10**6:06d}",
+        kind=kind,
+        bailleur_id=BAILLEUR,
+        created_by="juriste-1",
+        created_at=datetime(2026, 11, 23, 9, 0, tzinfo=UTC),
+        created_on=created_on,
+        commune_insee=EVRY,
+        residence_nom="Résidence des Tilleuls",
+        title=kind,
+        orgs=dict(EVRY_ORGS),
+        facts=body,
+        policy=Policy(),
+    )

@@ -23,6 +23,7 @@ from domain.calendar import DeadlineRule, french_date
 from domain.contracts import (
     DeadlineRequest,
     DeadlineResult,
+    Declaration,
     DocumentRef,
     DocumentRequest,
     ExpulsionRequest,
@@ -76,6 +77,7 @@ class ProcedureWorkflow(DeadlineWatch):
         document: dict[str, Any] | None = None,
         actor: Actor | None = None,
         rule: DeadlineRule | None = None,
+        org: str | None = None,
     ) -> StepState:
         """Open step `key` on the legal date `since` and wait until it is completed.
 
@@ -92,6 +94,8 @@ class ProcedureWorkflow(DeadlineWatch):
                 changes |= {"rule": rule, "deadline": DeadlineKind.LAW}
             spec = spec.model_copy(update=changes)
         state = self._new_state(spec, since)
+        if org is not None:
+            state.org = org  # e.g. an action of a joint intervention, assigned by the plan
         imported = self._imported.pop(key, None)
         if imported is not None:
             return self._record_imported(state, imported)
@@ -151,7 +155,9 @@ class ProcedureWorkflow(DeadlineWatch):
                 )
 
     def milestone_on(self, key: str, label: str, day: date, explanation: str) -> None:
-        """Show a legal date computed by the procedure itself (e.g. the prescription)."""
+        """Show a date computed by the procedure itself (e.g. the prescription); it replaces
+        an earlier one of the same key (e.g. an agent's status)."""
+        self._milestones = [m for m in self._milestones if m.key != key]
         self._milestones.append(Milestone(key=key, label=label, date=day, explanation=explanation))
         self._event(
             "milestone",
@@ -234,6 +240,22 @@ class ProcedureWorkflow(DeadlineWatch):
         )
         return ref
 
+    async def until_declared(
+        self, keys: set[str], day: date | None, reason: str = ""
+    ) -> Declaration | None:
+        """Wait for one of the declarations `keys` made from now on, or for `day` (None: no
+        limit); returns the declaration, or None when the day came first."""
+        seen = len(self._declarations)
+
+        def declared() -> bool:
+            return any(d.key in keys for d in self._declarations[seen:])
+
+        if day is None:
+            await workflow.wait_condition(declared)
+        else:
+            await self.wait_for_day(day, reason or "En attente", unless=declared)
+        return next((d for d in self._declarations[seen:] if d.key in keys), None)
+
     def note(self, message: str, **data: Any) -> None:
         """Record a line on the timeline (e.g. a delay suspended, then resumed)."""
         self._event("note", message, data=data)
@@ -268,10 +290,16 @@ class ProcedureWorkflow(DeadlineWatch):
         flusher.cancel()
         return self.view()
 
+    def _next_seq(self, key: str) -> int:
+        """The next occurrence number of step `key`: parallel occurrences (the actions of a
+        plan) are numbered as they open, before any of them is recorded."""
+        self._seqs[key] = self._seqs.get(key, 0) + 1
+        return self._seqs[key]
+
     def _new_state(self, spec: StepSpec, since: date) -> StepState:
         return StepState(
             key=spec.key,
-            seq=1 + sum(1 for s in self._steps if s.key == spec.key),
+            seq=self._next_seq(spec.key),
             label=spec.label,
             actor=spec.actor,
             org=self._org_for(spec.actor),

@@ -7,6 +7,7 @@ from datetime import timedelta
 from temporalio import workflow
 from temporalio.exceptions import ApplicationError
 
+from domain.actors import ACTOR_LABELS, Actor
 from domain.calendar import french_date
 from domain.contracts import (
     Assignment,
@@ -19,7 +20,7 @@ from domain.contracts import (
     Propagation,
     SyncRequest,
 )
-from domain.steps import StepState, StepStatus, data_error
+from domain.steps import StepState, StepStatus, data_error, split_ref
 from workflows.state import ACTIVITY_RETRY, PROPAGATE_ACTIVITY, PROPAGATED_SUB, ProcedureState
 
 
@@ -35,7 +36,7 @@ class ProcedureHandlers(ProcedureState):
         """Complete a pending step; answers once the change is in the read model."""
         state = self._pending_step(command.key)
         assert state is not None  # the validator checked it
-        spec = self.catalog.spec(command.key)
+        spec = self.catalog.spec(state.key)
         self._complete(
             state,
             outcome=command.outcome,
@@ -85,7 +86,7 @@ class ProcedureHandlers(ProcedureState):
     @complete_step.validator
     def validate_complete_step(self, command: CompleteStep) -> None:
         """Refuse, before history records anything, a completion that is not allowed."""
-        if not self.catalog.has(command.key):
+        if not self.catalog.has(split_ref(command.key)[0]):
             raise _refusal("UnknownStep", f"Étape inconnue : « {command.key} ».")
         state = self._pending_step(command.key)
         if state is None or self._status != ProcedureStatus.OPEN:
@@ -95,7 +96,7 @@ class ProcedureHandlers(ProcedureState):
                 "WrongOrganisation",
                 f"L'étape « {state.label} » est assignée à une autre organisation.",
             )
-        spec = self.catalog.spec(command.key)
+        spec = self.catalog.spec(state.key)
         outcome = spec.outcome(command.outcome)
         if outcome is None:
             raise _refusal(
@@ -138,6 +139,7 @@ class ProcedureHandlers(ProcedureState):
                 "comment": declaration.comment,
             },
         )
+        self._declarations.append(declaration)
         if outcome.next:
             self._interrupted = declaration.on
             self._skip_pending(outcome.label)
@@ -146,7 +148,8 @@ class ProcedureHandlers(ProcedureState):
 
     @declare.validator
     def validate_declare(self, declaration: Declaration) -> None:
-        """Only the bailleur declares, on an open procedure, what its catalogue allows."""
+        """The actor the catalogue names (the bailleur by default) declares, on an open
+        procedure, what the catalogue allows."""
         if self._status != ProcedureStatus.OPEN or self._interrupted is not None:
             raise _refusal("NotOpen", "La procédure n'est plus en cours.")
         if self.catalog.declaration(declaration.key) is None:
@@ -155,8 +158,12 @@ class ProcedureHandlers(ProcedureState):
                 "InvalidOutcome",
                 f"Déclaration « {declaration.key} » impossible (possibles : {allowed}).",
             )
-        if declaration.org != self.start.bailleur_id:
-            raise _refusal("WrongOrganisation", "Seul le bailleur fait cette déclaration.")
+        actor = self.catalog.anytime_actors.get(declaration.key, Actor.BAILLEUR)
+        if declaration.org != self.start.orgs.get(actor.value):
+            raise _refusal(
+                "WrongOrganisation",
+                f"Cette déclaration revient à : {ACTOR_LABELS[actor].lower()}.",
+            )
         if declaration.on > workflow.now().date() + timedelta(days=1):
             raise _refusal(
                 "InvalidData", f"La date ({declaration.on.isoformat()}) est dans le futur."

@@ -13,6 +13,10 @@ from domain.contracts import ProcedureStart, ProcedureView
 from domain.facts import Destinataire, SignalementFacts, SourceSignalement
 from workflows.engine import ProcedureWorkflow, done_on
 
+# The transmission is announced on the timeline, and projected, before the fiche is rendered.
+# Procedures started before this change replay their history without it.
+TRANSMISSION_NOTE_PATCH = "signalement-transmission-note"
+
 
 @workflow.defn(name="signalement")
 class SignalementWorkflow(ProcedureWorkflow):
@@ -34,6 +38,8 @@ class SignalementWorkflow(ProcedureWorkflow):
         to_parquet = facts.destinataire in (Destinataire.PARQUET, Destinataire.FORCES_ET_PARQUET)
         recipients = [start.orgs["forces"]] if to_forces else []
         recipients += [start.orgs["parquet"]] if to_parquet else []
+        if self.announces_transmission():
+            await self.announce_transmission(recipients, to_forces=to_forces, to_parquet=to_parquet)
         await self.document(
             "fiche_signalement",
             step_key="transmission",
@@ -51,6 +57,26 @@ class SignalementWorkflow(ProcedureWorkflow):
         await asyncio.gather(*branches)
         last = max(done_on(s) for s in self._steps if s.completed_on)
         await self.step("cloture", since=last)
+
+    def announces_transmission(self) -> bool:
+        """Whether this run announces the transmission (not in histories recorded before)."""
+        return workflow.patched(TRANSMISSION_NOTE_PATCH)
+
+    async def announce_transmission(
+        self, recipients: list[str], *, to_forces: bool, to_parquet: bool
+    ) -> None:
+        """Say on the timeline to whom the signalement was sent, visible at once."""
+        names = [
+            n for n, sent in (("forces de l'ordre", to_forces), ("parquet", to_parquet)) if sent
+        ]
+        self.note(f"Signalement transmis : {' et '.join(names)}", destinataires=recipients)
+        # Projected at once, before the fiche renders; counted as busy so that a `sync` still
+        # waits for the steps opened next. Nothing else is flushing: it is the flow's first act.
+        self._busy += 1
+        try:
+            await self._flush()
+        finally:
+            self._busy -= 1
 
     async def forces(self, sent_on: date, *, parquet_seized: bool) -> None:
         """The police or gendarmerie acknowledge the report, then give feedback."""

@@ -11,6 +11,7 @@ from temporalio import workflow
 from temporalio.common import RetryPolicy, SearchAttributeUpdate
 
 from domain.contracts import (
+    Declaration,
     EventRecord,
     ImportedStep,
     Link,
@@ -20,7 +21,7 @@ from domain.contracts import (
     ProcedureStatus,
     ProcedureView,
 )
-from domain.steps import Catalog, StepState, StepStatus
+from domain.steps import Catalog, StepState, StepStatus, split_ref
 from workflows import search_attributes as sa
 
 PROJECT_ACTIVITY = "project_procedure"
@@ -68,6 +69,8 @@ class ProcedureState:
         self._milestones: list[Milestone] = []
         self._interrupted: date | None = None
         self._links: list[Link] = list(start.links)
+        self._declarations: list[Declaration] = []
+        self._seqs: dict[str, int] = {}
 
     # ----- what procedures write -------------------------------------------------------------
 
@@ -128,8 +131,17 @@ class ProcedureState:
                 state.status = StepStatus.SKIPPED
                 self._event("step_skipped", f"{message} : {state.label}", state, org=state.org)
 
-    def _pending_step(self, key: str) -> StepState | None:
-        return next((s for s in reversed(self._steps) if s.key == key and s.pending), None)
+    def _pending_step(self, ref: str) -> StepState | None:
+        """The pending step `ref` names: "key", or "key:seq" among parallel ones."""
+        key, seq = split_ref(ref)
+        return next(
+            (
+                s
+                for s in reversed(self._steps)
+                if s.key == key and s.pending and seq in (None, s.seq)
+            ),
+            None,
+        )
 
     def _complete(
         self,
