@@ -54,6 +54,8 @@ class ProcedureStart(BaseModel):
     imported: list[ImportedStep] = Field(default_factory=list)
     etape: str | None = None  # current step of an imported dossier
     links: list[Link] = Field(default_factory=list)
+    # Facts resolved when the procedure starts (e.g. the route of a PV's sworn agent).
+    resolved: dict[str, str] = Field(default_factory=dict)
     policy: Policy = Policy()
 
 

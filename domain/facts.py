@@ -69,8 +69,22 @@ class SignalementFacts(Strict):
     source: SourceSignalement
     destinataire: Destinataire = Destinataire.FORCES
     constate_le: date | None = None  # finding of a sworn agent, if not the day of the facts
+    agent_assermente: str | None = None  # the agent's assermentation procedure, for a PV
+    infraction: str | None = Field(default=None, max_length=50)  # recorded by the PV
     personnes: list[PersonneConcernee] = Field(default_factory=list)
     en_cours: EnCours | None = None
+
+    @model_validator(mode="after")
+    def _a_pv_names_its_agent(self) -> SignalementFacts:
+        sworn = self.source == SourceSignalement.AGENT_ASSERMENTE
+        if sworn and not (self.agent_assermente and self.infraction):
+            raise ValueError(
+                "le procès-verbal d'un agent assermenté nomme l'agent "
+                "(agent_assermente) et l'infraction constatée (infraction)"
+            )
+        if not sworn and self.agent_assermente:
+            raise ValueError("agent_assermente n'accompagne que la source agent_assermente")
+        return self
 
     @property
     def finding_date(self) -> date:

@@ -33,6 +33,7 @@ from domain.imports import DossierImportError, plan_import
 from domain.steps import Catalog
 from quietude.policy import policy_from
 from quietude.settings import Settings
+from quietude.sworn_agents import PvRefused, check_pv
 from quietude.tokens import Claims
 from store.db import next_procedure_id, session_scope
 from store.tables import Commune, Organisation, Procedure
@@ -167,6 +168,15 @@ class ProcedureService:
         refusal = kind.refusal(facts)
         if refusal:
             raise StartRefused(refusal)
+        links = self._links(session, bailleur.id, getattr(facts, "liens", []))
+        resolved: dict[str, str] = {}
+        if getattr(facts, "agent_assermente", None):
+            try:
+                agent_link, route = check_pv(session, bailleur.id, facts)
+            except PvRefused as error:
+                raise StartRefused(str(error)) from None
+            links.append(agent_link)
+            resolved["agent_route"] = route
         imported, etape = [], None
         if facts.en_cours is not None:
             try:
@@ -186,10 +196,11 @@ class ProcedureService:
             title=kind.title(facts),
             orgs=self._competent_orgs(session, bailleur.id, commune, facts),
             facts=facts.model_dump(mode="json", exclude={"en_cours"}),
+            resolved=resolved,
             imported=imported,
             etape=etape,
             policy=self.policy,
-            links=self._links(session, bailleur.id, getattr(facts, "liens", [])),
+            links=links,
         )
 
     @staticmethod

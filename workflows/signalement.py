@@ -8,6 +8,7 @@ from datetime import date
 
 from temporalio import workflow
 
+from domain.actors import Actor
 from domain.catalog.signalement import SIGNALEMENT
 from domain.contracts import ProcedureStart, ProcedureView
 from domain.facts import Destinataire, SignalementFacts, SourceSignalement
@@ -49,7 +50,15 @@ class SignalementWorkflow(ProcedureWorkflow):
         branches: list[Awaitable[object]] = []
         if facts.source == SourceSignalement.AGENT_ASSERMENTE:
             # The sworn agent's PV reaches the procureur within 5 days of the finding (CPP 29).
-            branches.append(self.step("transmission_pv", since=facts.finding_date))
+            # An internal security service's agent goes through the competent OPJ (L. 614-6).
+            through_opj = start.resolved.get("agent_route") == "service_interne_securite"
+            branches.append(
+                self.step(
+                    "transmission_pv",
+                    since=facts.finding_date,
+                    actor=Actor.FORCES if through_opj else None,
+                )
+            )
         if to_forces:
             branches.append(self.forces(sent_on, parquet_seized=to_parquet))
         if to_parquet:

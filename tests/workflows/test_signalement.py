@@ -126,7 +126,11 @@ async def test_refused_completions_leave_nothing_in_history(time_env, client, wo
 
 async def test_sworn_agent_pv_is_due_five_days_after_the_finding(client, worker):
     start = signalement_start(
-        created_on=MONDAY, source="agent_assermente", constate_le="2030-03-01"
+        created_on=MONDAY,
+        source="agent_assermente",
+        constate_le="2030-03-01",
+        agent_assermente="assermentation-2026-000001",
+        infraction="R. 635-1",
     )
     handle = await start_procedure(client, worker, SignalementWorkflow, start)
     steps = pending(await view(handle))
@@ -224,3 +228,18 @@ async def test_transmission_produces_the_fiche_de_signalement(client, worker, re
     assert "20 novembre 2026" in text
     events = (await view(handle)).events
     assert any(e.type == "document_generated" for e in events)
+
+
+async def test_an_internal_service_agent_pv_goes_through_the_opj(client, worker):
+    start = signalement_start(
+        created_on=MONDAY,
+        source="agent_assermente",
+        constate_le="2030-03-01",
+        agent_assermente="assermentation-2026-000002",
+        infraction="R. 635-1",
+    )
+    start.resolved["agent_route"] = "service_interne_securite"
+    handle = await start_procedure(client, worker, SignalementWorkflow, start)
+    pv = pending(await view(handle))["transmission_pv"]
+    # Through the competent OPJ (CSI L. 614-6): the police of Évry, still 5 days.
+    assert (pv.org, pv.due) == (POLICE_EVRY, date(2030, 3, 6))
