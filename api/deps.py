@@ -21,7 +21,7 @@ from quietude.procedures import ProcedureService, TemporalUnavailable
 from quietude.settings import Settings
 from quietude.temporal_client import connect
 from quietude.tokens import Claims, TokenError, verify_token
-from store.visibility import Scope, scope_of
+from store.visibility import FRONT_LINE_REFUSED, Scope, scope_of, sees_files
 
 log = logging.getLogger(__name__)
 
@@ -168,7 +168,7 @@ ServiceDep = Annotated[ServiceProvider, Depends(get_service)]
 
 def get_scope(session: SessionDep, caller: CallerDep) -> Scope:
     """What the caller's organisation may see."""
-    return scope_of(session, caller.org)
+    return scope_of(session, caller.org, caller.role)
 
 
 ScopeDep = Annotated[Scope, Depends(get_scope)]
@@ -185,3 +185,13 @@ def require_manager(caller: CallerDep) -> Claims:
 
 
 ManagerDep = Annotated[Claims, Depends(require_manager)]
+
+
+def require_files(scope: ScopeDep) -> Scope:
+    """The scope, if its user may see documents and exhibits; 403 for a bailleur's agent."""
+    if not sees_files(scope.org_kind, scope.role):
+        raise HTTPException(status_code=403, detail=FRONT_LINE_REFUSED)
+    return scope
+
+
+FilesDep = Annotated[Scope, Depends(require_files)]

@@ -10,18 +10,24 @@ from fastapi import APIRouter, FastAPI
 
 from api.deps import ServiceProvider
 from api.errors import install_error_handlers
+from api.openapi_schema import describe_errors
 from api.routes import (
+    access_log,
     calendar,
     codec,
     dashboard,
+    diagnostics,
     documents,
     dossier,
     health,
     organisations,
     pieces,
     procedures,
+    register,
     tasks,
 )
+from api.security_headers import SecurityHeaders
+from api.web import install_web
 from quietude.settings import get_settings
 from store.db import make_engine
 
@@ -56,8 +62,11 @@ def build_api_router() -> APIRouter:
         documents,
         tasks,
         dashboard,
+        diagnostics,
         calendar,
         health,
+        access_log,
+        register,
     )
     for module in routers:
         api.include_router(module.router)
@@ -79,8 +88,11 @@ def create_app() -> FastAPI:
         lifespan=lifespan,
     )
     install_error_handlers(application)
+    application.add_middleware(SecurityHeaders)
+    describe_errors(application)
     application.include_router(build_api_router())
     application.include_router(codec.router)
+    install_web(application)
     return application
 
 

@@ -22,7 +22,7 @@ from domain.facts import (
 from domain.steps import Catalog, StepStatus
 from store.queries import DashboardFigures, ProcedureRecord, ProcedureRow, TaskCounts, TaskRow
 from store.tables import Procedure, Step
-from store.visibility import facts_for
+from store.visibility import facts_for, sees_files
 
 
 class Public(BaseModel):
@@ -226,16 +226,25 @@ class ProcedurePublic(ProcedureSummary):
 
     @classmethod
     def of_record(
-        cls, record: ProcedureRecord, org_kind: str | None, catalog: Catalog | None
+        cls,
+        record: ProcedureRecord,
+        org_kind: str | None,
+        catalog: Catalog | None,
+        role: str | None = None,
     ) -> ProcedurePublic:
-        """The detail of a procedure, its facts reduced to what `org_kind` may read."""
+        """The detail of a procedure reduced to what a user of `org_kind` and `role` may read."""
         procedure = record.procedure
+        files = sees_files(org_kind, role)
+        steps = [StepPublic.of(s, record.org_names, catalog) for s in record.steps]
+        if not files:
+            # What was entered at each step may name people: front-line staff see the progress.
+            steps = [s.model_copy(update={"data": {}, "comment": None}) for s in steps]
         return cls(
             **cls.fields_of(procedure, record.commune_name, record.bailleur_name),
-            facts=facts_for(org_kind, procedure.facts),
-            steps=[StepPublic.of(s, record.org_names, catalog) for s in record.steps],
+            facts=facts_for(org_kind, procedure.facts, role),
+            steps=steps,
             events=[EventPublic.model_validate(e) for e in record.events],
-            documents=[DocumentPublic.model_validate(d) for d in record.documents],
+            documents=[DocumentPublic.model_validate(d) for d in record.documents if files],
             links=[
                 LinkPublic.of(link, record.linked)
                 for link in _entries(procedure.links, "lien")

@@ -13,6 +13,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from domain.actors import Role
+from quietude import audit_cli
 from quietude.codec import KeyRingError
 from quietude.devstack import DevStack, DevStackError, ensure_database_dir, prepare_read_model
 from quietude.settings import Settings, SettingsError, get_settings
@@ -78,6 +79,10 @@ def build_parser() -> argparse.ArgumentParser:
     )
     token.add_argument("--sub", help="nom de l'utilisateur (par défaut rôle@organisation)")
     command("orgs", "liste les organisations : identifiant, type, nom", run_orgs)
+    check = command("check", "compare les procédures ouvertes au modèle de lecture", run_check)
+    check.add_argument(
+        "--repair", action="store_true", help="reprojette l'état des workflows en écart"
+    )
     imports = command(
         "import", "importe des dossiers de résiliation en cours depuis un fichier CSV", run_import
     )
@@ -88,6 +93,17 @@ def build_parser() -> argparse.ArgumentParser:
     imports.add_argument("--sub", help="nom de l'utilisateur qui importe (par défaut import@ORG)")
     imports.add_argument(
         "--dry-run", action="store_true", help="vérifie chaque ligne sans rien créer"
+    )
+    demo = command("demo", "crée des procédures de démonstration dans toute l'Essonne", run_demo)
+    demo.add_argument("--procedures", type=int, default=100, help="nombre de procédures")
+    demo.add_argument("--org", action="append", help="bailleur (répétable ; défaut : démo)")
+    demo.add_argument("--commune", action="append", help="code INSEE (répétable ; défaut : tous)")
+    demo.add_argument("--seed", type=int, default=91, help="graine du tirage (reproductible)")
+    audit_cli.configure_audit(
+        command("audit", "journal des accès : vérifier la chaîne, exporter", audit_cli.run_audit)
+    )
+    audit_cli.configure_purge(
+        command("purge", "applique les durées de conservation (CNIL 2014-123)", audit_cli.run_purge)
     )
     keys = command("keys", "clés de chiffrement des historiques Temporal", run_keys)
     keys.add_argument(
@@ -194,6 +210,26 @@ def run_token(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
+def run_check(settings: Settings, args: argparse.Namespace) -> int:
+    """Report (and with --repair, fix) drift between open workflows and the read model."""
+    from quietude.drift import check_drift, report
+    from quietude.temporal_client import connect
+    from store.db import make_engine
+
+    async def check() -> int:
+        client = await connect(settings)
+        engine = make_engine(settings.database_url)
+        try:
+            drifts = await check_drift(
+                client, engine, settings.task_queue, repair_drift=args.repair
+            )
+        finally:
+            engine.dispose()
+        return report(drifts)
+
+    return asyncio.run(check())
+
+
 def run_orgs(settings: Settings, args: argparse.Namespace) -> int:
     """Print one line per organisation: id, kind and name."""
     for org_id, kind, name in organisation_rows(settings):
@@ -219,6 +255,37 @@ def run_import(settings: Settings, args: argparse.Namespace) -> int:
     for line in report.lines():
         sys.stdout.write(line + "\n")
     return report.exit_code
+
+
+def run_demo(settings: Settings, args: argparse.Namespace) -> int:
+    """Start demo procedures through the real workflows (Temporal must be up)."""
+    from quietude.demo import create_demo
+    from quietude.procedures import ProcedureService
+    from quietude.temporal_client import connect
+    from store.db import make_engine
+    from store.reference import DEMO_BAILLEURS
+
+    async def demo() -> list[str]:
+        client = await asyncio.wait_for(connect(settings), 10)
+        service = ProcedureService(client, engine, settings)
+        return await create_demo(
+            service,
+            engine,
+            args.procedures,
+            bailleurs=args.org or tuple(DEMO_BAILLEURS),
+            communes=args.commune or (),
+            seed=args.seed,
+        )
+
+    engine = make_engine(settings.database_url)
+    try:
+        ids = asyncio.run(demo())
+    except (RuntimeError, OSError, TimeoutError) as error:
+        raise CliError(f"Temporal injoignable ({error}) : démarrer `quietude up`.") from None
+    finally:
+        engine.dispose()
+    log.info("%d procédures de démonstration créées.", len(ids))
+    return 0
 
 
 def read_model_available() -> bool:

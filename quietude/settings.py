@@ -80,6 +80,15 @@ class Settings(BaseSettings):
     # production it is a secret file shared by every API and worker process.
     keys_file: Path = Path("var/keys.json")
 
+    # Retention after closing (CNIL délibération 2014-123, art. 4), in years, used by
+    # `quietude purge`. UNCONF: these defaults must be confirmed or set by the data protection
+    # officer of the organisations. Pre-litigation (no judgment): until settled or time-barred.
+    retention_signalement_years: int = Field(default=2, ge=0)
+    retention_plainte_years: int = Field(default=2, ge=0)
+    retention_resiliation_years: int = Field(default=2, ge=0)
+    # Litigation (a judgment was given): until enforcement of the decision is time-barred.
+    retention_contentieux_years: int = Field(default=10, ge=0)
+
     reminder_working_days: int = Field(default=2, ge=0)
     sla: dict[str, str] = Field(default_factory=dict)
     treve_end: str = "03-31"

@@ -75,6 +75,8 @@ class Procedure(SQLModel, table=True):
     links: list[Any] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
     milestones: list[Any] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
     workflow_run_id: str | None = None
+    # Set by `quietude purge` once the retention period is over: no personal data left.
+    anonymised_at: datetime | None = Field(default=None, sa_column=timestamp_column(nullable=True))
 
 
 class Step(SQLModel, table=True):
@@ -198,3 +200,32 @@ class IdCounter(SQLModel, table=True):
     kind: str = Field(primary_key=True)
     year: int = Field(primary_key=True)
     value: int = 0
+
+
+class AccessEntry(SQLModel, table=True):
+    """One entry of the access log, chained to the previous one by its hash (append-only)."""
+
+    __tablename__ = "access_entry"
+
+    seq: int = Field(primary_key=True, sa_column_kwargs={"autoincrement": False})
+    at: datetime = Field(sa_column=timestamp_column(index=True))
+    sub: str
+    org: str = Field(index=True)
+    role: str
+    action: str  # "lecture", "telechargement", "etape_accomplie", "purge", …
+    procedure_id: str | None = Field(default=None, index=True)
+    target: str | None = None  # a document, an exhibit, a step key
+    detail: str = ""  # never a personal name
+    prev_hash: str
+    hash: str
+
+
+class IdempotencyKey(SQLModel, table=True):
+    """A completion request as first received under its key, for one caller organisation."""
+
+    __tablename__ = "idempotency_key"
+
+    org_id: str = Field(primary_key=True)
+    key: str = Field(primary_key=True, max_length=200)
+    request_hash: str
+    created_at: datetime = Field(sa_column=timestamp_column())

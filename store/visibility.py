@@ -9,7 +9,7 @@ from sqlalchemy import ColumnElement, exists, false
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 
-from domain.actors import OrgKind
+from domain.actors import OrgKind, Role
 from store.tables import Organisation, Procedure, Step
 
 # Organisations that see a procedure once one of its steps is, or was, assigned to them.
@@ -29,13 +29,32 @@ SHARED_FACTS: dict[str, tuple[str, ...]] = {
     "signalement": ("kind", "residence", "categorie", "faits_le", "description", "source"),
     # The partners of a résiliation (parquet asked about the household, préfet, judge,
     # commissaire de justice) act on the lease and the persons it concerns.
+    # The forces taking the complaint and the parquet deciding on it act on the offence and
+    # on the persons it names.
+    "plainte": ("kind", "residence", "plaignant", "faits", "canal", "mis_en_cause"),
     "resiliation": (
-        "kind", "logement", "bail", "locataires", "occupants", "motifs", "impayes", "origine",
+        "kind",
+        "logement",
+        "bail",
+        "locataires",
+        "occupants",
+        "motifs",
+        "impayes",
+        "origine",
         "injonction",
     ),
 }
 DEFAULT_SHARED_FACTS: tuple[str, ...] = ("kind", "residence")
 SHARED_RESIDENCE = ("nom", "adresse", "commune_insee", "batiment", "hall")
+# Front-line staff of a bailleur see that a procedure is in progress and where, nothing more
+# (CNIL délibération 2014-123: criminal data only to the legal team and named managers).
+IN_PROGRESS_FACTS: tuple[str, ...] = ("kind", "residence")
+# Roles of a bailleur that see the whole file of its procedures.
+FULL_ACCESS_ROLES = frozenset({Role.JURISTE, Role.MANAGER, Role.ADMIN})
+FRONT_LINE_REFUSED = (
+    "Réservé au service juridique et aux responsables du bailleur : un agent voit qu'une "
+    "procédure est en cours, pas les pièces ni les documents nominatifs."
+)
 
 
 @dataclass(frozen=True)
@@ -44,12 +63,13 @@ class Scope:
 
     org_id: str
     org_kind: str | None  # None: an organisation unknown to the read model
+    role: str | None = None  # None: the organisation's rule alone (no role known)
 
 
-def scope_of(session: Session, org_id: str) -> Scope:
+def scope_of(session: Session, org_id: str, role: str | None = None) -> Scope:
     """The visibility scope of organisation `org_id` (unknown organisations see nothing)."""
     organisation = session.get(Organisation, org_id)
-    return Scope(org_id=org_id, org_kind=organisation.kind if organisation else None)
+    return Scope(org_id=org_id, org_kind=organisation.kind if organisation else None, role=role)
 
 
 def visible_procedure_clause(org_id: str, org_kind: str | None) -> ColumnElement[bool]:
@@ -80,16 +100,28 @@ def can_see(session: Session, org_id: str, procedure_id: str) -> bool:
     return session.exec(statement).first() is not None
 
 
-def sees_personal_data(org_kind: str | None) -> bool:
-    """Whether an organisation of this kind sees the whole facts, names included."""
-    return org_kind == OrgKind.BAILLEUR
+def sees_personal_data(org_kind: str | None, role: str | None = None) -> bool:
+    """Whether a user of this organisation kind and role sees the whole facts, names included."""
+    if org_kind != OrgKind.BAILLEUR:
+        return False
+    return role is None or role in FULL_ACCESS_ROLES
 
 
-def facts_for(org_kind: str | None, facts: dict[str, Any]) -> dict[str, Any]:
-    """The facts of a procedure as an organisation of kind `org_kind` may read them."""
-    if sees_personal_data(org_kind):
+def sees_files(org_kind: str | None, role: str | None) -> bool:
+    """Whether a user may list and download documents and exhibits of the procedures it sees."""
+    return not (org_kind == OrgKind.BAILLEUR and role == Role.AGENT)
+
+
+def facts_for(
+    org_kind: str | None, facts: dict[str, Any], role: str | None = None
+) -> dict[str, Any]:
+    """The facts of a procedure as a user of kind `org_kind` and `role` may read them."""
+    if sees_personal_data(org_kind, role):
         return dict(facts)
-    shared = SHARED_FACTS.get(str(facts.get("kind", "")), DEFAULT_SHARED_FACTS)
+    if org_kind == OrgKind.BAILLEUR:
+        shared = IN_PROGRESS_FACTS
+    else:
+        shared = SHARED_FACTS.get(str(facts.get("kind", "")), DEFAULT_SHARED_FACTS)
     reduced = {name: facts[name] for name in shared if name in facts}
     residence = reduced.get("residence")
     if isinstance(residence, dict):

@@ -10,6 +10,7 @@ import logging
 from collections.abc import Callable
 from pathlib import Path
 
+from diagnostic_template import DIAGNOSTIC_TEMPLATES
 from docx.document import Document as DocumentObject
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.shared import Cm
@@ -212,6 +213,7 @@ TEMPLATES: dict[str, Callable[[], DocumentObject]] = {
     "recapitulatif_procedure": recapitulatif_procedure,
     **PLAINTE_TEMPLATES,
     **RESILIATION_TEMPLATES,
+    **DIAGNOSTIC_TEMPLATES,
 }
 
 

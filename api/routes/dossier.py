@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 import os
 import tempfile
 import zipfile
@@ -18,13 +17,13 @@ from starlette.background import BackgroundTask
 
 from activities.document_context import pieces_of
 from activities.documents import DocumentActivities
-from api.deps import CallerDep, EngineDep, SessionDep, SettingsDep
+from api.audit import Action, record
+from api.deps import CallerDep, EngineDep, FilesDep, SessionDep, SettingsDep
 from api.routes.pieces import OwnProcedure
 from domain.contracts import DocumentRequest
 from quietude.settings import Settings
 
 router = APIRouter(tags=["pièces"])
-access_log = logging.getLogger("quietude.access")
 
 PARIS = ZoneInfo("Europe/Paris")
 DOCUMENTS = ("bordereau_pieces", "recapitulatif_procedure")
@@ -91,6 +90,7 @@ def download_dossier(
     engine: EngineDep,
     settings: SettingsDep,
     caller: CallerDep,
+    _files: FilesDep,
 ) -> FileResponse:
     """Dossier pour le tribunal (.zip) : bordereau, récapitulatif et pièces numérotées."""
     handle, name = tempfile.mkstemp(prefix="dossier-", suffix=".zip")
@@ -101,7 +101,7 @@ def download_dossier(
     except BaseException:
         target.unlink(missing_ok=True)
         raise
-    access_log.info("dossier of %s by %s (%s)", procedure.id, caller.sub, caller.org)
+    record(session, caller, Action.DOSSIER, procedure.id)
     return FileResponse(
         target,
         media_type="application/zip",

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import io
-import logging
 import zipfile
 from datetime import UTC, datetime
 from pathlib import Path, PurePosixPath
@@ -17,7 +16,8 @@ from sqlmodel import Session, col, select
 
 from activities.document_context import pieces_of
 from activities.documents import write_atomically
-from api.deps import CallerDep, SessionDep, SettingsDep
+from api.audit import Action, record
+from api.deps import CallerDep, FilesDep, ScopeDep, SessionDep, SettingsDep, require_files
 from api.routes.procedures import NOT_FOUND, VisibleId
 from api.schemas import PiecePublic
 from quietude.tokens import Claims
@@ -25,7 +25,6 @@ from store.tables import Piece, PieceKind, Procedure, Step
 from store.visibility import can_see
 
 router = APIRouter(tags=["pièces"])
-access_log = logging.getLogger("quietude.access")
 
 MAX_PIECE_BYTES = 20 * 1024 * 1024
 MAX_FILENAME = 150
@@ -185,12 +184,14 @@ def upload_piece(
             raise
         response.status_code = 200
         return PiecePublic.model_validate(existing)
-    access_log.info("piece %s added by %s (%s)", piece.id, caller.sub, caller.org)
+    record(session, caller, Action.UPLOAD, procedure.id, piece.id)
     return PiecePublic.model_validate(piece)
 
 
 @router.get("/procedures/{procedure_id}/pieces", response_model=list[PiecePublic])
-def read_pieces(procedure_id: VisibleId, session: SessionDep) -> list[PiecePublic]:
+def read_pieces(
+    procedure_id: VisibleId, session: SessionDep, _files: FilesDep
+) -> list[PiecePublic]:
     """Pièces du dossier d'une procédure, dans l'ordre de leur numérotation."""
     return [PiecePublic.model_validate(p) for p in pieces_of(session, procedure_id)]
 
@@ -204,11 +205,14 @@ def visible_piece(piece_id: str, session: Session, caller: Claims) -> Piece:
 
 
 @router.get("/pieces/{piece_id}", response_class=FileResponse)
-def download_piece(piece_id: str, session: SessionDep, caller: CallerDep) -> FileResponse:
+def download_piece(
+    piece_id: str, session: SessionDep, caller: CallerDep, scope: ScopeDep
+) -> FileResponse:
     """Télécharger une pièce d'une procédure visible."""
     piece = visible_piece(piece_id, session, caller)
+    require_files(scope)
     path = Path(piece.path)
     if not path.is_file():
         raise HTTPException(status_code=410, detail="Le fichier de cette pièce n'est plus stocké.")
-    access_log.info("download piece %s by %s (%s)", piece_id, caller.sub, caller.org)
+    record(session, caller, Action.PIECE, piece.procedure_id, piece_id)
     return FileResponse(path, media_type=piece.content_type, filename=piece.filename)

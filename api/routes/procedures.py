@@ -3,15 +3,15 @@ conviction."""
 
 from __future__ import annotations
 
-import logging
 from typing import Annotated
 
-from fastapi import APIRouter, Body, Depends, HTTPException, Path, Query
+from fastapi import APIRouter, Body, Depends, Header, HTTPException, Path, Query
 from sqlalchemy import Engine
-from sqlmodel import Session
+from sqlmodel import Session, select
 from starlette.concurrency import run_in_threadpool
 
-from api.deps import CallerDep, EngineDep, ScopeDep, ServiceDep, SessionDep
+from api.audit import Action, record
+from api.deps import CallerDep, EngineDep, FilesDep, ScopeDep, ServiceDep, SessionDep
 from api.routes.assignments import AssigneeBody
 from api.schemas import (
     DocumentPublic,
@@ -30,32 +30,50 @@ from domain.facts import (
     StartBody,
     StepCompletion,
 )
-from quietude.procedures import KINDS
+from quietude.procedures import KINDS, StepRefused
 from quietude.tokens import Claims
+from store.idempotency import claim, request_hash
 from store.queries import ProcedureFilters, get_procedure, list_documents, list_procedures
-from store.tables import Procedure
+from store.tables import Procedure, Step
 from store.visibility import Scope, can_see, scope_of
 
 router = APIRouter(prefix="/procedures", tags=["procédures"])
-access_log = logging.getLogger("quietude.access")
 
 NOT_FOUND = "Procédure introuvable."
 MAX_PER_PAGE = 200
 
 
-def _detail(session: Session, caller: Claims, scope: Scope, procedure_id: str) -> ProcedurePublic:
-    record = get_procedure(session, scope, procedure_id)
-    if record is None:
+def _detail(
+    session: Session,
+    caller: Claims,
+    scope: Scope,
+    procedure_id: str,
+    action: str = Action.READ,
+    target: str | None = None,
+) -> ProcedurePublic:
+    """The procedure as the caller may read it; what was done (`action`) goes to the log."""
+    found = get_procedure(session, scope, procedure_id)
+    if found is None:
         raise HTTPException(status_code=404, detail=NOT_FOUND)
-    access_log.info("read %s by %s (%s)", procedure_id, caller.sub, caller.org)
-    kind = KINDS.get(record.procedure.kind)
-    return ProcedurePublic.of_record(record, scope.org_kind, kind.catalog if kind else None)
+    kind = KINDS.get(found.procedure.kind)
+    detail = ProcedurePublic.of_record(
+        found, scope.org_kind, kind.catalog if kind else None, scope.role
+    )
+    record(session, caller, action, procedure_id, target)
+    return detail
 
 
-def _fresh_detail(engine: Engine, caller: Claims, procedure_id: str) -> ProcedurePublic:
+def _fresh_detail(
+    engine: Engine,
+    caller: Claims,
+    procedure_id: str,
+    action: str = Action.READ,
+    target: str | None = None,
+) -> ProcedurePublic:
     # A new session: the workflow has just written the change through another connection.
     with Session(engine) as session:
-        return _detail(session, caller, scope_of(session, caller.org), procedure_id)
+        scope = scope_of(session, caller.org, caller.role)
+        return _detail(session, caller, scope, procedure_id, action, target)
 
 
 # Both checks use a session of their own, returned to the pool before the workflow call,
@@ -95,7 +113,7 @@ async def start_procedure(
 ) -> ProcedurePublic:
     """Ouvre une procédure pour le bailleur appelant (un dossier en cours peut être importé)."""
     procedure_id = await service.start(caller, body)
-    return await run_in_threadpool(_fresh_detail, engine, caller, procedure_id)
+    return await run_in_threadpool(_fresh_detail, engine, caller, procedure_id, Action.START)
 
 
 @router.get("", response_model=ProcedurePage)
@@ -136,7 +154,9 @@ def read_procedure(
 
 
 @router.get("/{procedure_id}/documents", response_model=list[DocumentPublic])
-def read_documents(procedure_id: VisibleId, session: SessionDep) -> list[DocumentPublic]:
+def read_documents(
+    procedure_id: VisibleId, session: SessionDep, _files: FilesDep
+) -> list[DocumentPublic]:
     """Documents générés pour une procédure."""
     return [DocumentPublic.model_validate(d) for d in list_documents(session, procedure_id)]
 
@@ -149,10 +169,52 @@ async def complete_step(
     service: ServiceDep,
     engine: EngineDep,
     completion: StepCompletion,
+    idempotency_key: Annotated[str | None, Header(max_length=200)] = None,
 ) -> ProcedurePublic:
-    """Accomplit une étape en attente assignée à l'organisation appelante."""
-    await service.complete_step(caller, procedure_id, key, completion)
-    return await run_in_threadpool(_fresh_detail, engine, caller, procedure_id)
+    """Accomplit une étape en attente assignée à l'organisation appelante.
+
+    Avec un en-tête `Idempotency-Key`, une requête répétée (après une coupure) reçoit la même
+    réponse et l'étape n'est accomplie qu'une fois ; la même clé pour une autre requête : 422.
+    """
+    retry = False
+    if idempotency_key is not None:
+        digest = request_hash(procedure_id, key, completion.model_dump(mode="json"))
+        claimed = await run_in_threadpool(claim, engine, caller.org, idempotency_key, digest)
+        if claimed is None:
+            raise HTTPException(
+                status_code=422,
+                detail="Cette clé d'idempotence a déjà servi pour une autre requête.",
+            )
+        retry = not claimed
+    try:
+        await service.complete_step(caller, procedure_id, key, completion)
+    except StepRefused as error:
+        # A retry whose first attempt reached the workflow: the step is done as asked.
+        if not (retry and error.kind == "StepNotPending"):
+            raise
+        if not await run_in_threadpool(_done_as, engine, caller, procedure_id, key, completion):
+            raise
+    return await run_in_threadpool(
+        _fresh_detail, engine, caller, procedure_id, Action.COMPLETE, key
+    )
+
+
+def _done_as(
+    engine: Engine, caller: Claims, procedure_id: str, key: str, completion: StepCompletion
+) -> bool:
+    """Whether step `key` was completed by the caller's organisation as `completion` asks."""
+    with Session(engine) as session:
+        steps = session.exec(
+            select(Step).where(Step.procedure_id == procedure_id, Step.key == key)
+        ).all()
+    return any(
+        s.status == "done"
+        and s.completed_by_org == caller.org
+        and s.outcome == completion.outcome
+        and s.completed_on == completion.date
+        and s.data == completion.data
+        for s in steps
+    )
 
 
 @router.post("/{procedure_id}/cancel", response_model=ProcedurePublic)
@@ -165,7 +227,7 @@ async def cancel_procedure(
 ) -> ProcedurePublic:
     """Retire la procédure (bailleur seulement), avec un motif."""
     await service.cancel(caller, procedure_id, cancellation.reason)
-    return await run_in_threadpool(_fresh_detail, engine, caller, procedure_id)
+    return await run_in_threadpool(_fresh_detail, engine, caller, procedure_id, Action.CANCEL)
 
 
 @router.post("/{procedure_id}/declarations", response_model=ProcedurePublic)
@@ -180,7 +242,9 @@ async def declare(
     await service.declare(
         caller, procedure_id, declaration.type, declaration.date, declaration.comment
     )
-    return await run_in_threadpool(_fresh_detail, engine, caller, procedure_id)
+    return await run_in_threadpool(
+        _fresh_detail, engine, caller, procedure_id, Action.DECLARE, str(declaration.type)
+    )
 
 
 @router.post("/{procedure_id}/steps/{key}/assignee", response_model=ProcedurePublic)
@@ -194,7 +258,7 @@ async def assign_step(
 ) -> ProcedurePublic:
     """Confie une étape en attente de l'organisation appelante à une personne (responsables)."""
     await service.assign(caller, procedure_id, key, assignee.sub)
-    return await run_in_threadpool(_fresh_detail, engine, caller, procedure_id)
+    return await run_in_threadpool(_fresh_detail, engine, caller, procedure_id, Action.ASSIGN, key)
 
 
 def _linked_resiliation(
@@ -250,4 +314,6 @@ async def start_linked_resiliation(
     pré-remplie de ses faits et des locataires mis en cause."""
     facts = await run_in_threadpool(_linked_resiliation, engine, procedure_id, body)
     resiliation_id = await service.start(caller, facts)
-    return await run_in_threadpool(_fresh_detail, engine, caller, procedure_id=resiliation_id)
+    return await run_in_threadpool(
+        _fresh_detail, engine, caller, resiliation_id, Action.START, procedure_id
+    )

@@ -6,6 +6,7 @@ from typing import Annotated
 from fastapi import APIRouter, HTTPException, Query
 from starlette.concurrency import run_in_threadpool
 
+from api.audit import Action, record_all
 from api.deps import CallerDep, EngineDep, ManagerDep, ServiceDep, SessionDep
 from api.routes.assignments import ReassignBody, reassign_all, steps_of
 from api.schemas import ReassignResult, TaskList
@@ -58,4 +59,7 @@ async def reassign(
     """Confie à une autre personne toutes les étapes en attente d'une personne de
     l'organisation (responsables seulement) ; chaque changement figure à la chronologie."""
     rows = await run_in_threadpool(steps_of, engine, caller.org, body.from_sub)
-    return await reassign_all(service, rows, caller, body.to_sub)
+    result = await reassign_all(service, rows, caller, body.to_sub)
+    moved = [(m.procedure_id, m.key) for m in result.moved]
+    await run_in_threadpool(record_all, engine, caller, Action.ASSIGN, moved)
+    return result

@@ -27,10 +27,24 @@ def pieces(reference_engine: Engine, tmp_path: Path) -> list[Piece]:
     project_resiliation(reference_engine)
     storage = tmp_path / "pieces"
     # Added in the reverse order of their ids: numbering follows the date they were added.
-    second = add_piece(reference_engine, storage, "Jugement du tribunal correctionnel", "jugement",
-                       JUGEMENT, "jugement.pdf", datetime(2026, 10, 3, 22, 30, tzinfo=UTC))
-    first = add_piece(reference_engine, storage, "Constat d'huissier — hall C3", "constat",
-                      CONSTAT, "constat.pdf", datetime(2026, 9, 10, 8, tzinfo=UTC))
+    second = add_piece(
+        reference_engine,
+        storage,
+        "Jugement du tribunal correctionnel",
+        "jugement",
+        JUGEMENT,
+        "jugement.pdf",
+        datetime(2026, 10, 3, 22, 30, tzinfo=UTC),
+    )
+    first = add_piece(
+        reference_engine,
+        storage,
+        "Constat d'huissier — hall C3",
+        "constat",
+        CONSTAT,
+        "constat.pdf",
+        datetime(2026, 9, 10, 8, tzinfo=UTC),
+    )
     return [first, second]
 
 
@@ -57,11 +71,21 @@ def test_bordereau_numbers_every_exhibit_in_the_order_it_was_added(
 
     assert table_rows(document, "N°") == [
         ["N°", "Intitulé", "Nature", "Versée le", "Empreinte SHA-256"],
-        ["1", "Constat d'huissier — hall C3", "Constat", "10 septembre 2026",
-         pieces[0].sha256[:12]],
+        [
+            "1",
+            "Constat d'huissier — hall C3",
+            "Constat",
+            "10 septembre 2026",
+            pieces[0].sha256[:12],
+        ],
         # 22:30 UTC on 3 October is already the 4th in Paris.
-        ["2", "Jugement du tribunal correctionnel", "Jugement", "4 octobre 2026",
-         pieces[1].sha256[:12]],
+        [
+            "2",
+            "Jugement du tribunal correctionnel",
+            "Jugement",
+            "4 octobre 2026",
+            pieces[1].sha256[:12],
+        ],
     ]
     for expected in (
         "Bordereau de communication de pièces",
@@ -122,11 +146,13 @@ def test_recapitulatif_shows_steps_due_dates_legal_bases_outcomes_and_events(
         "Démo — Habitat Essonne (bailleur fictif)",
     ]
     assert len(events) == 1 + 1 + 5 + 4  # header, start, five openings, four completions
-    assert milestones[1:] == [[
-        "27 novembre 2026",
-        "Fin du délai de réponse à l'offre de relogement",
-        "art. L. 442-4-1 CCH — 1 mois à compter du 27 octobre 2026",
-    ]]
+    assert milestones[1:] == [
+        [
+            "27 novembre 2026",
+            "Fin du délai de réponse à l'offre de relogement",
+            "art. L. 442-4-1 CCH — 1 mois à compter du 27 octobre 2026",
+        ]
+    ]
     text = text_of(document)
     assert "État | En cours" in text
     assert "Pièces versées au dossier : 2" in text
@@ -138,7 +164,14 @@ def test_read_model_context_keys(reference_engine: Engine, pieces: list[Piece]) 
 
     assert context is not None
     assert set(context) == {
-        "procedure", "bailleur", "commune", "facts", "milestones", "steps", "events", "pieces",
+        "procedure",
+        "bailleur",
+        "commune",
+        "facts",
+        "milestones",
+        "steps",
+        "events",
+        "pieces",
     }
     assert [p["numero"] for p in context["pieces"]] == [1, 2]
     assert context["pieces"][0]["kind_label"] == "Constat"

@@ -19,15 +19,24 @@ BAILLEUR_NAME = "Démo — Habitat Essonne (bailleur fictif)"
 PARQUET_NAME = "Parquet du tribunal judiciaire d'Évry-Courcouronnes"
 LETTERS = ("mise_en_demeure", "demande_information_parquet", "offre_relogement")
 STEPS: dict[str, dict[str, Any]] = {
-    "mise_en_demeure": {"label": "Mise en demeure du locataire", "opened_on": "2026-11-20",
-                        "due": "2026-12-07", "due_explanation": "15 jours (objectif)"},
+    "mise_en_demeure": {
+        "label": "Mise en demeure du locataire",
+        "opened_on": "2026-11-20",
+        "due": "2026-12-07",
+        "due_explanation": "15 jours (objectif)",
+    },
     "demande_information_parquet": {
         "label": "Demande d'information au parquet (condamnations, décisions)",
-        "opened_on": "2026-11-20", "due": "2027-01-04",
-        "due_explanation": "1 mois à compter du 20 novembre 2026, reporté au lundi"},
-    "offre_relogement": {"label": "Offre de relogement (réponse du locataire)",
-                         "opened_on": "2026-12-01", "due": "2027-01-01",
-                         "due_explanation": "1 mois à compter de l'envoi de l'offre"},
+        "opened_on": "2026-11-20",
+        "due": "2027-01-04",
+        "due_explanation": "1 mois à compter du 20 novembre 2026, reporté au lundi",
+    },
+    "offre_relogement": {
+        "label": "Offre de relogement (réponse du locataire)",
+        "opened_on": "2026-12-01",
+        "due": "2027-01-01",
+        "due_explanation": "1 mois à compter de l'envoi de l'offre",
+    },
 }
 
 

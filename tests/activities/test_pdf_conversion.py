@@ -25,8 +25,16 @@ def test_mise_en_demeure_converts_to_a_pdf(documents: DocumentActivities, tmp_pa
     # A profile of its own: a LibreOffice already running for the user would take the job.
     profile = (tmp_path / "profil-libreoffice").as_uri()
     subprocess.run(
-        [soffice, f"-env:UserInstallation={profile}", "--headless", "--convert-to", "pdf",
-         "--outdir", str(tmp_path), str(source)],
+        [
+            soffice,
+            f"-env:UserInstallation={profile}",
+            "--headless",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            str(tmp_path),
+            str(source),
+        ],
         check=True,
         capture_output=True,
         timeout=CONVERSION_TIMEOUT_SECONDS,

@@ -61,7 +61,7 @@ async def test_only_a_bailleur_starts_a_procedure(
         (
             {"kind": "divorce"},
             "kind : valeur « divorce » inconnue (valeurs possibles : signalement, plainte, "
-            "resiliation)",
+            "resiliation, assermentation, intervention_conjointe)",
         ),
         ({"description": ""}, "description : trop court (au moins 1 caractère(s))"),
     ],

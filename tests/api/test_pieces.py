@@ -80,9 +80,9 @@ async def test_the_bailleur_files_a_pdf_and_downloads_it(
     assert piece["url"] == f"/api/pieces/{piece['id']}"
     stored = settings.var_dir / "pieces" / PROCEDURE_ID / piece["sha256"]
     assert stored.read_bytes() == PDF
-    listed = await client.get(URL, headers=auth(BAILLEUR))
+    listed = await client.get(URL, headers=auth(BAILLEUR, "juriste"))
     assert [p["id"] for p in listed.json()] == [piece["id"]]
-    download = await client.get(piece["url"], headers=auth(BAILLEUR))
+    download = await client.get(piece["url"], headers=auth(BAILLEUR, "juriste"))
     assert download.status_code == 200
     assert download.content == PDF
     assert download.headers["content-type"] == "application/pdf"
@@ -101,7 +101,9 @@ async def test_the_bailleur_files_a_pdf_and_downloads_it(
 async def test_images_and_word_documents_are_accepted(
     client: httpx.AsyncClient, auth: Tokens, data: bytes, filename: str, content_type: str
 ) -> None:
-    created = await upload(client, auth(BAILLEUR), data=data, filename=filename, kind="photo")
+    created = await upload(
+        client, auth(BAILLEUR, "juriste"), data=data, filename=filename, kind="photo"
+    )
 
     assert created.status_code == 201, created.text
     assert created.json()["content_type"] == content_type
@@ -110,8 +112,10 @@ async def test_images_and_word_documents_are_accepted(
 async def test_the_same_file_twice_is_one_exhibit(
     client: httpx.AsyncClient, auth: Tokens, settings: Settings, engine: Engine
 ) -> None:
-    first = await upload(client, auth(BAILLEUR))
-    again = await upload(client, auth(BAILLEUR), filename="copie.pdf", title="Autre intitulé")
+    first = await upload(client, auth(BAILLEUR, "juriste"))
+    again = await upload(
+        client, auth(BAILLEUR, "juriste"), filename="copie.pdf", title="Autre intitulé"
+    )
 
     assert (first.status_code, again.status_code) == (201, 200)
     assert again.json() == first.json()
@@ -124,7 +128,7 @@ async def test_a_file_over_20_mb_is_refused(
 ) -> None:
     too_big = PDF + b"0" * (pieces_route.MAX_PIECE_BYTES - len(PDF) + 1)
 
-    refused = await upload(client, auth(BAILLEUR), data=too_big)
+    refused = await upload(client, auth(BAILLEUR, "juriste"), data=too_big)
 
     assert refused.status_code == 413
     assert refused.json()["detail"].startswith("Fichier trop volumineux : une pièce ne peut")
@@ -148,7 +152,7 @@ async def test_a_file_over_20_mb_is_refused(
 async def test_other_types_are_refused_by_content_and_extension(
     client: httpx.AsyncClient, auth: Tokens, engine: Engine, data: bytes, filename: str
 ) -> None:
-    refused = await upload(client, auth(BAILLEUR), data=data, filename=filename)
+    refused = await upload(client, auth(BAILLEUR, "juriste"), data=data, filename=filename)
 
     assert refused.status_code == 415
     assert refused.json()["detail"].startswith("Type de fichier refusé")
@@ -190,7 +194,7 @@ async def test_a_partner_with_nothing_pending_may_not_file(
 async def test_an_organisation_that_does_not_see_the_procedure_gets_404(
     client: httpx.AsyncClient, auth: Tokens, org: str
 ) -> None:
-    created = await upload(client, auth(BAILLEUR))
+    created = await upload(client, auth(BAILLEUR, "juriste"))
     piece_url = created.json()["url"]
 
     assert (await upload(client, auth(org))).status_code == 404
@@ -206,17 +210,17 @@ async def test_an_unknown_procedure_or_piece_is_404(
 ) -> None:
     unknown = "/api/procedures/resiliation-2026-999999/pieces"
 
-    assert (await upload(client, auth(BAILLEUR), url=unknown)).status_code == 404
-    missing = await client.get("/api/pieces/inconnue", headers=auth(BAILLEUR))
+    assert (await upload(client, auth(BAILLEUR, "juriste"), url=unknown)).status_code == 404
+    missing = await client.get("/api/pieces/inconnue", headers=auth(BAILLEUR, "juriste"))
     assert (missing.status_code, missing.json()) == (404, {"detail": "Pièce introuvable."})
 
 
 async def test_an_unknown_kind_or_an_empty_title_is_422_in_french(
     client: httpx.AsyncClient, auth: Tokens
 ) -> None:
-    bad_kind = await upload(client, auth(BAILLEUR), kind="facture")
-    no_title = await upload(client, auth(BAILLEUR), title="")
-    blank_title = await upload(client, auth(BAILLEUR), title="   ")
+    bad_kind = await upload(client, auth(BAILLEUR, "juriste"), kind="facture")
+    no_title = await upload(client, auth(BAILLEUR, "juriste"), title="")
+    blank_title = await upload(client, auth(BAILLEUR, "juriste"), title="   ")
 
     assert bad_kind.status_code == 422
     assert "kind : valeur invalide (valeurs possibles : pv, constat" in bad_kind.json()["detail"]
@@ -229,7 +233,7 @@ async def test_an_unknown_kind_or_an_empty_title_is_422_in_french(
 async def test_a_partner_who_sees_the_procedure_lists_and_downloads_its_pieces(
     client: httpx.AsyncClient, auth: Tokens
 ) -> None:
-    created = (await upload(client, auth(BAILLEUR))).json()
+    created = (await upload(client, auth(BAILLEUR, "juriste"))).json()
 
     listed = await client.get(URL, headers=auth(PARQUET))
     download = await client.get(created["url"], headers=auth(PARQUET))
@@ -241,17 +245,19 @@ async def test_a_partner_who_sees_the_procedure_lists_and_downloads_its_pieces(
 async def test_the_dossier_holds_the_bordereau_the_recapitulatif_and_numbered_pieces(
     client: httpx.AsyncClient, auth: Tokens
 ) -> None:
-    await upload(client, auth(BAILLEUR), title="Constat d'huissier — hall C3")
+    await upload(client, auth(BAILLEUR, "juriste"), title="Constat d'huissier — hall C3")
     await upload(
         client,
-        auth(BAILLEUR),
+        auth(BAILLEUR, "juriste"),
         data=PNG,
         filename="tags hall C.png",
         title="Photographie des tags",
         kind="photo",
     )
 
-    response = await client.get(f"/api/procedures/{PROCEDURE_ID}/dossier", headers=auth(BAILLEUR))
+    response = await client.get(
+        f"/api/procedures/{PROCEDURE_ID}/dossier", headers=auth(BAILLEUR, "juriste")
+    )
 
     assert response.status_code == 200, response.text
     assert response.headers["content-type"] == "application/zip"
@@ -287,7 +293,9 @@ async def test_the_dossier_is_for_the_bailleur_only(
 async def test_the_dossier_of_a_procedure_without_pieces_has_the_two_documents(
     client: httpx.AsyncClient, auth: Tokens
 ) -> None:
-    response = await client.get(f"/api/procedures/{PROCEDURE_ID}/dossier", headers=auth(BAILLEUR))
+    response = await client.get(
+        f"/api/procedures/{PROCEDURE_ID}/dossier", headers=auth(BAILLEUR, "juriste")
+    )
 
     with zipfile.ZipFile(io.BytesIO(response.content)) as archive:
         assert archive.namelist() == ["bordereau_pieces.docx", "recapitulatif_procedure.docx"]

@@ -115,7 +115,9 @@ async def test_forces_read_the_facts_without_the_names_of_people(
     client: httpx.AsyncClient, auth: Tokens
 ) -> None:
     police = (await client.get(f"/api/procedures/{A_ID}", headers=auth(POLICE_EVRY))).json()
-    bailleur = (await client.get(f"/api/procedures/{A_ID}", headers=auth(BAILLEUR))).json()
+    bailleur = (
+        await client.get(f"/api/procedures/{A_ID}", headers=auth(BAILLEUR, "juriste"))
+    ).json()
     assert bailleur["facts"]["personnes"][0]["nom"] == "Durand"
     assert "personnes" not in police["facts"]
     assert "Durand" not in str(police)

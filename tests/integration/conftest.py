@@ -21,6 +21,7 @@ from temporalio.testing import WorkflowEnvironment
 from api.deps import ServiceProvider
 from api.main import create_app
 from quietude.settings import Settings
+from quietude.temporal_client import data_converter
 from quietude.tokens import mint_token
 from quietude.worker import build_worker
 from store.db import make_engine, migrate
@@ -69,8 +70,16 @@ async def stack(
             task_queue=f"quietude-{uuid.uuid4()}",
         )
 
+        # As in production: every payload encrypted with the key ring of these settings, so
+        # that a CLI run in a subprocess with the same settings talks to the same worker.
+        client = await Client.connect(
+            dev_env.client.service_client.config.target_host,
+            namespace=dev_env.client.namespace,
+            data_converter=data_converter(settings),
+        )
+
         async def connector(_: Settings) -> Client:
-            return dev_env.client
+            return client
 
         app = create_app()
         app.state.settings = settings
@@ -81,8 +90,8 @@ async def stack(
             return {"Authorization": f"Bearer {mint_token(settings, org, role, f'{role}@{org}')}"}
 
         with ThreadPoolExecutor(max_workers=16) as executor:
-            async with build_worker(dev_env.client, settings, engine, executor):
+            async with build_worker(client, settings, engine, executor):
                 transport = httpx.ASGITransport(app=app)
                 async with httpx.AsyncClient(transport=transport, base_url="http://test") as http:
-                    yield Stack(http, engine, settings, dev_env.client, token)
+                    yield Stack(http, engine, settings, client, token)
         engine.dispose()

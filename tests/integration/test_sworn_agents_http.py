@@ -77,3 +77,40 @@ async def test_a_pv_is_refused_while_its_author_is_suspended(stack):
     )
     assert refused.status_code == 422
     assert "suspendu" in refused.json()["detail"]
+
+
+async def test_the_register_lists_the_agents_and_their_pvs(stack):
+    created = await stack.http.post(
+        "/api/procedures", json=assermentation_body(), headers=stack.token(BAILLEUR)
+    )
+    agent = created.json()["id"]
+    for key, outcome, org, data in (
+        ("formation", "suivie", BAILLEUR, {"heures": 12}),
+        ("aptitude_technique", "reconnue", PREFECTURE, {"arrete_le": today()}),
+        ("commission", "signee", BAILLEUR, {}),
+        ("demande_agrement", "deposee", BAILLEUR, {"pieces_completes": True}),
+        ("instruction_agrement", "agree", PREFECTURE, {"arrete_le": today()}),
+        ("carte_agrement", "delivree", BAILLEUR, {"visa_le": today()}),
+        ("prestation_serment", "pretee", TRIBUNAL, {}),
+    ):
+        await act(stack, agent, key, outcome, org, **data)
+    for _ in range(2):
+        pv = await stack.http.post(
+            "/api/procedures", json=pv_body(agent), headers=stack.token(BAILLEUR)
+        )
+        assert pv.status_code == 201, pv.text
+    register = await stack.http.get("/api/assermentations", headers=stack.token(BAILLEUR))
+    [entry] = [a for a in register.json()["items"] if a["procedure_id"] == agent]
+    assert (entry["statut"], entry["pv"], entry["pv_en_retard"]) == ("Agent actif depuis le", 2, 0)
+    assert entry["residences"] == ["Résidence des Tilleuls"]
+    within = await stack.http.get(
+        "/api/assermentations", params={"fin_dans_mois": 12}, headers=stack.token(BAILLEUR)
+    )
+    assert agent not in [a["procedure_id"] for a in within.json()["items"]]  # valid 5 years
+    exported = await stack.http.get(
+        "/api/assermentations", params={"format": "csv"}, headers=stack.token(BAILLEUR)
+    )
+    assert exported.headers["content-type"].startswith("text/csv")
+    assert "Quiétudetest" in exported.content.decode("utf-8-sig")
+    refused = await stack.http.get("/api/assermentations", headers=stack.token(PREFECTURE))
+    assert refused.status_code == 403

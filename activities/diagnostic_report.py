@@ -1,0 +1,204 @@
+"""The `diagnostic_local` report (.docx) for a CLSPD meeting: charts and tables of a territory."""
+
+from __future__ import annotations
+
+import io
+from datetime import UTC, datetime, time
+from pathlib import Path
+from typing import Any
+
+from docx.shared import Mm
+from docxtpl import DocxTemplate, InlineImage
+from sqlalchemy import Engine
+from sqlmodel import Session
+
+from activities import diagnostic_charts as charts
+from activities.documents import GENERATOR, PARIS, _normalised_zip, label, make_environment
+from domain.actors import ACTOR_LABELS
+from domain.catalog.plainte import PLAINTE
+from domain.catalog.resiliation import RESILIATION
+from domain.catalog.signalement import SIGNALEMENT
+from domain.steps import Catalog
+from store.diagnostic_figures import Diagnostics, DiagnosticSettings, Figure, OutcomeCount
+from store.diagnostic_filters import DiagnosticFilters
+from store.diagnostics import SHARED, Viewer, compute
+from store.tables import Commune, Organisation
+
+TEMPLATE = "diagnostic_local"
+DEFAULT_TEMPLATES_DIR = Path(__file__).resolve().parents[1] / "templates" / "docx"
+CATALOGS: dict[str, Catalog] = {c.kind: c for c in (SIGNALEMENT, PLAINTE, RESILIATION)}
+KIND_LABELS = {"signalement": "Signalements", "plainte": "Plaintes", "resiliation": "Résiliations"}
+CHART_WIDTH = Mm(165)
+
+
+def render_report(
+    engine: Engine,
+    filters: DiagnosticFilters,
+    viewer: Viewer = SHARED,
+    templates_dir: Path = DEFAULT_TEMPLATES_DIR,
+    settings: DiagnosticSettings | None = None,
+) -> bytes:
+    """The report of `filters` as `viewer` may see it (shared, suppressed, by default)."""
+    settings = settings or DiagnosticSettings()
+    with Session(engine) as session:
+        figures = compute(session, viewer, filters, settings)
+        territory = territory_name(session, filters)
+    template = DocxTemplate(templates_dir / f"{TEMPLATE}.docx")
+    context = report_context(figures, territory, settings)
+    context.update(_images(template, figures))
+    template.render(context, make_environment())
+    stamp = datetime.combine(filters.end, time(12), tzinfo=PARIS)
+    properties = template.docx.core_properties
+    utc_stamp = stamp.astimezone(UTC).replace(tzinfo=None)
+    properties.created = properties.modified = properties.last_printed = utc_stamp
+    properties.author = properties.last_modified_by = GENERATOR
+    properties.revision = 1
+    buffer = io.BytesIO()
+    template.save(buffer)
+    return _normalised_zip(buffer.getvalue(), stamp)
+
+
+def territory_name(session: Session, filters: DiagnosticFilters) -> str:
+    """The territory in words: commune, unit or arrondissement, then residence and hall."""
+    parts = []
+    if filters.commune:
+        commune = session.get(Commune, filters.commune)
+        parts.append(commune.name if commune else filters.commune)
+    if filters.unit:
+        unit = session.get(Organisation, filters.unit)
+        parts.append(f"ressort de {unit.name if unit else filters.unit}")
+    if filters.arrondissement:
+        parts.append(f"arrondissement {filters.arrondissement}")
+    if not parts:
+        parts.append("Essonne")
+    if filters.residence:
+        parts.append(filters.residence)
+    if filters.batiment:
+        parts.append(f"bâtiment {filters.batiment}")
+    if filters.hall:
+        parts.append(f"hall {filters.hall}")
+    return " — ".join(parts)
+
+
+def shown(figure: Figure) -> str:
+    """A count as printed: suppressed ones as « < seuil »."""
+    return "< seuil" if figure.supprime else str(figure.value)
+
+
+def evolution(value: float | None) -> str:
+    """A relative change in French ("+25 %"), or a dash."""
+    if value is None:
+        return "—"
+    return f"{value * 100:+.0f} %".replace("-", "−")
+
+
+def outcome_label(kind: str, key: str, outcome: str) -> tuple[str, str]:
+    """The labels of a step and of its outcome, from the procedure's catalog."""
+    catalog = CATALOGS.get(kind)
+    if catalog is None or not catalog.has(key):
+        return key, outcome
+    spec = catalog.spec(key)
+    found = spec.outcome(outcome)
+    return spec.label, found.label if found else outcome.replace("_", " ")
+
+
+def _outcome_row(outcome: OutcomeCount) -> dict[str, str]:
+    step, decision = outcome_label(outcome.kind, outcome.step_key, outcome.outcome)
+    kind = KIND_LABELS.get(outcome.kind, outcome.kind)
+    return {"type": kind, "etape": step, "decision": decision, "nombre": shown(outcome.count)}
+
+
+def report_context(
+    figures: Diagnostics, territory: str, settings: DiagnosticSettings
+) -> dict[str, Any]:
+    """The text and tables of the report (the charts are added by `render_report`)."""
+    actor_labels = {actor.value: text for actor, text in ACTOR_LABELS.items()}
+    return {
+        "territoire": territory,
+        "debut": figures.start.isoformat(),
+        "fin": figures.end.isoformat(),
+        "debut_precedent": figures.previous_start.isoformat(),
+        "fin_precedente": figures.previous_end.isoformat(),
+        "date_document": figures.end.isoformat(),
+        "seuil": figures.suppression_threshold,
+        "diffusion": (
+            "Chiffres exacts du bailleur sur ses propres dossiers."
+            if figures.exact
+            else f"Agrégats non nominatifs : effectifs inférieurs à "
+            f"{figures.suppression_threshold} masqués (« < seuil »)."
+        ),
+        "seuils_niveaux": (
+            f"niveau 1 : 1 à {settings.recurring_from - 1} faits ; niveau 2 : "
+            f"{settings.recurring_from} à {settings.established_from - 1} ; niveau 3 : "
+            f"{settings.established_from} ou plus"
+            + (
+                ", ou tout fait de trafic de stupéfiants"
+                if settings.trafficking_is_established
+                else ""
+            )
+        ),
+        "synthese": [
+            {
+                "type": KIND_LABELS[t.kind],
+                "courant": shown(t.current),
+                "precedent": shown(t.previous),
+                "evolution": evolution(t.evolution),
+            }
+            for t in figures.trend
+        ],
+        "categories": [
+            {"type": KIND_LABELS[kind], "categorie": label(code), "nombre": shown(figure)}
+            for kind, counts in figures.by_category.items()
+            for code, figure in counts.items()
+        ],
+        "suites": [_outcome_row(o) for o in figures.outcomes],
+        "delais": [
+            {
+                "acteur": actor_labels.get(t.actor, t.actor),
+                "etape": t.label,
+                "nombre": shown(t.steps),
+                "mediane": "—" if t.median_days is None else f"{t.median_days:g}",
+                "p90": "—" if t.p90_days is None else f"{t.p90_days:g}",
+                "retard": "—" if t.overdue_share is None else f"{t.overdue_share * 100:.0f} %",
+            }
+            for t in figures.response_times
+        ],
+        "halls": [
+            {
+                "residence": h.residence,
+                "batiment": h.batiment or "—",
+                "hall": h.hall or "—",
+                "nombre": shown(h.count),
+                "niveau": f"{h.level} — {h.level_label}" if h.level else "< seuil",
+            }
+            for h in figures.halls
+        ],
+    }
+
+
+def _images(template: DocxTemplate, figures: Diagnostics) -> dict[str, Any]:
+    """The charts, as images placed in the template."""
+
+    def image(data: bytes) -> InlineImage:
+        return InlineImage(template, io.BytesIO(data), width=CHART_WIDTH)
+
+    labels, values = [], []
+    for kind, counts in figures.by_category.items():
+        for code, figure in counts.items():
+            labels.append(f"{KIND_LABELS[kind][:-1]} — {label(code)}")
+            values.append(figure.value)
+    timed = [t for t in figures.response_times if t.median_days is not None][:12]
+    return {
+        "graphique_categories": image(
+            charts.bar_chart("Faits et procédures par catégorie", labels, values, horizontal=True)
+        ),
+        "graphique_heures": image(charts.hours_chart([f.value for f in figures.by_hour])),
+        "graphique_jours": image(charts.weekdays_chart([f.value for f in figures.by_weekday])),
+        "graphique_delais": image(
+            charts.delays_chart(
+                [t.label[:45] for t in timed],
+                [t.median_days or 0.0 for t in timed],
+                [t.p90_days or 0.0 for t in timed],
+            )
+        ),
+    }

@@ -1,0 +1,96 @@
+"""Local diagnostics: indicators of a territory and a period, and the report for a CLSPD."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, HTTPException, Query, Response
+
+from activities.diagnostic_report import render_report
+from api.deps import EngineDep, ScopeDep, SessionDep, SettingsDep
+from api.diagnostics_schemas import DiagnosticsPublic, TerritoryPublic
+from quietude.procedures import today_in_paris
+from store.diagnostic_filters import DiagnosticFilterError, DiagnosticFilters, check_filters
+from store.diagnostics import compute, default_period, viewer_of
+
+router = APIRouter(prefix="/diagnostics", tags=["diagnostics locaux"])
+
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+Text = Annotated[str | None, Query(min_length=1, max_length=200)]
+
+
+def diagnostic_filters(
+    session: SessionDep,
+    start: Annotated[
+        date | None, Query(alias="from", description="début de la période (défaut : un an)")
+    ] = None,
+    end: Annotated[date | None, Query(alias="to", description="fin (défaut : aujourd'hui)")] = None,
+    arrondissement: Text = None,
+    commune: Text = None,
+    unite: Annotated[
+        str | None, Query(min_length=1, max_length=200, description="commissariat ou brigade")
+    ] = None,
+    residence: Text = None,
+    batiment: Text = None,
+    hall: Text = None,
+) -> DiagnosticFilters:
+    """The filters of the query string, checked; 422 with a French message otherwise."""
+    default_start, default_end = default_period(end or today_in_paris())
+    filters = DiagnosticFilters(
+        start=start or default_start,
+        end=end or default_end,
+        arrondissement=arrondissement,
+        commune=commune,
+        unit=unite,
+        residence=residence,
+        batiment=batiment,
+        hall=hall,
+    )
+    try:
+        check_filters(session, filters)
+    except DiagnosticFilterError as error:
+        raise HTTPException(status_code=422, detail=str(error)) from None
+    return filters
+
+
+FiltersDep = Annotated[DiagnosticFilters, Depends(diagnostic_filters)]
+
+
+def territory_of(filters: DiagnosticFilters) -> TerritoryPublic:
+    """The territory as the query gave it."""
+    return TerritoryPublic(
+        arrondissement=filters.arrondissement,
+        commune=filters.commune,
+        unite=filters.unit,
+        residence=filters.residence,
+        batiment=filters.batiment,
+        hall=filters.hall,
+    )
+
+
+@router.get("", response_model=DiagnosticsPublic)
+def read_diagnostics(
+    session: SessionDep, scope: ScopeDep, filters: FiltersDep
+) -> DiagnosticsPublic:
+    """Indicateurs locaux (faits par catégorie, heure, jour, suites, délais, halls, tendance).
+
+    Un bailleur voit ses propres dossiers exactement ; les partenaires et l'administrateur de la
+    convention (préfecture) voient des agrégats, les effectifs inférieurs au seuil masqués.
+    """
+    figures = compute(session, viewer_of(scope), filters)
+    return DiagnosticsPublic.of(figures, territory_of(filters))
+
+
+@router.get("/report.docx", response_class=Response)
+def diagnostics_report(
+    engine: EngineDep, settings: SettingsDep, scope: ScopeDep, filters: FiltersDep
+) -> Response:
+    """Rapport « diagnostic local » (.docx) pour une réunion du CLSPD, graphiques et tableaux."""
+    data = render_report(engine, filters, viewer_of(scope), settings.templates_dir)
+    name = f"diagnostic-local-{filters.commune or filters.unit or 'essonne'}-{filters.end}.docx"
+    return Response(
+        content=data,
+        media_type=DOCX,
+        headers={"Content-Disposition": f'attachment; filename="{name}"'},
+    )

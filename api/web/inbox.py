@@ -1,0 +1,84 @@
+"""The inbox of an organisation: its pending steps by due date, with filters."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import Response
+from sqlmodel import Session
+
+from api.schemas import TaskPublic
+from api.web import labels
+from api.web.pages import UserDep, render
+from quietude.procedures import today_in_paris
+from store.queries import TaskFilters, count_tasks, inbox
+
+router = APIRouter(include_in_schema=False)
+
+OVERDUE_CHOICES = {"oui": True, "non": False}
+
+
+def _options(tasks: list[TaskPublic]) -> dict[str, list[tuple[str, str]]]:
+    """The values each filter may take in this inbox, with their names."""
+    steps = {t.key: t.label for t in tasks}
+    communes = {t.commune.insee: t.commune.name or t.commune.insee for t in tasks}
+    bailleurs = {t.bailleur.id: t.bailleur.name or t.bailleur.id for t in tasks}
+    kinds = {t.kind: labels.KINDS.get(t.kind, t.kind) for t in tasks}
+
+    def by_name(values: dict[str, str]) -> list[tuple[str, str]]:
+        return sorted(values.items(), key=lambda item: item[1])
+
+    return {
+        "etape": by_name(steps),
+        "commune": by_name(communes),
+        "bailleur": by_name(bailleurs),
+        "kind": by_name(kinds),
+    }
+
+
+@router.get("/corbeille")
+def inbox_page(
+    request: Request,
+    user: UserDep,
+    retard: str = "",
+    kind: str = "",
+    etape: str = "",
+    commune: str = "",
+    bailleur: str = "",
+    mine: str = "",
+) -> Response:
+    """The pending steps of the user's organisation, nearest due date then oldest first."""
+    params = {
+        "retard": retard,
+        "kind": kind[:50],
+        "etape": etape[:100],
+        "commune": commune[:10],
+        "bailleur": bailleur[:100],
+        "mine": "oui" if mine == "oui" else "",
+    }
+    filters = TaskFilters(
+        overdue=OVERDUE_CHOICES.get(retard),
+        kind=params["kind"] or None,
+        step=params["etape"] or None,
+        commune=params["commune"] or None,
+        bailleur=params["bailleur"] or None,
+        assignee=user.claims.sub if params["mine"] else None,
+    )
+    today = today_in_paris()
+    filtered = any(params.values())
+    with Session(request.app.state.engine) as session:
+        # The whole inbox gives the choices of the filters; the filtered one, what is listed.
+        all_rows = inbox(session, user.claims.org)
+        rows = inbox(session, user.claims.org, filters) if filtered else all_rows
+    everything = [TaskPublic.of(row, today) for row in all_rows]
+    context: dict[str, Any] = {
+        "tasks": [TaskPublic.of(row, today) for row in rows] if filtered else everything,
+        "overdue": count_tasks(rows).overdue,
+        "total_all": len(everything),
+        "options": _options(everything),
+        "params": params,
+        "filtered": filtered,
+        "today": today,
+    }
+    return render(request, "inbox.html", context, user=user)

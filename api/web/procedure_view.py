@@ -1,0 +1,184 @@
+"""What the procedure page and the answer page show, built from the same read-model query and
+response models as the API."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+from sqlmodel import Session
+
+from activities.document_context import pieces_of
+from api import audit
+from api.schemas import ProcedurePublic, StepPublic
+from api.web import labels
+from api.web.pages import PageError, PageUser
+from domain.facts import PlainteFacts, ResiliationFacts, SignalementFacts
+from domain.steps import Catalog, StepSpec, StepStatus
+from quietude.procedures import KINDS, today_in_paris
+from quietude.settings import Settings
+from store.queries import get_procedure
+
+NOT_FOUND = "Procédure introuvable : elle n'existe pas ou votre organisation ne la voit pas."
+# Data a step accepts without any outcome requiring it (see the workflows).
+OPTIONAL_DATA: dict[tuple[str, str], tuple[str, ...]] = {
+    ("resiliation", "delai_mise_en_demeure"): ("offre_relogement",),
+    ("resiliation", "jugement"): ("delai_reduit_jours", "delais_accordes"),
+    ("plainte", "jugement_penal"): ("condamne_locataire",),
+}
+STEP_NOT_YOURS = (
+    "Cette étape n'attend pas votre organisation, ou elle est déjà accomplie : "
+    "rien n'a été enregistré."
+)
+FACT_MODELS: dict[str, type[BaseModel]] = {
+    "signalement": SignalementFacts,
+    "plainte": PlainteFacts,
+    "resiliation": ResiliationFacts,
+}
+FLASH = {
+    "ouverte": "La procédure est ouverte : ses premières étapes et leurs échéances figurent "
+    "ci-dessous.",
+    "etape": "L'étape est enregistrée.",
+    "piece": "La pièce est versée au dossier.",
+    "doublon": "Ce fichier figurait déjà au dossier : il n'a pas été ajouté une seconde fois.",
+}
+
+
+@dataclass(frozen=True)
+class DataField:
+    """An input of a step form for one data value of the catalogue."""
+
+    name: str
+    label: str
+    type: str  # "date", "int", "bool", "text" or "choice"
+    choices: tuple[tuple[str, str], ...] = ()
+    required_for: tuple[str, ...] = ()  # labels of the outcomes that need it
+
+
+@dataclass(frozen=True)
+class StepForm:
+    """The form completing one pending step of the caller's organisation."""
+
+    step: StepPublic
+    outcomes: tuple[tuple[str, str], ...]
+    fields: tuple[DataField, ...]
+
+
+@dataclass
+class FormState:
+    """A form sent back with what was typed and what is wrong with it."""
+
+    target: str  # a step key, or "piece"
+    values: dict[str, Any] = field(default_factory=dict)
+    errors: dict[str, str] = field(default_factory=dict)
+    message: str = ""
+
+
+def _data_field(catalog: Catalog, spec: StepSpec, name: str) -> DataField:
+    kind = catalog.data_types.get(name, "text")
+    choices: tuple[tuple[str, str], ...] = ()
+    if kind.startswith("choice:"):
+        keys = kind[len("choice:") :].split(",")
+        choices = tuple((key, labels.CHOICES.get(key, key)) for key in keys)
+        kind = "choice"
+    required_for = tuple(o.label for o in spec.outcomes if name in o.required)
+    return DataField(name, labels.DATA_FIELDS.get(name, name), kind, choices, required_for)
+
+
+def data_fields(catalog: Catalog, spec: StepSpec) -> tuple[DataField, ...]:
+    """The data inputs of a step: those its outcomes require, then the optional ones."""
+    names = [name for o in spec.outcomes for name in o.required]
+    names += list(OPTIONAL_DATA.get((catalog.kind, spec.key), ()))
+    return tuple(_data_field(catalog, spec, name) for name in dict.fromkeys(names))
+
+
+def step_form(catalog: Catalog, step: StepPublic) -> StepForm | None:
+    """The form of a pending step, if the catalogue knows it."""
+    if not catalog.has(step.key):
+        return None
+    spec = catalog.spec(step.key)
+    outcomes = tuple((o.key, o.label) for o in spec.outcomes)
+    return StepForm(step=step, outcomes=outcomes, fields=data_fields(catalog, spec))
+
+
+def applicable_steps(kind_name: str, facts: dict[str, Any]) -> frozenset[str] | None:
+    """The steps this dossier may go through, when its facts are all visible."""
+    kind, model = KINDS.get(kind_name), FACT_MODELS.get(kind_name)
+    if kind is None or model is None:
+        return None
+    try:
+        parsed = model.model_validate(facts)
+    except ValidationError:
+        return None  # a partner sees part of the facts only
+    return kind.applicable(parsed)
+
+
+def planned_next(
+    catalog: Catalog, step: StepPublic, applicable: frozenset[str] | None
+) -> list[tuple[str, list[str]]]:
+    """For each outcome of a pending step, the labels of the steps it opens."""
+    if not catalog.has(step.key):
+        return []
+    planned = []
+    for outcome in catalog.spec(step.key).outcomes:
+        keys = [k for k in outcome.next if applicable is None or k in applicable]
+        planned.append((outcome.label, [catalog.spec(k).label for k in keys if catalog.has(k)]))
+    return planned
+
+
+def own_step_form(session: Session, user: PageUser, procedure_id: str, key: str) -> StepForm:
+    """The form of step `key` if it waits for the user's organisation; 404 if the procedure is
+    not visible to it, 409 if the step does not wait for it."""
+    found = get_procedure(session, user.scope, procedure_id)
+    if found is None:
+        raise PageError(404, NOT_FOUND, "Procédure introuvable")
+    kind = KINDS.get(found.procedure.kind)
+    waiting = [
+        s
+        for s in found.steps
+        if s.key == key and s.status == StepStatus.PENDING and s.org_id == user.claims.org
+    ]
+    form = None
+    if kind and waiting:
+        form = step_form(kind.catalog, StepPublic.of(waiting[-1], found.org_names, kind.catalog))
+    if form is None:
+        raise PageError(409, STEP_NOT_YOURS, "Étape indisponible")
+    return form
+
+
+def procedure_context(
+    session: Session, settings: Settings, user: PageUser, procedure_id: str
+) -> dict[str, Any]:
+    """Everything the procedure page shows to `user`; 404 if its organisation may not see it."""
+    found = get_procedure(session, user.scope, procedure_id)
+    if found is None:
+        raise PageError(404, NOT_FOUND, "Procédure introuvable")
+    kind = KINDS.get(found.procedure.kind)
+    catalog = kind.catalog if kind else None
+    procedure = ProcedurePublic.of_record(found, user.org_kind, catalog, user.claims.role.value)
+    audit.record(session, user.claims, audit.Action.READ, procedure_id)
+    pending = [s for s in procedure.steps if s.status == StepStatus.PENDING]
+    mine = [s for s in pending if s.org == user.claims.org]
+    applicable = applicable_steps(procedure.kind, procedure.facts)
+    forms = [f for f in (step_form(catalog, s) for s in mine) if f] if catalog else []
+    namespace = settings.temporal_namespace
+    return {
+        "procedure": procedure,
+        "facts": labels.facts_view(procedure.facts),
+        "pending": pending,
+        "done": [s for s in procedure.steps if s.status != StepStatus.PENDING],
+        "forms": {f.step.key: f for f in forms},
+        "planned": {s.key: planned_next(catalog, s, applicable) for s in pending}
+        if catalog
+        else {},
+        "pieces": pieces_of(session, procedure_id) if user.sees_files else [],
+        "sees_files": user.sees_files,
+        "can_contribute": procedure.bailleur.id == user.claims.org or bool(mine),
+        "is_owner": procedure.bailleur.id == user.claims.org,
+        "temporal_url": f"{settings.temporal_ui_url.rstrip('/')}/namespaces/{namespace}"
+        f"/workflows/{procedure.id}",
+        "piece_kinds": labels.PIECE_KINDS,
+        "states": {},
+        "today": today_in_paris().isoformat(),
+    }

@@ -1,0 +1,100 @@
+"""The list of procedures with its filters, and the page of one procedure."""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import urlencode
+
+from fastapi import APIRouter, Request
+from fastapi.responses import Response
+from sqlmodel import Session, col, select
+
+from api.deps import SettingsDep
+from api.schemas import ProcedureSummary
+from api.web import labels
+from api.web.pages import UserDep, render
+from api.web.procedure_view import FLASH, procedure_context
+from store.queries import ProcedureFilters, list_procedures
+from store.tables import Commune, Procedure
+from store.visibility import Scope, scope_clause
+
+router = APIRouter(include_in_schema=False)
+
+PER_PAGE = 25
+OVERDUE_CHOICES = {"oui": True, "non": False}
+
+
+def _page_number(text: str) -> int:
+    return int(text) if text.isdigit() and 0 < int(text) < 100_000 else 1
+
+
+def visible_communes(session: Session, scope: Scope) -> list[tuple[str, str]]:
+    """The communes of the procedures the scope sees, by name (for the filters)."""
+    statement = (
+        select(col(Commune.insee), col(Commune.name))
+        .where(
+            col(Commune.insee).in_(
+                select(col(Procedure.commune_insee)).where(scope_clause(scope)).distinct()
+            )
+        )
+        .order_by(col(Commune.name))
+    )
+    return [(insee, name) for insee, name in session.exec(statement)]
+
+
+def _filters(params: dict[str, str]) -> ProcedureFilters:
+    return ProcedureFilters(
+        kind=params["kind"] if params["kind"] in labels.KINDS else None,
+        status=params["status"] if params["status"] in labels.STATUSES else None,
+        commune=params["commune"][:10] or None,
+        overdue=OVERDUE_CHOICES.get(params["overdue"]),
+        q=params["q"][:200] or None,
+    )
+
+
+@router.get("/procedures")
+def procedure_list(
+    request: Request,
+    user: UserDep,
+    kind: str = "",
+    status: str = "",
+    overdue: str = "",
+    commune: str = "",
+    q: str = "",
+    page: str = "1",
+) -> Response:
+    """The procedures the user's organisation sees, filtered, nearest due date first."""
+    params = {"kind": kind, "status": status, "overdue": overdue, "commune": commune, "q": q}
+    number = _page_number(page)
+    with Session(request.app.state.engine) as session:
+        rows, total = list_procedures(session, user.scope, _filters(params), number, PER_PAGE)
+        communes = visible_communes(session, user.scope)
+    pages = max(1, -(-total // PER_PAGE))
+    kept = {name: value for name, value in params.items() if value}
+
+    def link(to: int) -> str:
+        return "/procedures?" + urlencode({**kept, "page": to})
+
+    context: dict[str, Any] = {
+        "items": [ProcedureSummary.of(row) for row in rows],
+        "total": total,
+        "params": params,
+        "communes": communes,
+        "page": number,
+        "pages": pages,
+        "previous": link(number - 1) if number > 1 else None,
+        "next": link(number + 1) if number < pages else None,
+        "filtered": bool(kept),
+    }
+    return render(request, "procedures.html", context, user=user)
+
+
+@router.get("/procedures/{procedure_id}")
+def procedure_page(
+    request: Request, user: UserDep, settings: SettingsDep, procedure_id: str, fait: str = ""
+) -> Response:
+    """A procedure: facts, steps and due dates, timeline, documents, forms of the user."""
+    with Session(request.app.state.engine) as session:
+        context = procedure_context(session, settings, user, procedure_id[:100])
+    context["flash"] = FLASH.get(fait, "")
+    return render(request, "procedure.html", context, user=user)

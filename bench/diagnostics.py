@@ -1,0 +1,190 @@
+"""GET /api/diagnostics on a large read model: p95 latency for a commune and for the département.
+
+Usage: `python -m bench.diagnostics [--procedures 100000]` (default 20,000, a minute or two), or
+through `make bench` (size from QUIETUDE_BENCH_DIAGNOSTICS_PROCEDURES).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import secrets
+import sys
+import tempfile
+import time
+import uuid
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+
+import psycopg
+from fastapi.testclient import TestClient
+from psycopg import sql
+from sqlalchemy import Engine, insert
+from sqlmodel import Session, col, select
+
+from api.deps import ServiceProvider
+from api.main import create_app
+from quietude.settings import Settings
+from quietude.tokens import mint_token
+from store.db import make_engine, migrate
+from store.reference import load_reference_data
+from store.tables import Commune, Procedure, Step
+
+ADMIN_URL = "postgresql://postgres@127.0.0.1:5432/test"
+URL_PREFIX = "postgresql+psycopg://postgres@127.0.0.1:5432/"
+DATA_DIR = Path(__file__).resolve().parents[1] / "data" / "essonne"
+DEFAULT_SIZE = 20_000
+REQUESTS = 30
+BATCH = 5_000
+CATEGORIES = ("occupation_halls", "troubles_jouissance", "degradations", "trafic_stupefiants")
+
+
+def _rows(communes: list[tuple[str, str, int]], count: int, today: date) -> tuple[list, list]:
+    """Synthetic procedures and their steps, spread by population over two years."""
+    draw = random.Random(91)
+    weights = [population for _, _, population in communes]
+    procedures, steps = [], []
+    now = datetime.now(UTC)
+    for number in range(count):
+        insee, forces, _ = draw.choices(communes, weights)[0]
+        day = today - timedelta(days=draw.randint(0, 729))
+        moment = f"{day.isoformat()}T{draw.randint(0, 23):02d}:30:00+01:00"
+        kind = "signalement" if number % 3 else "plainte"
+        place = {
+            "nom": f"Résidence {number % 40}",
+            "commune_insee": insee,
+            "batiment": "AB"[number % 2],
+            "hall": str(number % 3 + 1),
+        }
+        categorie = draw.choice(CATEGORIES)
+        facts: dict = {"kind": kind, "residence": place}
+        if kind == "signalement":
+            facts |= {"categorie": categorie, "faits_le": moment}
+        else:
+            facts["faits"] = {"categorie": categorie, "le": moment, "trafic_stupefiants": False}
+        procedure_id = f"{kind}-bench-{number:07d}"
+        procedures.append(
+            {
+                "id": procedure_id,
+                "kind": kind,
+                "status": "open",
+                "bailleur_id": "demo-habitat-essonne",
+                "commune_insee": insee,
+                "residence_nom": place["nom"],
+                "title": kind,
+                "facts": facts,
+                "created_at": now,
+                "updated_at": now,
+                "overdue": False,
+                "pending_actors": "",
+                "search_text": "",
+                "links": [],
+                "milestones": [],
+            }
+        )
+        done_on = day + timedelta(days=draw.randint(0, 20))
+        steps.append(
+            {
+                "id": f"{procedure_id}:accuse_reception:1",
+                "procedure_id": procedure_id,
+                "key": "accuse_reception",
+                "seq": 1,
+                "label": "Accusé de réception",
+                "actor": "forces",
+                "org_id": forces,
+                "status": "done",
+                "opened_at": now,
+                "opened_on": day,
+                "due": day + timedelta(days=4),
+                "overdue": False,
+                "outcome": "recu",
+                "implicite": False,
+                "completed_on": done_on,
+                "data": {},
+                "due_explanation": "",
+                "legal_basis": "",
+            }
+        )
+    return procedures, steps
+
+
+def fill(engine: Engine, count: int) -> None:
+    """Bulk-insert synthetic rows.
+
+    Written directly, not through the workflows: acceptable for a benchmark of the read path
+    only, in a throw-away database (demo data for people goes through `quietude demo`).
+    """
+    with Session(engine) as session:
+        communes = [
+            (c.insee, c.forces_org_id, c.population)
+            for c in session.exec(select(Commune).order_by(col(Commune.insee))).all()
+        ]
+    procedures, steps = _rows(communes, count, date.today())
+    with engine.begin() as connection:
+        for start in range(0, count, BATCH):
+            connection.execute(insert(Procedure), procedures[start : start + BATCH])
+            connection.execute(insert(Step), steps[start : start + BATCH])
+        connection.exec_driver_sql("ANALYZE")
+
+
+def p95(timings: list[float]) -> float:
+    """The 95th percentile (nearest rank) of timings, in milliseconds."""
+    ordered = sorted(timings)
+    return ordered[max(int(len(ordered) * 0.95 + 0.5) - 1, 0)] * 1000
+
+
+def measure(count: int) -> dict[str, float]:
+    """Fill a fresh PostgreSQL database with `count` procedures and time the API."""
+    name = f"quietude_bench_{uuid.uuid4().hex[:10]}"
+    with psycopg.connect(ADMIN_URL, autocommit=True) as admin:
+        admin.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+    url = URL_PREFIX + name
+    engine = make_engine(url)
+    try:
+        migrate(url)
+        with Session(engine) as session:
+            load_reference_data(session, DATA_DIR)
+            session.commit()
+        fill(engine, count)
+        settings = Settings(
+            var_dir=Path(tempfile.mkdtemp()), database_url=url, jwt_secret=secrets.token_urlsafe(48)
+        )
+        app = create_app()
+        app.state.settings, app.state.engine = settings, engine
+        app.state.services = ServiceProvider(settings, engine)
+        token = mint_token(settings, "prefecture-91", "admin", "bench")
+        headers = {"Authorization": f"Bearer {token}"}
+        results = {}
+        http = TestClient(app)  # no lifespan: the state above is the app's
+        for label, params in (("commune", {"commune": "91228"}), ("departement", {})):
+            timings = []
+            for _ in range(REQUESTS):
+                started = time.perf_counter()
+                response = http.get("/api/diagnostics", params=params, headers=headers)
+                timings.append(time.perf_counter() - started)
+                response.raise_for_status()
+            results[label] = p95(timings)
+        return results
+    finally:
+        engine.dispose()
+        with psycopg.connect(ADMIN_URL, autocommit=True) as admin:
+            drop = sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)")
+            admin.execute(drop.format(sql.Identifier(name)))
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Print `diagnostics_p95: X ms` (a commune) and the département-wide figure."""
+    size = int(os.environ.get("QUIETUDE_BENCH_DIAGNOSTICS_PROCEDURES", DEFAULT_SIZE))
+    if argv is not None:
+        parser = argparse.ArgumentParser(description=__doc__)
+        parser.add_argument("--procedures", type=int, default=size)
+        size = parser.parse_args(argv).procedures
+    results = measure(size)
+    sys.stdout.write(f"diagnostics_procedures: {size}\n")
+    sys.stdout.write(f"diagnostics_p95: {results['commune']:.0f} ms\n")
+    sys.stdout.write(f"diagnostics_departement_p95: {results['departement']:.0f} ms\n")
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])

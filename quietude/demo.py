@@ -1,0 +1,222 @@
+"""Demo data: realistic procedures across Essonne, started through the procedure service (the
+real workflows, with dossiers in progress imported at various steps), reproducible by a seed."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import random
+from collections.abc import Sequence
+from datetime import date, datetime, time, timedelta
+from typing import Any, Protocol
+from zoneinfo import ZoneInfo
+
+from pydantic import BaseModel, TypeAdapter
+from sqlalchemy import Engine
+from sqlmodel import Session, col, select
+
+from domain.actors import Role
+from domain.facts import StartBody
+from quietude.procedures import StartRefused
+from quietude.tokens import Claims
+from store.reference import DEMO_BAILLEURS
+from store.tables import Commune
+
+log = logging.getLogger(__name__)
+PARIS = ZoneInfo("Europe/Paris")
+STARTS_AT_ONCE = 8
+RESIDENCES = ("des Tilleuls", "des Peupliers", "du Parc", "Jean-Moulin", "des Aubépines")
+CATEGORIES = {  # weights, after the USH observatory's orders of magnitude
+    "occupation_halls": 30,
+    "troubles_jouissance": 25,
+    "degradations": 20,
+    "trafic_stupefiants": 15,
+    "agression_personnel": 7,
+    "autre": 3,
+}
+NIGHT = frozenset({"occupation_halls", "trafic_stupefiants"})
+_BODY: TypeAdapter[Any] = TypeAdapter(StartBody)
+
+
+class Starter(Protocol):
+    """What the demo needs of ProcedureService."""
+
+    async def start(self, caller: Claims, body: BaseModel) -> str: ...
+
+
+def communes_of(engine: Engine, only: Sequence[str] = ()) -> list[tuple[str, int]]:
+    """The communes (INSEE code, population) to spread the procedures over."""
+    with Session(engine) as session:
+        query = select(col(Commune.insee), col(Commune.population)).order_by(col(Commune.insee))
+        if only:
+            query = query.where(col(Commune.insee).in_(only))
+        return [(insee, population) for insee, population in session.exec(query).all()]
+
+
+class DemoPlanner:
+    """Draws start bodies from a seeded generator: same seed, same procedures."""
+
+    def __init__(self, communes: list[tuple[str, int]], today: date, seed: int = 91) -> None:
+        self.random = random.Random(seed)
+        self.communes = communes
+        self.today = today
+
+    def bodies(self, count: int) -> list[Any]:
+        """`count` validated start bodies."""
+        return [_BODY.validate_python(self.body()) for _ in range(count)]
+
+    def body(self) -> dict[str, Any]:
+        """One start body: a signalement, a plainte or a résiliation."""
+        kind = self.random.choices(["signalement", "plainte", "resiliation"], [60, 25, 15])[0]
+        return getattr(self, f"_{kind}")()
+
+    def _place(self) -> dict[str, Any]:
+        insee = self.random.choices(
+            [c for c, _ in self.communes], [max(p, 1) for _, p in self.communes]
+        )[0]
+        nom = self.random.choice(RESIDENCES)
+        return {
+            "nom": f"Résidence {nom}",
+            "adresse": f"{self.random.randint(1, 40)} rue {nom.split()[-1]}",
+            "commune_insee": insee,
+            "batiment": self.random.choice("ABCD"),
+            "hall": str(self.random.randint(1, 3)),
+        }
+
+    def _moment(self, categorie: str, max_days: int = 360) -> datetime:
+        day = self.today - timedelta(days=self.random.randint(1, max_days))
+        if categorie in NIGHT:
+            hour = self.random.choice([18, 19, 20, 21, 21, 22, 22, 23, 23, 0, 1, 2])
+        else:
+            hour = self.random.randint(8, 20)
+        moment = datetime.combine(day, time(hour, self.random.choice([0, 15, 30, 45])))
+        return moment.replace(tzinfo=PARIS)
+
+    def _after(self, day: date, low: int, high: int) -> date:
+        return min(day + timedelta(days=self.random.randint(low, high)), self.today)
+
+    def _signalement(self) -> dict[str, Any]:
+        categorie = self.random.choices(list(CATEGORIES), list(CATEGORIES.values()))[0]
+        moment = self._moment(categorie)
+        sent = self._after(moment.date(), 0, 2)
+        acknowledged = self._after(sent, 0, 6)
+        answered = self._after(acknowledged, 3, 30)
+        etape = self.random.choice(["accuse_reception", "retour_information", "decision_parquet"])
+        dates = {"transmission": sent}
+        outcomes: dict[str, str] = {}
+        if etape != "accuse_reception":
+            dates["accuse_reception"] = acknowledged
+        if etape == "decision_parquet":
+            dates["retour_information"] = answered
+            outcomes["retour_information"] = "transmis_parquet"
+        return {
+            "kind": "signalement",
+            "residence": self._place(),
+            "categorie": categorie,
+            "faits_le": moment.isoformat(),
+            "description": "Faits constatés par le gardien (données de démonstration).",
+            "source": self.random.choice(["gardien", "agent", "locataire"]),
+            "destinataire": "forces",
+            "en_cours": {"etape": etape, "dates": _iso(dates), "outcomes": outcomes},
+        }
+
+    def _plainte(self) -> dict[str, Any]:
+        categorie = self.random.choices(list(CATEGORIES), list(CATEGORIES.values()))[0]
+        moment = self._moment(categorie)
+        ready = self._after(moment.date(), 0, 3)
+        meeting = self._after(ready, 1, 10)
+        filed = self._after(meeting, 0, 5)
+        sent = self._after(filed, 10, 60)
+        decided = self._after(sent, 5, 90)
+        etape = self.random.choice(["enquete", "decision_parquet", "avis_plaignant"])
+        dates = {"preparation_dossier": ready, "rendez_vous_depot": meeting, "depot_plainte": filed}
+        data: dict[str, dict[str, Any]] = {
+            "rendez_vous_depot": {"rendez_vous": filed.isoformat()},
+            "depot_plainte": {"numero_procedure": f"PV-{self.random.randint(10000, 99999)}"},
+        }
+        outcomes: dict[str, str] = {}
+        if etape != "enquete":
+            dates["enquete"] = sent
+        if etape == "avis_plaignant":
+            dates["decision_parquet"] = decided
+            outcome = self.random.choice(["alternative", "classement", "alternative"])
+            outcomes["decision_parquet"] = outcome
+            if outcome == "classement":
+                data["decision_parquet"] = {"motif": "Auteur inconnu"}
+        return {
+            "kind": "plainte",
+            "plaignant": {"type": "bailleur"},
+            "residence": self._place(),
+            "faits": {
+                "categorie": categorie,
+                "le": moment.isoformat(),
+                "qualification": "delit",
+                "trafic_stupefiants": categorie == "trafic_stupefiants",
+                "description": "Faits dénoncés par le bailleur (données de démonstration).",
+            },
+            "canal": self.random.choice(["commissariat", "brigade"]),
+            "en_cours": {
+                "etape": etape,
+                "dates": _iso(dates),
+                "outcomes": outcomes,
+                "data": data,
+            },
+        }
+
+    def _resiliation(self) -> dict[str, Any]:
+        started = self.today - timedelta(days=self.random.randint(20, 360))
+        warned = self._after(started, 5, 30)
+        etape = self.random.choice(["mise_en_demeure", "delai_mise_en_demeure", "assignation"])
+        dates = {"constitution_dossier": started}
+        outcomes: dict[str, str] = {}
+        if etape != "mise_en_demeure":
+            dates["mise_en_demeure"] = warned
+        if etape == "assignation":
+            dates["delai_mise_en_demeure"] = self._after(warned, 30, 45)
+            outcomes["delai_mise_en_demeure"] = "troubles_persistants"
+        motif = self.random.choices(
+            ["trafic_stupefiants", "troubles_jouissance", "agression_personnel"], [4, 5, 1]
+        )[0]
+        number = self.random.randint(1000, 9999)
+        return {
+            "kind": "resiliation",
+            "logement": {"residence": self._place(), "reference": f"LGT-{number}"},
+            "bail": {"reference": f"B-DEMO-{number}", "date_effet": "2018-09-01"},
+            "locataires": [{"nom": "Démo", "prenom": f"Locataire {number}"}],
+            "motifs": [motif],
+            "origine": "bailleur",
+            "en_cours": {"etape": etape, "dates": _iso(dates), "outcomes": outcomes},
+        }
+
+
+def _iso(dates: dict[str, date]) -> dict[str, str]:
+    return {key: day.isoformat() for key, day in dates.items()}
+
+
+async def create_demo(
+    service: Starter,
+    engine: Engine,
+    count: int,
+    *,
+    bailleurs: Sequence[str] = tuple(DEMO_BAILLEURS),
+    communes: Sequence[str] = (),
+    seed: int = 91,
+    today: date | None = None,
+) -> list[str]:
+    """Start `count` demo procedures through `service`; the ids of those started."""
+    planner = DemoPlanner(communes_of(engine, communes), today or datetime.now(PARIS).date(), seed)
+    bodies = planner.bodies(count)
+    semaphore = asyncio.Semaphore(STARTS_AT_ONCE)
+
+    async def start(index: int, body: Any) -> str | None:
+        org = bailleurs[index % len(bailleurs)]
+        caller = Claims(sub=f"demo@{org}", org=org, role=Role.JURISTE)
+        async with semaphore:
+            try:
+                return await service.start(caller, body)
+            except StartRefused as refusal:
+                log.warning("dossier de démonstration %d refusé : %s", index + 1, refusal.message)
+                return None
+
+    started = await asyncio.gather(*(start(i, body) for i, body in enumerate(bodies)))
+    return [procedure_id for procedure_id in started if procedure_id]
