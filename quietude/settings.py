@@ -68,6 +68,10 @@ class Settings(BaseSettings):
     jwt_audience: str = "quietude"
     token_ttl_minutes: int = Field(default=480, gt=0)
     oidc_jwks_url: str | None = None
+    # Sign-in of the pages in production (authorization code flow against this issuer).
+    oidc_issuer_url: str | None = None
+    oidc_client_id: str | None = None
+    oidc_client_secret: SecretStr | None = Field(default=None, repr=False)
 
     smtp_host: str | None = None
     smtp_port: int = Field(default=25, ge=1, le=65535)

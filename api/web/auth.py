@@ -133,14 +133,14 @@ def sign_out(request: Request, user: UserDep, form: FormDep) -> Response:
 
 
 def _oidc_config(settings: Settings) -> tuple[str, str, str] | None:
-    # Settings proposed for the production sign-in; absent until they are added.
-    issuer = getattr(settings, "oidc_issuer_url", None)
-    client_id = getattr(settings, "oidc_client_id", None)
-    secret = getattr(settings, "oidc_client_secret", None)
+    issuer, client_id, secret = (
+        settings.oidc_issuer_url,
+        settings.oidc_client_id,
+        settings.oidc_client_secret,
+    )
     if not (issuer and client_id and secret):
         return None
-    secret_text = secret.get_secret_value() if hasattr(secret, "get_secret_value") else secret
-    return str(issuer).rstrip("/"), str(client_id), str(secret_text)
+    return issuer.rstrip("/"), client_id, secret.get_secret_value()
 
 
 @lru_cache(maxsize=2)
