@@ -178,6 +178,7 @@ async def oidc_start(request: Request, settings: SettingsDep, suivant: str = "")
 async def oidc_callback(request: Request, settings: SettingsDep) -> Response:
     """Back from the identity provider: check the answer, then open the session."""
     from authlib.integrations.base_client import OAuthError
+    from joserfc.errors import JoseError
 
     config = _oidc_config(settings)
     session = read_session(request, settings)
@@ -187,7 +188,8 @@ async def oidc_callback(request: Request, settings: SettingsDep) -> Response:
     try:
         token = await _oidc_client(*config).authorize_access_token(request)
         claims = verify_token(settings, str(token["access_token"]))
-    except (OAuthError, KeyError) as error:
+    # A JoseError is an ID token Authlib refused (signature, nonce, issuer, audience, expiry).
+    except (OAuthError, JoseError, KeyError) as error:
         log.warning("OIDC sign-in refused: %s", error)
         raise PageError(403, "Le fournisseur d'identité n'a pas confirmé la connexion.") from None
     except TokenError as error:
