@@ -10,6 +10,8 @@ from zoneinfo import ZoneInfo
 from sqlmodel import Session, col, select
 
 from domain.actors import ACTOR_LABELS, Actor
+from domain.catalog.assermentation import ASSERMENTATION
+from domain.catalog.intervention import INTERVENTION
 from domain.catalog.plainte import PLAINTE
 from domain.catalog.resiliation import RESILIATION
 from domain.catalog.signalement import SIGNALEMENT
@@ -78,7 +80,13 @@ MOTIFS: dict[str, str] = {
     "autre": "d'autres manquements à l'obligation d'user paisiblement du logement loué",
 }
 
-KIND_LABELS = {"signalement": "Signalement", "plainte": "Plainte", "resiliation": "Résiliation"}
+KIND_LABELS = {
+    "signalement": "Signalement",
+    "plainte": "Plainte",
+    "resiliation": "Résiliation",
+    "assermentation": "Assermentation",
+    "intervention_conjointe": "Intervention conjointe",
+}
 PROCEDURE_STATUS_LABELS = {"open": "En cours", "closed": "Close", "cancelled": "Retirée"}
 STEP_STATUS_LABELS = {
     "pending": "En attente",
@@ -86,7 +94,9 @@ STEP_STATUS_LABELS = {
     "cancelled": "Annulée",
     "skipped": "Sans objet",
 }
-CATALOGS: dict[str, Catalog] = {c.kind: c for c in (SIGNALEMENT, PLAINTE, RESILIATION)}
+CATALOGS: dict[str, Catalog] = {
+    c.kind: c for c in (SIGNALEMENT, PLAINTE, RESILIATION, ASSERMENTATION, INTERVENTION)
+}
 
 
 def humanise(code: str) -> str:

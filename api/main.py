@@ -20,6 +20,7 @@ from api.routes import (
     documents,
     dossier,
     health,
+    interventions,
     organisations,
     pieces,
     procedures,
@@ -67,6 +68,7 @@ def build_api_router() -> APIRouter:
         health,
         access_log,
         register,
+        interventions,
     )
     for module in routers:
         api.include_router(module.router)

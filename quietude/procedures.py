@@ -13,6 +13,7 @@ from pydantic import BaseModel
 from sqlalchemy import Engine
 from sqlmodel import Session, select
 from temporalio.client import Client, WorkflowUpdateFailedError
+from temporalio.common import WorkflowIDReusePolicy
 from temporalio.exceptions import ApplicationError, WorkflowAlreadyStartedError
 from temporalio.service import RPCError
 
@@ -259,6 +260,9 @@ class ProcedureService:
                     start,
                     id=start.procedure_id,
                     task_queue=self.settings.task_queue,
+                    # A number is never reused, even by a closed procedure: its history stays
+                    # its own (and a purge removes exactly it).
+                    id_reuse_policy=WorkflowIDReusePolicy.REJECT_DUPLICATE,
                 )
             except WorkflowAlreadyStartedError:
                 continue

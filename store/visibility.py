@@ -43,6 +43,17 @@ SHARED_FACTS: dict[str, tuple[str, ...]] = {
         "origine",
         "injonction",
     ),
+    # The préfet grants the agrément and the court takes the oath of a named agent.
+    "assermentation": ("kind", "agent", "route", "residences", "infractions"),
+    # A joint intervention names no one: its partners see all of it.
+    "intervention_conjointe": (
+        "kind",
+        "residence",
+        "halls",
+        "diagnostic",
+        "objectifs",
+        "proposant",
+    ),
 }
 DEFAULT_SHARED_FACTS: tuple[str, ...] = ("kind", "residence")
 SHARED_RESIDENCE = ("nom", "adresse", "commune_insee", "batiment", "hall")

@@ -24,6 +24,7 @@ from docx_layout import (
     shade,
     write,
 )
+from intervention_templates import INTERVENTION_TEMPLATES
 from plainte_templates import PLAINTE_TEMPLATES
 from resiliation_templates import RESILIATION_TEMPLATES
 
@@ -214,6 +215,7 @@ TEMPLATES: dict[str, Callable[[], DocumentObject]] = {
     **PLAINTE_TEMPLATES,
     **RESILIATION_TEMPLATES,
     **DIAGNOSTIC_TEMPLATES,
+    **INTERVENTION_TEMPLATES,
 }
 
 

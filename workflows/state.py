@@ -180,7 +180,7 @@ class ProcedureState:
         await workflow.execute_activity(
             PROJECT_ACTIVITY,
             snapshot,
-            start_to_close_timeout=timedelta(seconds=30),
+            start_to_close_timeout=timedelta(seconds=10),  # a lost worker is noticed soon
             retry_policy=ACTIVITY_RETRY,
         )
         self._projected_events = upto

@@ -5,14 +5,25 @@ from __future__ import annotations
 from fastapi import APIRouter, FastAPI
 from fastapi.staticfiles import StaticFiles
 
-from api.web import auth, dashboard, files, inbox, procedures, start, steps
+from api.web import (
+    auth,
+    dashboard,
+    files,
+    inbox,
+    interventions,
+    procedures,
+    register,
+    start,
+    steps,
+)
 from api.web.pages import PAGE_ERROR_HANDLERS, STATIC_DIR
 
 
 def build_router() -> APIRouter:
     """Every page's router; the forms to open a procedure come before the procedure page."""
     router = APIRouter(include_in_schema=False)
-    for module in (auth, start, procedures, steps, files, inbox, dashboard):
+    pages = (auth, start, procedures, steps, files, inbox, dashboard, register, interventions)
+    for module in pages:
         router.include_router(module.router)
     return router
 

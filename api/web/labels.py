@@ -11,7 +11,13 @@ from domain.calendar import french_date
 
 PARIS = ZoneInfo("Europe/Paris")
 
-KINDS = {"signalement": "Signalement", "plainte": "Plainte", "resiliation": "Résiliation de bail"}
+KINDS = {
+    "signalement": "Signalement",
+    "plainte": "Plainte",
+    "resiliation": "Résiliation de bail",
+    "assermentation": "Assermentation",
+    "intervention_conjointe": "Intervention conjointe",
+}
 STATUSES = {"open": "En cours", "closed": "Close", "cancelled": "Retirée"}
 STEP_STATUSES = {
     "pending": "En attente",

@@ -172,6 +172,8 @@ def navigation(user: PageUser | None, path: str) -> list[dict[str, Any]]:
     links = [("/procedures", "Procédures"), ("/corbeille", "Corbeille")]
     if user.is_bailleur:
         links.append(("/procedures/nouvelle", "Nouvelle procédure"))
+        if user.claims.role != Role.AGENT:
+            links.append(("/assermentations", "Agents assermentés"))
     if user.is_manager:
         links.append(("/tableau-de-bord", "Tableau de bord"))
     under = [href for href, _ in links if path == href or path.startswith(href + "/")]

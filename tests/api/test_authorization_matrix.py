@@ -75,6 +75,9 @@ RULES: dict[tuple[str, str], Rule] = {
     ),
     ("GET", "/api/pieces/{piece_id}"): Rule("/api/pieces/{piece}", "files"),
     ("GET", "/api/procedures/{procedure_id}/dossier"): Rule("/api/procedures/{p}/dossier", "files"),
+    ("GET", "/api/procedures/{procedure_id}/compte-rendu.docx"): Rule(
+        "/api/procedures/{p}/compte-rendu.docx", "files"
+    ),
     ("GET", "/api/documents/{doc_id}"): Rule("/api/documents/{doc}", "files"),
     ("GET", "/api/tasks"): Rule("/api/tasks", "none"),
     ("POST", "/api/tasks/reassign"): Rule(

@@ -1,0 +1,234 @@
+"""Step completion latency through the API (auth + validation + update + projection), p50/p95
+over sequential completions, beside a raw Temporal baseline on the same dev server: a minimal
+workflow whose update runs one activity. Target: ratio of p95s ≤ 1.25×.
+
+Also the shared pieces of `bench.throughput`: the embedded stack and the raw baseline."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import secrets
+import statistics
+import sys
+import tempfile
+import time
+import uuid
+from collections.abc import AsyncIterator
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import httpx
+from sqlalchemy import Engine
+from sqlmodel import Session
+from temporalio import activity, workflow
+from temporalio.client import Client, WorkflowHandle
+from temporalio.contrib.pydantic import pydantic_data_converter
+from temporalio.testing import WorkflowEnvironment
+from temporalio.worker import Worker
+from temporalio.worker.workflow_sandbox import SandboxedWorkflowRunner, SandboxRestrictions
+
+from api.deps import ServiceProvider
+from api.main import create_app
+from quietude.settings import Settings
+from quietude.temporal_client import data_converter
+from quietude.tokens import mint_token
+from quietude.worker import build_worker
+from store.db import make_engine, migrate
+from store.reference import load_reference_data
+from tests.builders import BAILLEUR, POLICE_EVRY, signalement_body
+from tests.dbs import fresh_database_url
+from tests.servers import binary
+from workflows import search_attributes
+
+DATA_DIR = Path(__file__).resolve().parents[1] / "data" / "essonne"
+# The three completions of a signalement sent to the police: (step, outcome, actor's org).
+SIGNALEMENT_STEPS = (
+    ("accuse_reception", "recu", POLICE_EVRY),
+    ("retour_information", "sans_suite", POLICE_EVRY),
+    ("cloture", "close", BAILLEUR),
+)
+RAW_SANDBOX = SandboxedWorkflowRunner(
+    restrictions=SandboxRestrictions.default.with_passthrough_modules("bench")
+)
+
+
+@activity.defn
+async def raw_step(number: int) -> int:
+    """The baseline's one activity per update."""
+    return number + 1
+
+
+@workflow.defn
+class RawWorkflow:
+    """A minimal workflow: each update runs one activity; done after `steps` updates."""
+
+    def __init__(self) -> None:
+        self.done = 0
+
+    @workflow.run
+    async def run(self, steps: int) -> int:
+        await workflow.wait_condition(lambda: self.done >= steps)
+        return self.done
+
+    @workflow.update
+    async def act(self, number: int) -> int:
+        result = await workflow.execute_activity(
+            raw_step, number, start_to_close_timeout=timedelta(seconds=30)
+        )
+        self.done += 1
+        return result
+
+
+@dataclass
+class Stack:
+    """The embedded stack: the API over ASGI, the worker in-process, a raw baseline worker."""
+
+    http: httpx.AsyncClient
+    settings: Settings
+    engine: Engine
+    raw_client: Client
+    raw_queue: str
+
+    def headers(self, org: str, role: str = "agent") -> dict[str, str]:
+        """A bearer token of `org`."""
+        token = mint_token(self.settings, org, role, f"{role}@{org}")
+        return {"Authorization": f"Bearer {token}"}
+
+
+@asynccontextmanager
+async def embedded_stack() -> AsyncIterator[Stack]:
+    """Dev server, PostgreSQL read model, worker and API; the raw worker on the same server."""
+    env = await WorkflowEnvironment.start_local(
+        data_converter=pydantic_data_converter,
+        dev_server_existing_path=binary("temporal"),
+        search_attributes=search_attributes.ALL,
+        dev_server_log_level="error",
+    )
+    with (
+        tempfile.TemporaryDirectory() as folder,
+        fresh_database_url("postgresql", Path(folder)) as url,
+    ):
+        migrate(url)
+        engine = make_engine(url)
+        with Session(engine) as session:
+            load_reference_data(session, DATA_DIR)
+            session.commit()
+        settings = Settings(
+            var_dir=Path(folder) / "var",
+            database_url=url,
+            jwt_secret=secrets.token_urlsafe(48),
+            task_queue=f"bench-{uuid.uuid4()}",
+        )
+        target = env.client.service_client.config.target_host
+        client = await Client.connect(target, data_converter=data_converter(settings))
+
+        async def connector(_: Settings) -> Client:
+            return client
+
+        app = create_app()
+        app.state.settings = settings
+        app.state.engine = engine
+        app.state.services = ServiceProvider(settings, engine, connector=connector)
+        raw_queue = f"raw-{uuid.uuid4()}"
+        with ThreadPoolExecutor(max_workers=16) as executor:
+            raw_worker = Worker(
+                env.client,
+                task_queue=raw_queue,
+                workflows=[RawWorkflow],
+                activities=[raw_step],
+                workflow_runner=RAW_SANDBOX,
+            )
+            async with build_worker(client, settings, engine, executor), raw_worker:
+                transport = httpx.ASGITransport(app=app)
+                async with httpx.AsyncClient(
+                    transport=transport, base_url="http://bench", timeout=60
+                ) as http:
+                    yield Stack(http, settings, engine, env.client, raw_queue)
+        engine.dispose()
+    await env.shutdown()
+
+
+def today() -> str:
+    """The legal date of today (Europe/Paris)."""
+    return datetime.now(ZoneInfo("Europe/Paris")).date().isoformat()
+
+
+async def start_signalement(stack: Stack) -> str:
+    """Start a signalement through the API; its id."""
+    response = await stack.http.post(
+        "/api/procedures", json=signalement_body(), headers=stack.headers(BAILLEUR, "juriste")
+    )
+    response.raise_for_status()
+    return str(response.json()["id"])
+
+
+async def complete(stack: Stack, procedure_id: str, key: str, outcome: str, org: str) -> None:
+    """Complete one step through the API."""
+    response = await stack.http.post(
+        f"/api/procedures/{procedure_id}/steps/{key}",
+        json={"outcome": outcome, "date": today()},
+        headers=stack.headers(org),
+    )
+    if response.status_code != 200:
+        raise RuntimeError(f"{key}: {response.status_code} {response.text}")
+
+
+async def start_raw(stack: Stack, steps: int) -> WorkflowHandle:
+    """Start a raw baseline workflow expecting `steps` updates."""
+    return await stack.raw_client.start_workflow(
+        RawWorkflow.run, steps, id=f"raw-{uuid.uuid4()}", task_queue=stack.raw_queue
+    )
+
+
+def percentile(values: list[float], fraction: float) -> float:
+    """The `fraction` quantile of `values` (inclusive method)."""
+    return statistics.quantiles(values, n=100, method="inclusive")[round(fraction * 100) - 1]
+
+
+def report(name: str, quietude: list[float], raw: list[float]) -> None:
+    """Print p50/p95 in ms of both paths and the ratio of p95s."""
+    for label, values in (("quietude", quietude), ("raw_temporal", raw)):
+        for fraction in (0.5, 0.95):
+            ms = percentile(values, fraction) * 1000
+            sys.stdout.write(f"{name}_{label}_p{round(fraction * 100)}: {ms:.1f} ms\n")
+    ratio = percentile(quietude, 0.95) / percentile(raw, 0.95)
+    sys.stdout.write(f"{name}_p95_ratio: {ratio:.2f} x (objectif ≤ 1.25)\n")
+
+
+async def measure(completions: int) -> None:
+    """Time `completions` sequential completions on each path, after a warm-up."""
+    procedures = -(-completions // len(SIGNALEMENT_STEPS))
+    async with embedded_stack() as stack:
+        ids = [await start_signalement(stack) for _ in range(procedures + 3)]
+        raws = [await start_raw(stack, len(SIGNALEMENT_STEPS)) for _ in range(procedures + 3)]
+        quietude: list[float] = []
+        raw: list[float] = []
+        for index, (procedure_id, handle) in enumerate(zip(ids, raws, strict=True)):
+            for number, (key, outcome, org) in enumerate(SIGNALEMENT_STEPS):
+                started = time.perf_counter()
+                await complete(stack, procedure_id, key, outcome, org)
+                middle = time.perf_counter()
+                await handle.execute_update(RawWorkflow.act, number)
+                ended = time.perf_counter()
+                if index >= 3:  # the first ones warm the caches up
+                    quietude.append(middle - started)
+                    raw.append(ended - middle)
+        sys.stdout.write(f"step_latency_completions: {len(quietude)} steps\n")
+        report("step_latency", quietude[:completions], raw[:completions])
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Run the latency benchmark (`--completions`, default 300)."""
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--completions", type=int, default=300)
+    args = parser.parse_args(argv if argv is not None else [])
+    asyncio.run(measure(args.completions))
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])

@@ -1,0 +1,132 @@
+"""Worker memory: RSS of one `quietude worker` process once N procedures are open (each waiting
+on its deadline timers). Target: ≤ 300 MB at 10,000 (`--procedures 10000`)."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import secrets
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from pathlib import Path
+
+from sqlalchemy import func
+from sqlmodel import Session, select
+from temporalio.client import Client
+from temporalio.contrib.pydantic import pydantic_data_converter
+from temporalio.testing import WorkflowEnvironment
+
+from quietude.settings import Settings
+from quietude.temporal_client import data_converter
+from store.db import make_engine, migrate
+from store.reference import load_reference_data
+from store.tables import Procedure
+from tests.builders import signalement_start
+from tests.dbs import fresh_database_url
+from tests.servers import binary
+from workflows import search_attributes
+from workflows.signalement import SignalementWorkflow
+
+ROOT = Path(__file__).resolve().parents[1]
+CONCURRENCY = 32
+
+
+def rss_mb(pid: int) -> float:
+    """Resident set size of a process, in MB."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    raise RuntimeError("VmRSS introuvable")
+
+
+async def open_procedures(client: Client, queue: str, count: int) -> None:
+    """Start `count` signalements directly on Temporal (no API), `CONCURRENCY` at a time."""
+    gate = asyncio.Semaphore(CONCURRENCY)
+
+    async def one(index: int) -> None:
+        start = signalement_start(procedure_id=f"signalement-2026-{index:07d}")
+        async with gate:
+            await client.start_workflow(
+                SignalementWorkflow.run, start, id=start.procedure_id, task_queue=queue
+            )
+
+    await asyncio.gather(*(one(index) for index in range(1, count + 1)))
+
+
+async def measure(count: int) -> None:
+    """Start a worker process, open `count` procedures, wait until projected, read its RSS."""
+    env = await WorkflowEnvironment.start_local(
+        data_converter=pydantic_data_converter,
+        dev_server_existing_path=binary("temporal"),
+        search_attributes=search_attributes.ALL,
+        dev_server_log_level="error",
+    )
+    with (
+        tempfile.TemporaryDirectory() as folder,
+        fresh_database_url("postgresql", Path(folder)) as url,
+    ):
+        migrate(url)
+        engine = make_engine(url)
+        with Session(engine) as session:
+            load_reference_data(session, ROOT / "data" / "essonne")
+            session.commit()
+        settings = Settings(
+            var_dir=Path(folder) / "var",
+            database_url=url,
+            jwt_secret=secrets.token_urlsafe(48),
+            task_queue=f"memory-{uuid.uuid4()}",
+        )
+        target = env.client.service_client.config.target_host
+        client = await Client.connect(target, data_converter=data_converter(settings))
+        environ = {
+            **{k: v for k, v in os.environ.items() if not k.startswith("QUIETUDE_")},
+            "QUIETUDE_VAR_DIR": str(settings.var_dir),
+            "QUIETUDE_DATABASE_URL": url,
+            "QUIETUDE_TEMPORAL_ADDRESS": target,
+            "QUIETUDE_TASK_QUEUE": settings.task_queue,
+        }
+        worker = subprocess.Popen(
+            [sys.executable, "-m", "quietude.cli", "worker"],
+            env=environ,
+            cwd=ROOT,
+            stderr=subprocess.DEVNULL,
+        )
+        try:
+            await asyncio.sleep(5)
+            idle = rss_mb(worker.pid)
+            started = time.perf_counter()
+            await open_procedures(client, settings.task_queue, count)
+            while True:
+                with Session(engine) as session:
+                    projected = session.exec(select(func.count()).select_from(Procedure)).one()
+                if projected >= count or worker.poll() is not None:
+                    break
+                await asyncio.sleep(1)
+            elapsed = time.perf_counter() - started
+            loaded = rss_mb(worker.pid)
+        finally:
+            worker.terminate()
+            worker.wait(timeout=30)
+            engine.dispose()
+    await env.shutdown()
+    sys.stdout.write(f"memory_open_procedures: {projected} procedures ({elapsed:.0f} s)\n")
+    sys.stdout.write(f"memory_worker_rss_idle: {idle:.0f} MB\n")
+    sys.stdout.write(f"memory_worker_rss: {loaded:.0f} MB (objectif ≤ 300 MB à 10 000)\n")
+    per = (loaded - idle) * 1024 / max(projected, 1)
+    sys.stdout.write(f"memory_per_procedure: {per:.0f} kB\n")
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Run the memory benchmark (`--procedures`, default 1,000)."""
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--procedures", type=int, default=1000)
+    args = parser.parse_args(argv if argv is not None else [])
+    asyncio.run(measure(args.procedures))
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
