@@ -11,6 +11,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from domain.validation_messages import describe_error, error_context
 from quietude.procedures import StartRefused, StepRefused, TemporalUnavailable
 
 # Status of each kind of refusal raised by a workflow's validators.
@@ -41,53 +42,6 @@ PLACES = {
     "cookie": "Cookie invalide",
 }
 
-# French wording of pydantic's error types; `{name}` are taken from the error's context.
-MESSAGES: dict[str, str] = {
-    "missing": "champ requis",
-    "extra_forbidden": "champ non autorisé",
-    "string_type": "texte attendu",
-    "string_too_short": "trop court (au moins {min_length} caractère(s))",
-    "string_too_long": "trop long (au plus {max_length} caractères)",
-    "string_pattern_mismatch": "format invalide",
-    "int_type": "nombre entier attendu",
-    "int_parsing": "nombre entier attendu",
-    "int_from_float": "nombre entier attendu",
-    "float_type": "nombre attendu",
-    "float_parsing": "nombre attendu",
-    "bool_type": "booléen attendu (true ou false)",
-    "bool_parsing": "booléen attendu (true ou false)",
-    "greater_than": "doit être supérieur à {gt}",
-    "greater_than_equal": "doit être supérieur ou égal à {ge}",
-    "less_than": "doit être inférieur à {lt}",
-    "less_than_equal": "doit être inférieur ou égal à {le}",
-    "date_type": "date attendue (AAAA-MM-JJ)",
-    "date_parsing": "date invalide (format attendu AAAA-MM-JJ)",
-    "date_from_datetime_parsing": "date invalide (format attendu AAAA-MM-JJ)",
-    "date_from_datetime_inexact": "date sans heure attendue (AAAA-MM-JJ)",
-    "datetime_type": "date et heure attendues (AAAA-MM-JJTHH:MM:SS+01:00)",
-    "datetime_parsing": "date et heure invalides (format attendu AAAA-MM-JJTHH:MM:SS+01:00)",
-    "datetime_from_date_parsing": (
-        "date et heure invalides (format attendu AAAA-MM-JJTHH:MM:SS+01:00)"
-    ),
-    "timezone_aware": "fuseau horaire requis (par exemple +01:00)",
-    "enum": "valeur invalide (valeurs possibles : {expected})",
-    "literal_error": "valeur invalide (valeur attendue : {expected})",
-    "union_tag_invalid": "valeur « {tag} » inconnue (valeurs possibles : {expected_tags})",
-    "union_tag_not_found": "champ requis",
-    "dict_type": "objet JSON attendu",
-    "model_type": "objet JSON attendu",
-    "model_attributes_type": "objet JSON attendu",
-    "list_type": "liste attendue",
-    "json_invalid": "JSON mal formé",
-    "json_type": "JSON attendu",
-}
-
-
-def _context(error: Any) -> dict[str, str]:
-    # pydantic quotes values ("'a', 'b' or 'c'"); French readers get « a, b ou c ».
-    raw = error.get("ctx") or {}
-    return {k: str(v).replace("'", "").replace(" or ", " ou ") for k, v in raw.items()}
-
 
 def _field_path(error: Any, body: Any) -> str:
     parts = list((error.get("loc") or ("body",))[1:])
@@ -95,25 +49,10 @@ def _field_path(error: Any, body: Any) -> str:
     if parts and isinstance(body, dict) and parts[0] == body.get("kind"):
         parts = parts[1:]
     if str(error.get("type", "")).startswith("union_tag_"):
-        parts.append(_context(error).get("discriminator", "kind"))
+        parts.append(error_context(error).get("discriminator", "kind"))
     if error.get("type") == "json_invalid":
         parts = []
     return ".".join(str(part) for part in parts)
-
-
-def describe_error(error: Any) -> str:
-    """What is wrong with one value, in French, from a pydantic error."""
-    kind = error.get("type", "")
-    if kind == "value_error" and (error.get("ctx") or {}).get("error"):
-        return str(error["ctx"]["error"])
-    context = _context(error)
-    template = MESSAGES.get(kind)
-    if template is None:
-        return f"valeur invalide ({error.get('msg', kind)})"
-    try:
-        return template.format(**context)
-    except KeyError:
-        return template.split(" (", 1)[0]
 
 
 def describe_validation_error(errors: Sequence[Any], body: Any = None) -> str:
