@@ -15,10 +15,7 @@ from sqlmodel import Session
 from activities import diagnostic_charts as charts
 from activities.documents import GENERATOR, PARIS, _normalised_zip, label, make_environment
 from domain.actors import ACTOR_LABELS
-from domain.catalog.plainte import PLAINTE
-from domain.catalog.resiliation import RESILIATION
-from domain.catalog.signalement import SIGNALEMENT
-from domain.steps import Catalog
+from domain.catalog import CATALOGS
 from store.diagnostic_figures import Diagnostics, DiagnosticSettings, Figure, OutcomeCount
 from store.diagnostic_filters import DiagnosticFilters
 from store.diagnostics import SHARED, Viewer, compute
@@ -26,7 +23,6 @@ from store.tables import Commune, Organisation
 
 TEMPLATE = "diagnostic_local"
 DEFAULT_TEMPLATES_DIR = Path(__file__).resolve().parents[1] / "templates" / "docx"
-CATALOGS: dict[str, Catalog] = {c.kind: c for c in (SIGNALEMENT, PLAINTE, RESILIATION)}
 KIND_LABELS = {"signalement": "Signalements", "plainte": "Plaintes", "resiliation": "Résiliations"}
 CHART_WIDTH = Mm(165)
 

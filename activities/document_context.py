@@ -10,12 +10,7 @@ from zoneinfo import ZoneInfo
 from sqlmodel import Session, col, select
 
 from domain.actors import ACTOR_LABELS, Actor
-from domain.catalog.assermentation import ASSERMENTATION
-from domain.catalog.intervention import INTERVENTION
-from domain.catalog.plainte import PLAINTE
-from domain.catalog.resiliation import RESILIATION
-from domain.catalog.signalement import SIGNALEMENT
-from domain.steps import Catalog
+from domain.catalog import CATALOGS
 from store.tables import Commune, Event, Organisation, Piece, Procedure, Step
 
 PARIS = ZoneInfo("Europe/Paris")
@@ -93,9 +88,6 @@ STEP_STATUS_LABELS = {
     "done": "Accomplie",
     "cancelled": "Annulée",
     "skipped": "Sans objet",
-}
-CATALOGS: dict[str, Catalog] = {
-    c.kind: c for c in (SIGNALEMENT, PLAINTE, RESILIATION, ASSERMENTATION, INTERVENTION)
 }
 
 

@@ -8,16 +8,11 @@ from zoneinfo import ZoneInfo
 
 from domain.actors import ACTOR_LABELS
 from domain.calendar import french_date
+from domain.catalog import CATALOGS
 
 PARIS = ZoneInfo("Europe/Paris")
 
-KINDS = {
-    "signalement": "Signalement",
-    "plainte": "Plainte",
-    "resiliation": "Résiliation de bail",
-    "assermentation": "Assermentation",
-    "intervention_conjointe": "Intervention conjointe",
-}
+KINDS = {kind: catalog.label for kind, catalog in CATALOGS.items()}
 STATUSES = {"open": "En cours", "closed": "Close", "cancelled": "Retirée"}
 STEP_STATUSES = {
     "pending": "En attente",
