@@ -8,6 +8,7 @@ from temporalio import activity
 from domain.contracts import ProcedureSnapshot
 from domain.steps import StepState
 from store.db import session_scope
+from store.diagnostic_columns import diagnostic_columns
 from store.tables import Event, Procedure, Step
 
 
@@ -91,6 +92,11 @@ def apply_snapshot(procedure: Procedure, snapshot: ProcedureSnapshot) -> None:
             str(snapshot.facts.get("description", "")),
         ]
     ).lower()
+    columns = diagnostic_columns(
+        snapshot.kind, snapshot.facts, (s.opened_on for s in snapshot.steps), snapshot.created_at
+    )
+    for name, value in columns.items():
+        setattr(procedure, name, value)
     if snapshot.events:
         procedure.updated_at = max(procedure.updated_at, max(e.at for e in snapshot.events))
 

@@ -357,15 +357,21 @@ class TaskCountsPublic(Public):
 
 class TaskList(BaseModel):
     items: list[TaskPublic]
-    total: int
+    total: int  # every step of the filtered inbox, not only this page's
+    page: int
+    per_page: int
     counts: TaskCountsPublic
 
     @classmethod
-    def of(cls, rows: list[TaskRow], counts: TaskCounts, today: date) -> TaskList:
-        """An inbox with its counts."""
+    def of(
+        cls, rows: list[TaskRow], counts: TaskCounts, today: date, page: int, per_page: int
+    ) -> TaskList:
+        """One page of an inbox with the counts of the whole inbox."""
         return cls(
             items=[TaskPublic.of(row, today) for row in rows],
-            total=len(rows),
+            total=counts.total,
+            page=page,
+            per_page=per_page,
             counts=TaskCountsPublic.model_validate(counts),
         )
 

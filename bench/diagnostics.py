@@ -28,6 +28,7 @@ from api.main import create_app
 from quietude.settings import Settings
 from quietude.tokens import mint_token
 from store.db import make_engine, migrate
+from store.diagnostic_columns import diagnostic_columns
 from store.reference import load_reference_data
 from store.tables import Commune, Procedure, Step
 
@@ -81,6 +82,8 @@ def _rows(communes: list[tuple[str, str, int]], count: int, today: date) -> tupl
                 "search_text": "",
                 "links": [],
                 "milestones": [],
+                # What the projection derives from the facts (activities.projection).
+                **diagnostic_columns(kind, facts, [day], now),
             }
         )
         done_on = day + timedelta(days=draw.randint(0, 20))

@@ -83,14 +83,17 @@ def bulk_load(url: str, procedures: int, steps: int) -> None:
                 )
         with cursor.copy(
             "COPY step (id, procedure_id, key, seq, label, actor, org_id, status, opened_at,"
-            " opened_on, due, due_explanation, overdue, implicite, data, legal_basis)"
-            " FROM STDIN"
+            " opened_on, due, due_explanation, overdue, implicite, data, legal_basis,"
+            " completed_on) FROM STDIN"
         ) as copy:
             for procedure_id, force, open_, opened, due in plans:
                 late = bool(due and due < today)
                 for seq in range(per):
                     key = STEP_KEYS[seq % len(STEP_KEYS)]
                     pending = open_ and seq == per - 1
+                    # A done step took 1 to 40 days: the dashboard's medians read them all.
+                    taken = timedelta(days=rng.randrange(1, 41))
+                    completed_on = None if pending else opened + taken
                     copy.write_row(
                         (
                             f"{procedure_id}:{key}:{seq + 1}",
@@ -109,6 +112,7 @@ def bulk_load(url: str, procedures: int, steps: int) -> None:
                             False,
                             "{}",
                             "",
+                            completed_on,
                         )
                     )
         connection.commit()

@@ -1,23 +1,23 @@
 """SQL expressions of the local diagnostics, portable between SQLite and PostgreSQL.
 
-JSON paths go through SQLAlchemy's JSON operators (`json_extract` on SQLite, `#>>` on
-PostgreSQL); the facts' dates are ISO strings, so a day or an hour is a prefix of them.
+The moment, category, building and hall of the facts are columns of `procedure` filled by the
+projection (store.diagnostic_columns), indexed with the commune and the kind: no JSON is read
+per row, except the grounds of the résiliations.
 """
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from sqlalchemy import ColumnElement, Integer, and_, case, cast, func, or_, select
 from sqlmodel import col
 
+from store.diagnostic_columns import PARIS, PLAINTE, RESILIATION, SIGNALEMENT
 from store.diagnostic_filters import DiagnosticFilters
 from store.tables import Commune, Procedure, Step
 
-SIGNALEMENT, PLAINTE, RESILIATION = "signalement", "plainte", "resiliation"
 INCIDENT_KINDS = (SIGNALEMENT, PLAINTE)
-TRAFIC = "trafic_stupefiants"
 CANCELLED = "cancelled"
 
 
@@ -25,59 +25,15 @@ def _facts() -> Any:
     return col(Procedure.facts)
 
 
-def residence_field(name: str) -> ColumnElement[str]:
-    """A field of the residence of any kind of procedure (a résiliation's is its logement's)."""
-    return case(
-        (col(Procedure.kind) == RESILIATION, _facts()[("logement", "residence", name)].as_string()),
-        else_=_facts()[("residence", name)].as_string(),
-    )
-
-
-def incident_moment() -> ColumnElement[str]:
-    """The ISO date-time of the facts of a signalement or a plainte, as entered."""
-    return case(
-        (col(Procedure.kind) == PLAINTE, _facts()[("faits", "le")].as_string()),
-        else_=_facts()["faits_le"].as_string(),
-    )
-
-
-def incident_category() -> ColumnElement[str]:
-    """The category of the facts of a signalement or a plainte."""
-    return case(
-        (col(Procedure.kind) == PLAINTE, _facts()[("faits", "categorie")].as_string()),
-        else_=_facts()["categorie"].as_string(),
-    )
-
-
 def incident_trafic() -> ColumnElement[int]:
     """1 when the facts involve drug trafficking (category or the plainte's flag), else 0."""
-    flag = _facts()[("faits", "trafic_stupefiants")].as_boolean()
-    return case(
-        (incident_category() == TRAFIC, 1),
-        (and_(col(Procedure.kind) == PLAINTE, flag), 1),
-        else_=0,
-    )
+    return case((col(Procedure.trafic).is_(True), 1), else_=0)
 
 
 def resiliation_motifs() -> ColumnElement[str]:
     """The JSON text of a résiliation's list of grounds (split in Python: arrays are not
-    portable in SQL)."""
+    portable in SQL; résiliations are few)."""
     return _facts()["motifs"].as_string()
-
-
-def first_act_on() -> Any:
-    """The day of a procedure's first act: an imported dossier keeps its real start date."""
-    return (
-        select(func.min(col(Step.opened_on)))
-        .where(col(Step.procedure_id) == col(Procedure.id))
-        .correlate(Procedure)
-        .scalar_subquery()
-    )
-
-
-def day_of(moment: ColumnElement[str]) -> ColumnElement[str]:
-    """The local day (YYYY-MM-DD) of an ISO date-time string."""
-    return func.substr(moment, 1, 10)
 
 
 def territory_clause(filters: DiagnosticFilters) -> list[ColumnElement[bool]]:
@@ -96,31 +52,53 @@ def territory_clause(filters: DiagnosticFilters) -> list[ColumnElement[bool]]:
     if filters.residence:
         clauses.append(col(Procedure.residence_nom) == filters.residence)
     if filters.batiment:
-        clauses.append(residence_field("batiment") == filters.batiment)
+        clauses.append(col(Procedure.batiment) == filters.batiment)
     if filters.hall:
-        clauses.append(residence_field("hall") == filters.hall)
+        clauses.append(col(Procedure.hall) == filters.hall)
     return clauses
+
+
+def _dated(kinds: tuple[str, ...], start: date, end: date) -> list[ColumnElement[bool]]:
+    """Procedures of `kinds` whose facts fall on a Paris day between `start` and `end`."""
+    first = datetime.combine(start, time(), tzinfo=PARIS)
+    after = datetime.combine(end + timedelta(days=1), time(), tzinfo=PARIS)
+    return [
+        col(Procedure.kind).in_(kinds),
+        col(Procedure.facts_at) >= first,
+        col(Procedure.facts_at) < after,
+    ]
 
 
 def incident_period(start: date, end: date) -> list[ColumnElement[bool]]:
     """Signalements and plaintes whose facts happened between `start` and `end` included."""
-    day = day_of(incident_moment())
-    return [
-        col(Procedure.kind).in_(INCIDENT_KINDS),
-        day >= start.isoformat(),
-        day <= end.isoformat(),
-    ]
+    return _dated(INCIDENT_KINDS, start, end)
 
 
 def resiliation_period(start: date, end: date) -> list[ColumnElement[bool]]:
     """Résiliations whose first act falls between `start` and `end` included."""
-    first = first_act_on()
-    return [col(Procedure.kind) == RESILIATION, first >= start, first <= end]
+    return _dated((RESILIATION,), start, end)
 
 
 def procedure_period(start: date, end: date) -> ColumnElement[bool]:
     """Any procedure of the diagnostics dated in the period."""
-    return or_(and_(*incident_period(start, end)), and_(*resiliation_period(start, end)))
+    return and_(*_dated((*INCIDENT_KINDS, RESILIATION), start, end))
+
+
+def moment_buckets(dialect: str) -> list[ColumnElement[Any]]:
+    """What the facts are grouped by for hours and weekdays: on PostgreSQL the Paris hour and
+    ISO weekday, on SQLite (no time zones) the UTC hour, converted by `local_hour_weekday`."""
+    if dialect == "sqlite":
+        return [func.substr(col(Procedure.facts_at), 1, 13)]
+    local = func.timezone("Europe/Paris", col(Procedure.facts_at))
+    return [func.extract("hour", local), func.extract("isodow", local)]
+
+
+def local_hour_weekday(bucket: tuple[Any, ...]) -> tuple[int, int]:
+    """The Paris hour and weekday (0 = Monday) of a row of `moment_buckets`."""
+    if len(bucket) == 2:
+        return int(bucket[0]), int(bucket[1]) - 1
+    local = datetime.fromisoformat(f"{bucket[0]}:00:00+00:00").astimezone(PARIS)
+    return local.hour, local.weekday()
 
 
 def days_taken(dialect: str) -> ColumnElement[int]:

@@ -1,7 +1,7 @@
 """Local diagnostics (law.md §6): what happens where and when, and how fast each partner acts.
 
-Everything is aggregated in SQL over the procedures a viewer may count; only the hours (time
-zones) and the grounds of résiliation (JSON lists) are finished in Python, over grouped rows.
+Everything is aggregated in SQL over the procedures a viewer may count; only the grounds of
+résiliation (JSON lists) and, on SQLite, the hours (no time zones) are finished in Python.
 """
 
 from __future__ import annotations
@@ -9,14 +9,14 @@ from __future__ import annotations
 import json
 from collections import Counter
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import ColumnElement, and_, case, func, true
 from sqlmodel import Session, col, select
 
 from domain.actors import OrgKind, Role
+from store.diagnostic_columns import PLAINTE, RESILIATION, SIGNALEMENT
 from store.diagnostic_figures import (
     Diagnostics,
     DiagnosticSettings,
@@ -31,17 +31,13 @@ from store.diagnostic_figures import (
 from store.diagnostic_filters import DiagnosticFilters
 from store.diagnostic_sql import (
     INCIDENT_KINDS,
-    PLAINTE,
-    RESILIATION,
-    SIGNALEMENT,
     days_taken,
-    incident_category,
-    incident_moment,
     incident_period,
     incident_trafic,
     late_clause,
+    local_hour_weekday,
+    moment_buckets,
     procedure_period,
-    residence_field,
     resiliation_motifs,
     resiliation_period,
     territory_clause,
@@ -61,7 +57,6 @@ __all__ = [
     "viewer_of",
 ]
 
-PARIS = ZoneInfo("Europe/Paris")
 DONE = "done"
 # Steps whose outcome is a decision the partners follow: parquet, courts, enforcement.
 OUTCOME_STEPS = ("decision_parquet", "jugement_penal", "jugement", "expulsion")
@@ -158,8 +153,8 @@ def _incidents(
     session: Session, base: list[Any], filters: DiagnosticFilters, settings: DiagnosticSettings
 ) -> tuple[dict[str, Counter[str]], dict[HallKey, tuple[int, bool]]]:
     """Counts by kind and category, and per hall (count, trafficking seen)."""
-    category, trafic = incident_category(), incident_trafic()
-    batiment, hall = residence_field("batiment"), residence_field("hall")
+    category, trafic = col(Procedure.categorie), incident_trafic()
+    batiment, hall = col(Procedure.batiment), col(Procedure.hall)
     rows = session.exec(
         select(  # type: ignore[call-overload]
             col(Procedure.kind),
@@ -210,20 +205,18 @@ def _hours(
     session: Session, base: list[Any], filters: DiagnosticFilters
 ) -> tuple[Counter[int], Counter[int]]:
     """Facts by hour of day and day of week (0 = Monday), in Europe/Paris time."""
-    moment = incident_moment()
-    hour, offset = func.substr(moment, 1, 13), func.substr(moment, 20)
+    buckets = moment_buckets(session.get_bind().dialect.name)
     rows = session.exec(
-        select(hour, offset, func.count())  # type: ignore[call-overload]
+        select(*buckets, func.count())  # type: ignore[call-overload]
         .where(*base, *incident_period(filters.start, filters.end))
-        .group_by(hour, offset)
+        .group_by(*buckets)
     ).all()
     by_hour: Counter[int] = Counter()
     by_weekday: Counter[int] = Counter()
-    for prefix, suffix, count in rows:
-        local = datetime.fromisoformat(f"{prefix}:00:00{suffix or ''}")
-        local = local.replace(tzinfo=PARIS) if local.tzinfo is None else local.astimezone(PARIS)
-        by_hour[local.hour] += count
-        by_weekday[local.weekday()] += count
+    for *bucket, count in rows:
+        hour, weekday = local_hour_weekday(tuple(bucket))
+        by_hour[hour] += count
+        by_weekday[weekday] += count
     return by_hour, by_weekday
 
 

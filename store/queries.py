@@ -3,16 +3,20 @@
 from __future__ import annotations
 
 import statistics
-from collections import Counter
 from dataclasses import dataclass, field
-from datetime import date
-from typing import Any
 
 from sqlalchemy import ColumnElement, case, exists, func, true
+from sqlalchemy import select as sql_select
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 
 from domain.steps import StepStatus
+from store.inbox import BAILLEUR, TaskRow, named, task_statement
+from store.inbox import TaskCounts as TaskCounts
+from store.inbox import TaskFilters as TaskFilters
+from store.inbox import count_tasks as count_tasks
+from store.inbox import inbox as inbox
+from store.inbox import inbox_counts as inbox_counts
 from store.tables import Commune, Document, Event, Organisation, Procedure, Step
 from store.visibility import Scope, scope_clause
 
@@ -57,38 +61,6 @@ class ProcedureRecord:
 
 
 @dataclass(frozen=True)
-class TaskRow:
-    """A pending step with the procedure it belongs to."""
-
-    step: Step
-    procedure: Procedure
-    commune_name: str | None
-    bailleur_name: str | None
-
-
-@dataclass(frozen=True)
-class TaskFilters:
-    """Filters of an inbox; None means "any"."""
-
-    overdue: bool | None = None
-    due_before: date | None = None
-    kind: str | None = None
-    assignee: str | None = None  # the person (sub) the step is assigned to
-    step: str | None = None
-    bailleur: str | None = None
-    commune: str | None = None
-
-
-@dataclass(frozen=True)
-class TaskCounts:
-    """How many steps of an inbox wait, per step key and per kind, and how many are late."""
-
-    by_step: dict[str, int]
-    by_kind: dict[str, int]
-    overdue: int
-
-
-@dataclass(frozen=True)
 class PendingCount:
     """Pending and overdue steps of one actor kind or one organisation."""
 
@@ -119,16 +91,6 @@ class DashboardFigures:
     by_organisation: list[PendingCount]
     oldest_overdue: list[TaskRow]
     durations: list[StepDuration] = field(default_factory=list)
-
-
-_BAILLEUR = aliased(Organisation, name="bailleur")
-
-
-def _named(statement: Any) -> Any:
-    """Join a statement on Procedure with the commune's and the bailleur's names."""
-    return statement.outerjoin(
-        Commune, col(Commune.insee) == col(Procedure.commune_insee)
-    ).outerjoin(_BAILLEUR, col(_BAILLEUR.id) == col(Procedure.bailleur_id))
 
 
 _PENDING_STEP = aliased(Step, name="pending_step")
@@ -170,7 +132,7 @@ def list_procedures(
     where = [scope_clause(scope), *_filter_clauses(filters)]
     total = session.exec(select(func.count()).select_from(Procedure).where(*where)).one()
     statement = (
-        _named(select(Procedure, col(Commune.name), col(_BAILLEUR.name)).select_from(Procedure))
+        named(select(Procedure, col(Commune.name), col(BAILLEUR.name)).select_from(Procedure))
         .where(*where)
         .order_by(col(Procedure.next_due).asc().nulls_last(), col(Procedure.id))
         .offset((page - 1) * per_page)
@@ -182,8 +144,8 @@ def list_procedures(
 
 def get_procedure(session: Session, scope: Scope, procedure_id: str) -> ProcedureRecord | None:
     """The procedure with its steps, timeline and documents, if the scope sees it."""
-    statement = _named(
-        select(Procedure, col(Commune.name), col(_BAILLEUR.name)).select_from(Procedure)
+    statement = named(
+        select(Procedure, col(Commune.name), col(BAILLEUR.name)).select_from(Procedure)
     ).where(col(Procedure.id) == procedure_id, scope_clause(scope))
     found = session.exec(statement).first()
     if found is None:
@@ -241,83 +203,68 @@ def organisation_names(session: Session, org_ids: set[str]) -> dict[str, str]:
     return dict(session.exec(statement).all())
 
 
-def _task_statement(*where: ColumnElement[bool]) -> Any:
-    # The oldest first among equal due dates: the legal opening date, then the instant.
-    return (
-        _named(
-            select(Step, Procedure, col(Commune.name), col(_BAILLEUR.name))
-            .select_from(Step)
-            .join(Procedure, col(Procedure.id) == col(Step.procedure_id))
-        )
-        .where(col(Step.status) == PENDING, col(Procedure.status) == "open", *where)
-        .order_by(
-            col(Step.due).asc().nulls_last(),
-            col(Step.opened_on),
-            col(Step.opened_at),
-            col(Step.id),
-        )
-    )
-
-
-def inbox(session: Session, org_id: str, filters: TaskFilters | None = None) -> list[TaskRow]:
-    """Pending steps assigned to `org_id`, by due date (none last) then age, oldest first."""
-    filters = filters or TaskFilters()
-    where: list[ColumnElement[bool]] = [col(Step.org_id) == org_id]
-    if filters.overdue is not None:
-        where.append(col(Step.overdue) == filters.overdue)
-    if filters.due_before is not None:
-        where.append(col(Step.due) <= filters.due_before)
-    equal = (
-        (col(Procedure.kind), filters.kind),
-        (col(Step.assignee_sub), filters.assignee),
-        (col(Step.key), filters.step),
-        (col(Procedure.bailleur_id), filters.bailleur),
-        (col(Procedure.commune_insee), filters.commune),
-    )
-    where += [column == value for column, value in equal if value]
-    return [TaskRow(*row) for row in session.exec(_task_statement(*where))]
-
-
-def count_tasks(rows: list[TaskRow]) -> TaskCounts:
-    """The counts of an inbox per step key and per kind (sorted by key), and the late ones."""
-    by_step = Counter(row.step.key for row in rows)
-    by_kind = Counter(row.procedure.kind for row in rows)
-    return TaskCounts(
-        by_step=dict(sorted(by_step.items())),
-        by_kind=dict(sorted(by_kind.items())),
-        overdue=sum(1 for row in rows if row.step.overdue),
-    )
-
-
-def _pending_counts(session: Session, scope: Scope, group: Any) -> list[tuple[str, int, int]]:
+def _pending_counts(session: Session, scope: Scope) -> list[tuple[str, str, int, int]]:
+    """Pending and late steps per (actor, organisation), in one pass over the scope."""
     overdue = func.sum(case((col(Step.overdue) == true(), 1), else_=0))
     statement = (
-        select(group, func.count(), overdue)
+        select(col(Step.actor), col(Step.org_id), func.count(), overdue)
         .select_from(Step)
         .join(Procedure, col(Procedure.id) == col(Step.procedure_id))
         .where(col(Step.status) == PENDING, col(Procedure.status) == "open", scope_clause(scope))
-        .group_by(group)
-        .order_by(group)
+        .group_by(col(Step.actor), col(Step.org_id))
     )
-    return [(key, int(pending), int(late or 0)) for key, pending, late in session.exec(statement)]
+    return [
+        (actor, org, int(pending), int(late or 0))
+        for actor, org, pending, late in session.exec(statement)
+    ]
+
+
+def _sum_by(rows: list[tuple[str, str, int, int]], actor: bool) -> list[tuple[str, int, int]]:
+    totals: dict[str, tuple[int, int]] = {}
+    for by_actor, by_org, pending, late in rows:
+        key = by_actor if actor else by_org
+        before = totals.get(key, (0, 0))
+        totals[key] = (before[0] + pending, before[1] + late)
+    return [(key, pending, late) for key, (pending, late) in sorted(totals.items())]
+
+
+def _median(value: float, count: int) -> float:
+    # As statistics.median gives it: the middle value itself for an odd count, else the mean.
+    return int(round(value)) if count % 2 else float(value)
 
 
 def _durations(session: Session, scope: Scope) -> list[StepDuration]:
+    days = col(Step.completed_on) - col(Step.opened_on)
+    postgresql = session.get_bind().dialect.name == "postgresql"
+    # PostgreSQL takes the medians itself; elsewhere (SQLite) only the columns needed are read.
+    columns = (
+        (func.max(col(Step.label)), func.percentile_cont(0.5).within_group(days), func.count())
+        if postgresql
+        else (col(Step.label), col(Step.opened_on), col(Step.completed_on))
+    )
     statement = (
-        select(Step, col(Procedure.kind))
+        sql_select(col(Procedure.kind), col(Step.key), *columns)
         .select_from(Step)
         .join(Procedure, col(Procedure.id) == col(Step.procedure_id))
         .where(col(Step.status) == DONE, col(Step.completed_on).is_not(None), scope_clause(scope))
     )
-    days: dict[tuple[str, str], list[int]] = {}
+    if postgresql:
+        found = session.execute(statement.group_by(col(Procedure.kind), col(Step.key)))
+        return sorted(
+            (
+                StepDuration(kind, key, label, _median(median, count), int(count))
+                for kind, key, label, median, count in found
+            ),
+            key=lambda duration: (duration.kind, duration.key),
+        )
+    values: dict[tuple[str, str], list[int]] = {}
     labels: dict[tuple[str, str], str] = {}
-    for step, kind in session.exec(statement):
-        assert step.completed_on is not None
-        days.setdefault((kind, step.key), []).append((step.completed_on - step.opened_on).days)
-        labels[(kind, step.key)] = step.label
+    for kind, key, label, opened_on, completed_on in session.execute(statement):
+        values.setdefault((kind, key), []).append((completed_on - opened_on).days)
+        labels[(kind, key)] = max(label, labels.get((kind, key), label))
     return [
-        StepDuration(kind, key, labels[(kind, key)], statistics.median(values), len(values))
-        for (kind, key), values in sorted(days.items())
+        StepDuration(kind, key, labels[(kind, key)], statistics.median(days_), len(days_))
+        for (kind, key), days_ in sorted(values.items())
     ]
 
 
@@ -325,16 +272,17 @@ def dashboard(
     session: Session, scope: Scope, actor_labels: dict[str, str], oldest: int = 10
 ) -> DashboardFigures:
     """Pending and overdue counts, the oldest overdue steps and median step durations."""
+    counts = _pending_counts(session, scope)
     by_actor = [
         PendingCount(actor, actor_labels.get(actor, actor), pending, late)
-        for actor, pending, late in _pending_counts(session, scope, col(Step.actor))
+        for actor, pending, late in _sum_by(counts, actor=True)
     ]
-    org_counts = _pending_counts(session, scope, col(Step.org_id))
+    org_counts = _sum_by(counts, actor=False)
     names = organisation_names(session, {org for org, _, _ in org_counts})
     by_organisation = [
         PendingCount(org, names.get(org, org), pending, late) for org, pending, late in org_counts
     ]
-    statement = _task_statement(col(Step.overdue) == true(), scope_clause(scope)).limit(oldest)
+    statement = task_statement(col(Step.overdue) == true(), scope_clause(scope)).limit(oldest)
     return DashboardFigures(
         pending=sum(count.pending for count in by_actor),
         overdue=sum(count.overdue for count in by_actor),

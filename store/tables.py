@@ -56,6 +56,10 @@ class Procedure(SQLModel, table=True):
     """One dossier as projected from its workflow, shaped for lists and filters."""
 
     __tablename__ = "procedure"
+    __table_args__ = (
+        Index("ix_procedure_commune_facts_at", "commune_insee", "facts_at"),
+        Index("ix_procedure_kind_facts_at", "kind", "facts_at"),
+    )
 
     id: str = Field(primary_key=True)  # also the workflow id, e.g. "signalement-2026-000001"
     kind: str = Field(index=True)
@@ -77,13 +81,22 @@ class Procedure(SQLModel, table=True):
     workflow_run_id: str | None = None
     # Set by `quietude purge` once the retention period is over: no personal data left.
     anonymised_at: datetime | None = Field(default=None, sa_column=timestamp_column(nullable=True))
+    # Copied from the facts by the projection (store.diagnostic_columns) for the diagnostics.
+    facts_at: datetime | None = Field(default=None, sa_column=timestamp_column(nullable=True))
+    categorie: str | None = None
+    batiment: str | None = None
+    hall: str | None = None
+    trafic: bool = False
 
 
 class Step(SQLModel, table=True):
     """One occurrence of a step of a procedure; a step reopened gets a new sequence number."""
 
     __tablename__ = "step"
-    __table_args__ = (Index("ix_step_inbox", "org_id", "status", "due"),)
+    # In the inbox's order, so that one page of an organisation's pending steps is read alone.
+    __table_args__ = (
+        Index("ix_step_inbox", "org_id", "status", "due", "opened_on", "opened_at", "id"),
+    )
 
     id: str = Field(primary_key=True)  # f"{procedure_id}:{key}:{seq}"
     procedure_id: str = Field(index=True)

@@ -12,9 +12,11 @@ from api.routes.assignments import ReassignBody, reassign_all, steps_of
 from api.schemas import ReassignResult, TaskList
 from domain.actors import Role
 from quietude.procedures import today_in_paris
-from store.queries import TaskFilters, count_tasks, inbox
+from store.queries import TaskFilters, inbox, inbox_counts
 
 router = APIRouter(prefix="/tasks", tags=["tâches"])
+
+MAX_PER_PAGE = 200
 
 
 @router.get("", response_model=TaskList)
@@ -31,9 +33,11 @@ def read_tasks(
     step: Annotated[str | None, Query(max_length=100, description="clé de l'étape")] = None,
     bailleur: Annotated[str | None, Query(max_length=100, description="bailleur")] = None,
     commune: Annotated[str | None, Query(max_length=10, description="code INSEE")] = None,
+    page: Annotated[int, Query(ge=1)] = 1,
+    per_page: Annotated[int, Query(ge=1, le=MAX_PER_PAGE)] = 50,
 ) -> TaskList:
-    """Étapes en attente de l'organisation appelante, par échéance puis ancienneté, avec les
-    décomptes par étape, par type de procédure et en retard."""
+    """Une page des étapes en attente de l'organisation appelante, par échéance puis
+    ancienneté, avec les décomptes (par étape, par type de procédure, en retard) de toutes."""
     if assignee and assignee != caller.sub and caller.role not in (Role.MANAGER, Role.ADMIN):
         raise HTTPException(
             status_code=403,
@@ -48,8 +52,9 @@ def read_tasks(
         bailleur=bailleur,
         commune=commune,
     )
-    rows = inbox(session, caller.org, filters)
-    return TaskList.of(rows, count_tasks(rows), today_in_paris())
+    rows = inbox(session, caller.org, filters, limit=per_page, offset=(page - 1) * per_page)
+    counts = inbox_counts(session, caller.org, filters)
+    return TaskList.of(rows, counts, today_in_paris(), page=page, per_page=per_page)
 
 
 @router.post("/reassign", response_model=ReassignResult)

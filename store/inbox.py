@@ -1,0 +1,155 @@
+"""The inbox of an organisation: its pending steps, one page at a time, and their counts."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from sqlalchemy import ColumnElement, case, func, true
+from sqlalchemy.orm import aliased
+from sqlmodel import Session, col, select
+
+from domain.steps import StepStatus
+from store.tables import Commune, Organisation, Procedure, Step
+
+PENDING = StepStatus.PENDING.value
+
+
+@dataclass(frozen=True)
+class TaskRow:
+    """A pending step with the procedure it belongs to."""
+
+    step: Step
+    procedure: Procedure
+    commune_name: str | None
+    bailleur_name: str | None
+
+
+@dataclass(frozen=True)
+class TaskFilters:
+    """Filters of an inbox; None means "any"."""
+
+    overdue: bool | None = None
+    due_before: date | None = None
+    kind: str | None = None
+    assignee: str | None = None  # the person (sub) the step is assigned to
+    step: str | None = None
+    bailleur: str | None = None
+    commune: str | None = None
+
+
+@dataclass(frozen=True)
+class TaskCounts:
+    """How many steps of an inbox wait, per step key and per kind, and how many are late."""
+
+    by_step: dict[str, int]
+    by_kind: dict[str, int]
+    overdue: int
+
+    @property
+    def total(self) -> int:
+        """How many steps wait in all."""
+        return sum(self.by_step.values())
+
+
+BAILLEUR = aliased(Organisation, name="bailleur")
+
+
+def named(statement: Any) -> Any:
+    """Join a statement on Procedure with the commune's and the bailleur's names."""
+    return statement.outerjoin(
+        Commune, col(Commune.insee) == col(Procedure.commune_insee)
+    ).outerjoin(BAILLEUR, col(BAILLEUR.id) == col(Procedure.bailleur_id))
+
+
+def _pending_where(*where: ColumnElement[bool]) -> list[ColumnElement[bool]]:
+    return [col(Step.status) == PENDING, col(Procedure.status) == "open", *where]
+
+
+def task_statement(*where: ColumnElement[bool]) -> Any:
+    """Pending steps of open procedures matching `where`, with their names, oldest first."""
+    # The oldest first among equal due dates: the legal opening date, then the instant. The
+    # order is that of the index ix_step_inbox, so a page reads only its own rows.
+    return (
+        named(
+            select(Step, Procedure, col(Commune.name), col(BAILLEUR.name))
+            .select_from(Step)
+            .join(Procedure, col(Procedure.id) == col(Step.procedure_id))
+        )
+        .where(*_pending_where(*where))
+        .order_by(
+            col(Step.due).asc().nulls_last(),
+            col(Step.opened_on),
+            col(Step.opened_at),
+            col(Step.id),
+        )
+    )
+
+
+def _inbox_where(org_id: str, filters: TaskFilters) -> list[ColumnElement[bool]]:
+    where: list[ColumnElement[bool]] = [col(Step.org_id) == org_id]
+    if filters.overdue is not None:
+        where.append(col(Step.overdue) == filters.overdue)
+    if filters.due_before is not None:
+        where.append(col(Step.due) <= filters.due_before)
+    equal = (
+        (col(Procedure.kind), filters.kind),
+        (col(Step.assignee_sub), filters.assignee),
+        (col(Step.key), filters.step),
+        (col(Procedure.bailleur_id), filters.bailleur),
+        (col(Procedure.commune_insee), filters.commune),
+    )
+    return where + [column == value for column, value in equal if value]
+
+
+def inbox(
+    session: Session,
+    org_id: str,
+    filters: TaskFilters | None = None,
+    *,
+    limit: int | None = None,
+    offset: int = 0,
+) -> list[TaskRow]:
+    """Pending steps assigned to `org_id`, by due date (none last) then age, oldest first;
+    all of them, or `limit` from `offset`."""
+    statement = task_statement(*_inbox_where(org_id, filters or TaskFilters()))
+    if limit is not None:
+        statement = statement.offset(offset).limit(limit)
+    return [TaskRow(*row) for row in session.exec(statement)]
+
+
+def inbox_counts(session: Session, org_id: str, filters: TaskFilters | None = None) -> TaskCounts:
+    """The counts of the whole filtered inbox (per step key, per kind, late), grouped in SQL."""
+    late = func.sum(case((col(Step.overdue) == true(), 1), else_=0))
+    statement = (
+        select(col(Step.key), col(Procedure.kind), func.count(), late)
+        .select_from(Step)
+        .join(Procedure, col(Procedure.id) == col(Step.procedure_id))
+        .where(*_pending_where(*_inbox_where(org_id, filters or TaskFilters())))
+        .group_by(col(Step.key), col(Procedure.kind))
+    )
+    by_step: Counter[str] = Counter()
+    by_kind: Counter[str] = Counter()
+    overdue = 0
+    for key, kind, count, late_count in session.exec(statement):
+        by_step[key] += int(count)
+        by_kind[kind] += int(count)
+        overdue += int(late_count or 0)
+    return TaskCounts(
+        by_step=dict(sorted(by_step.items())),
+        by_kind=dict(sorted(by_kind.items())),
+        overdue=overdue,
+    )
+
+
+def count_tasks(rows: list[TaskRow]) -> TaskCounts:
+    """The counts of an inbox per step key and per kind (sorted by key), and the late ones."""
+    by_step = Counter(row.step.key for row in rows)
+    by_kind = Counter(row.procedure.kind for row in rows)
+    return TaskCounts(
+        by_step=dict(sorted(by_step.items())),
+        by_kind=dict(sorted(by_kind.items())),
+        overdue=sum(1 for row in rows if row.step.overdue),
+    )
