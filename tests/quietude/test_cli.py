@@ -9,14 +9,11 @@ from pathlib import Path
 
 import pytest
 
-from quietude.cli import read_model_available, run_until_signalled
+from quietude.cli import run_until_signalled
 from quietude.settings import Settings
 from quietude.tokens import verify_token
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
-needs_read_model = pytest.mark.skipif(
-    not read_model_available(), reason="le modèle de lecture (store) n'est pas encore là"
-)
 
 
 def quietude(tmp_path: Path, *args: str, **env: str) -> subprocess.CompletedProcess[str]:
@@ -69,7 +66,6 @@ def test_token_refuses_an_unknown_role(tmp_path: Path) -> None:
     assert result.stdout == ""
 
 
-@needs_read_model
 def test_token_refuses_an_unknown_organisation(tmp_path: Path) -> None:
     result = quietude(tmp_path, "token", "--org", "nulle-part", "--role", "juriste")
 
@@ -78,7 +74,6 @@ def test_token_refuses_an_unknown_organisation(tmp_path: Path) -> None:
     assert result.stdout == ""
 
 
-@needs_read_model
 def test_orgs_prepares_an_empty_database_and_lists_organisations(tmp_path: Path) -> None:
     result = quietude(tmp_path, "orgs")
 

@@ -114,8 +114,7 @@ async def live(
 @pytest.fixture(scope="module")
 async def chromium() -> AsyncIterator[Browser]:
     """Debian's Chromium, headless (Playwright never downloads a browser here)."""
-    if not CHROMIUM.exists():
-        pytest.skip("Chromium absent : `apt-get install chromium` (fait par .ci/run)")
+    assert CHROMIUM.exists(), "Chromium absent : `apt-get install chromium` (fait par .ci/run)"
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     async with async_playwright() as playwright:
         browser = await playwright.chromium.launch(
