@@ -107,6 +107,16 @@ class Catalog(BaseModel, frozen=True):
         return False
 
 
+# The bailleur closes every procedure, whatever its kind.
+CLOSING_STEP = StepSpec(
+    key="cloture",
+    label="Clôture du dossier",
+    actor=Actor.BAILLEUR,
+    deadline=DeadlineKind.NONE,
+    outcomes=(Outcome(key="close", label="Dossier clos"),),
+)
+
+
 class StepState(BaseModel):
     """A step as it stands in a running procedure (query result and projection payload)."""
 

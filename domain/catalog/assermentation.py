@@ -9,7 +9,7 @@ from dateutil.relativedelta import relativedelta
 
 from domain.actors import Actor
 from domain.calendar import DeadlineRule, Regime
-from domain.steps import Catalog, DeadlineKind, Outcome, StepSpec
+from domain.steps import CLOSING_STEP, Catalog, DeadlineKind, Outcome, StepSpec
 
 AGREMENT_YEARS = 5  # R. 15-33-27-1 (garde particulier), R. 614-15 (service interne)
 SUSPENSION = DeadlineRule(
@@ -194,13 +194,7 @@ ASSERMENTATION = Catalog(
             outcomes=(Outcome(key="informee", label="Préfet informé", next=("cloture",)),),
             legal_basis="art. R. 15-33-29-1 CPP (sans délai)",
         ),
-        StepSpec(
-            key="cloture",
-            label="Clôture du dossier",
-            actor=Actor.BAILLEUR,
-            deadline=DeadlineKind.NONE,
-            outcomes=(Outcome(key="close", label="Dossier clos"),),
-        ),
+        CLOSING_STEP,
     ),
     anytime=(
         Outcome(key="suspension", label="Suspension d'urgence décidée par le préfet"),

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from domain.actors import Actor
 from domain.calendar import DeadlineRule, Regime
-from domain.steps import Catalog, DeadlineKind, Outcome, StepSpec
+from domain.steps import CLOSING_STEP, Catalog, DeadlineKind, Outcome, StepSpec
 
 VALIDATION = DeadlineRule(working_days=10, regime=Regime.SLA, label="validation")
 REFUSAL = Outcome(key="refuse", label="Refusée", next=("cloture",), required=("motif",))
@@ -84,13 +84,7 @@ INTERVENTION = Catalog(
                 Outcome(key="inefficace", label="Inefficace", next=("cloture",)),
             ),
         ),
-        StepSpec(
-            key="cloture",
-            label="Clôture du dossier",
-            actor=Actor.BAILLEUR,
-            deadline=DeadlineKind.NONE,
-            outcomes=(Outcome(key="close", label="Dossier clos"),),
-        ),
+        CLOSING_STEP,
     ),
 )
 

@@ -9,9 +9,7 @@ from dateutil.relativedelta import relativedelta
 
 from domain.actors import Actor
 from domain.calendar import DeadlineRule, Regime
-from domain.steps import Catalog, DeadlineKind, Outcome, StepSpec
-
-CLOSE = Outcome(key="close", label="Dossier clos")
+from domain.steps import CLOSING_STEP, Catalog, DeadlineKind, Outcome, StepSpec
 
 # Categories that may be filed online (CPP 15-3-1: listed property offences). The list of
 # offences open to the online complaint is set by decree and changes: kept as data here.
@@ -187,13 +185,7 @@ PLAINTE = Catalog(
             rule=_sla(months=1, label="transmission"),
             outcomes=(Outcome(key="transmise", label="Décision transmise", next=("cloture",)),),
         ),
-        StepSpec(
-            key="cloture",
-            label="Clôture du dossier",
-            actor=Actor.BAILLEUR,
-            deadline=DeadlineKind.NONE,
-            outcomes=(CLOSE,),
-        ),
+        CLOSING_STEP,
     ),
 )
 

@@ -6,7 +6,7 @@ from datetime import date, timedelta
 
 from domain.actors import Actor
 from domain.calendar import DeadlineRule, Regime, french_date
-from domain.steps import Catalog, DeadlineKind, Outcome, StepSpec
+from domain.steps import CLOSING_STEP, Catalog, DeadlineKind, Outcome, StepSpec
 
 CONVENTION = "objectif de la convention (sans valeur légale)"
 
@@ -361,13 +361,7 @@ RESILIATION = Catalog(
             ),
             legal_basis="art. L. 412-6 et L. 141-1 CPCE",
         ),
-        StepSpec(
-            key="cloture",
-            label="Clôture du dossier",
-            actor=Actor.BAILLEUR,
-            deadline=DeadlineKind.NONE,
-            outcomes=(Outcome(key="close", label="Dossier clos"),),
-        ),
+        CLOSING_STEP,
     ),
     anytime=(
         Outcome(key="depart_volontaire", label="Départ volontaire du locataire", next=("cloture",)),

@@ -2,9 +2,7 @@
 
 from domain.actors import Actor
 from domain.calendar import DeadlineRule, Regime
-from domain.steps import Catalog, DeadlineKind, Outcome, StepSpec
-
-CLOTURE = Outcome(key="close", label="Dossier clos")
+from domain.steps import CLOSING_STEP, Catalog, DeadlineKind, Outcome, StepSpec
 
 SIGNALEMENT = Catalog(
     kind="signalement",
@@ -89,13 +87,7 @@ SIGNALEMENT = Catalog(
             propagated=True,
             legal_basis="art. 40-1 CPP",
         ),
-        StepSpec(
-            key="cloture",
-            label="Clôture du dossier",
-            actor=Actor.BAILLEUR,
-            deadline=DeadlineKind.NONE,
-            outcomes=(CLOTURE,),
-        ),
+        CLOSING_STEP,
     ),
 )
 
