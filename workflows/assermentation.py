@@ -38,7 +38,7 @@ class AssermentationWorkflow(ProcedureWorkflow):
             oath = await self.step("prestation_serment", since=done_on(card))
             self.status("Agent actif depuis le", done_on(oath))
             await self.active(self.agrement(agrement))
-        await self.step("cloture", since=max(s.completed_on for s in self._steps if s.completed_on))
+        await self.step("cloture", since=self.last_act_on())
 
     async def approval(self, created_on: date) -> StepState | None:
         """Training, aptitude (garde particulier), commission, application, the préfet's

@@ -256,6 +256,10 @@ class ProcedureWorkflow(DeadlineWatch):
             await self.wait_for_day(day, reason or "En attente", unless=declared)
         return next((d for d in self._declarations[seen:] if d.key in keys), None)
 
+    def last_act_on(self) -> date:
+        """The legal date of the latest act done (where a closing or fallback step starts)."""
+        return max(s.completed_on for s in self._steps if s.completed_on)
+
     def note(self, message: str, **data: Any) -> None:
         """Record a line on the timeline (e.g. a delay suspended, then resumed)."""
         self._event("note", message, data=data)

@@ -45,7 +45,7 @@ class InterventionWorkflow(ProcedureWorkflow):
         )
         if all(v.outcome == "accepte" for v in validations):
             await self.carry_out(max(done_on(v) for v in validations))
-        await self.step("cloture", since=max(s.completed_on for s in self._steps if s.completed_on))
+        await self.step("cloture", since=self.last_act_on())
 
     async def carry_out(self, validated_on: date) -> None:
         """Plan, act (one step per action, each for the organisation the plan names), report,

@@ -83,7 +83,7 @@ class PlainteWorkflow(ProcedureWorkflow):
             )
         else:
             await notice
-        await self.step("cloture", since=max(s.completed_on for s in self._steps if s.completed_on))
+        await self.step("cloture", since=self.last_act_on())
 
     async def filing(self, ready_on: date) -> StepState:
         """At the commissariat or brigade by appointment; online or by letter by the bailleur."""

@@ -180,10 +180,6 @@ class ResiliationWorkflow(ProcedureWorkflow):
         """The context of the bailleur's letters."""
         return {"date_document": workflow.now().date().isoformat(), "facts": self.start.facts}
 
-    def last_act_on(self) -> date:
-        """The legal date of the latest act done."""
-        return max(s.completed_on for s in self._steps if s.completed_on)
-
     def check_completion(self, state: StepState, command: CompleteStep) -> str | None:
         return check_completion(
             command.key, command.outcome, command.on, command.data, self.facts.impayes, state.due

@@ -64,8 +64,7 @@ class SignalementWorkflow(ProcedureWorkflow):
         if to_parquet:
             branches.append(self.step("decision_parquet", since=sent_on))
         await asyncio.gather(*branches)
-        last = max(done_on(s) for s in self._steps if s.completed_on)
-        await self.step("cloture", since=last)
+        await self.step("cloture", since=self.last_act_on())
 
     def announces_transmission(self) -> bool:
         """Whether this run announces the transmission (not in histories recorded before)."""
