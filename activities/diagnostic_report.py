@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import io
-from datetime import UTC, datetime, time
+from datetime import datetime, time
 from pathlib import Path
 from typing import Any
 
@@ -13,7 +13,8 @@ from sqlalchemy import Engine
 from sqlmodel import Session
 
 from activities import diagnostic_charts as charts
-from activities.documents import GENERATOR, PARIS, _normalised_zip, label, make_environment
+from activities.documents import PARIS, document_properties, label, make_environment
+from activities.docx_zip import normalised_zip
 from domain.actors import ACTOR_LABELS
 from domain.catalog import CATALOGS
 from store.diagnostic_figures import Diagnostics, DiagnosticSettings, Figure, OutcomeCount
@@ -45,13 +46,11 @@ def render_report(
     template.render(context, make_environment())
     stamp = datetime.combine(filters.end, time(12), tzinfo=PARIS)
     properties = template.docx.core_properties
-    utc_stamp = stamp.astimezone(UTC).replace(tzinfo=None)
-    properties.created = properties.modified = properties.last_printed = utc_stamp
-    properties.author = properties.last_modified_by = GENERATOR
-    properties.revision = 1
+    for name, value in document_properties(stamp).items():
+        setattr(properties, name, value)
     buffer = io.BytesIO()
     template.save(buffer)
-    return _normalised_zip(buffer.getvalue(), stamp)
+    return normalised_zip(buffer.getvalue(), stamp)
 
 
 def territory_name(session: Session, filters: DiagnosticFilters) -> str:

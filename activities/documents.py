@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
-import io
 import logging
 import os
 import re
@@ -15,15 +15,14 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from docx.opc.exceptions import PackageNotFoundError
-from docx.opc.pkgwriter import PackageWriter
-from docxtpl import DocxTemplate
-from jinja2 import Template, TemplateError
+from jinja2 import TemplateError
 from jinja2.sandbox import SandboxedEnvironment
 from sqlalchemy import Engine
 from temporalio import activity
 from temporalio.exceptions import ApplicationError
 
 from activities.document_context import LABELS, MOTIFS, READ_MODEL_KINDS, read_model_context
+from activities.docx_render import PreparedTemplates
 from domain.calendar import french_date
 from domain.contracts import DocumentRef, DocumentRequest
 from store.db import session_scope
@@ -39,8 +38,6 @@ DOCUMENT_DATE_KEYS = ("date_document", "transmis_le")
 _ZIP_EPOCH = datetime(1980, 1, 1, tzinfo=PARIS)
 # Ids end up in file names: no separator, no "..", nothing a shell or a filesystem would read.
 _SAFE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]*$")
-# Compiled parts kept at most: a few per template, a few dozen templates.
-_COMPILED_LIMIT = 512
 
 
 def _to_datetime(value: date | datetime | str) -> datetime | date:
@@ -100,78 +97,30 @@ def document_date(context: dict[str, Any]) -> datetime:
     return _ZIP_EPOCH
 
 
-class _CompilingOnceEnvironment(SandboxedEnvironment):
-    """A sandboxed environment that compiles each distinct source once (docxtpl asks again for
-    every part of every render; a compiled template renders any number of times)."""
-
-    def __init__(self, **options: Any) -> None:
-        super().__init__(**options)
-        self._compiled: dict[str, Template] = {}
-
-    def from_string(self, source: Any, globals: Any = None, template_class: Any = None) -> Any:
-        """The compiled template of `source`, compiled at its first use only."""
-        if globals is not None or template_class is not None or not isinstance(source, str):
-            return super().from_string(source, globals, template_class)
-        compiled = self._compiled.get(source)
-        if compiled is None:
-            if len(self._compiled) >= _COMPILED_LIMIT:
-                self._compiled.clear()
-            compiled = self._compiled[source] = super().from_string(source)
-        return compiled
+def document_properties(stamp: datetime) -> dict[str, Any]:
+    """The core properties of a document dated `stamp` (set after the template's own)."""
+    utc_stamp = stamp.astimezone(UTC).replace(tzinfo=None)
+    return {
+        "created": utc_stamp,
+        "modified": utc_stamp,
+        "last_printed": utc_stamp,
+        "author": GENERATOR,
+        "last_modified_by": GENERATOR,
+        "revision": 1,
+    }
 
 
 def make_environment() -> SandboxedEnvironment:
     """The Jinja environment of the templates: escaped for XML, sandboxed, French filters."""
-    env = _CompilingOnceEnvironment(autoescape=True)
+    env = SandboxedEnvironment(autoescape=True)
     env.filters.update(date_fr=date_fr, label=label, motif=motif, oui_non=oui_non)
     return env
 
 
-def _zip_of(entries: list[tuple[str, bytes]], stamp: datetime) -> bytes:
-    """A zip of `entries`, in their order, every entry dated `stamp` (never the clock)."""
-    date_time = stamp.replace(tzinfo=None).timetuple()[:6]
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
-        for name, content in entries:
-            info = zipfile.ZipInfo(name, date_time=date_time)
-            info.compress_type = zipfile.ZIP_DEFLATED
-            info.external_attr = 0o644 << 16
-            target.writestr(info, content)
-    return out.getvalue()
-
-
-def _normalised_zip(data: bytes, stamp: datetime) -> bytes:
-    # python-docx stamps each zip entry with the current time: rewrite them all with one date.
-    with zipfile.ZipFile(io.BytesIO(data)) as source:
-        entries = [(entry.filename, source.read(entry)) for entry in source.infolist()]
-    return _zip_of(entries, stamp)
-
-
-class _Entries:
-    """Stands for python-docx's zip writer: keeps each member, in the order it is written."""
-
-    def __init__(self) -> None:
-        self.entries: list[tuple[str, bytes]] = []
-
-    def write(self, pack_uri: Any, blob: bytes) -> None:
-        """Keep one member."""
-        self.entries.append((pack_uri.membername, blob))
-
-    def close(self) -> None:
-        """Nothing to flush."""
-
-
-def _package_entries(package: Any) -> list[tuple[str, bytes]]:
-    """The members python-docx's save would zip, in its order (PackageWriter.write), without
-    compressing them only to have them read back and compressed again with one date."""
-    parts = list(package.parts)
-    for part in parts:
-        part.before_marshal()
-    writer: Any = _Entries()  # duck-typed: PackageWriter only calls write()
-    PackageWriter._write_content_types_stream(writer, parts)
-    PackageWriter._write_pkg_rels(writer, package.rels)
-    PackageWriter._write_parts(writer, parts)
-    return writer.entries
+@functools.cache
+def prepared_templates() -> PreparedTemplates:
+    """The templates of this process, each prepared once per version of its file."""
+    return PreparedTemplates(make_environment())
 
 
 def write_atomically(path: Path, data: bytes) -> None:
@@ -205,9 +154,7 @@ class DocumentActivities:
         self.engine = engine
         self.templates_dir = templates_dir
         self.storage_dir = storage_dir
-        self.environment = make_environment()
-        # The bytes of each template file, keyed by path, with the mtime they were read at.
-        self._templates: dict[Path, tuple[int, bytes]] = {}
+        self.templates = prepared_templates()
 
     @activity.defn(name="render_document")
     def render(self, request: DocumentRequest) -> DocumentRef:
@@ -272,31 +219,15 @@ class DocumentActivities:
             )
         try:
             stamp = document_date(context)
-            template = DocxTemplate(io.BytesIO(self._template_bytes(template_path)))
-            template.render(context, self.environment)
+            return self.templates.get(template_path).render(
+                context, stamp, document_properties(stamp)
+            )
         except (TemplateError, ValueError, PackageNotFoundError, zipfile.BadZipFile) as exc:
             raise ApplicationError(
                 f"le modèle {template_path.name} n'a pas pu être rempli : {exc}",
                 type="DocumentTemplateError",
                 non_retryable=True,
             ) from exc
-        properties = template.docx.core_properties
-        utc_stamp = stamp.astimezone(UTC).replace(tzinfo=None)
-        properties.created = utc_stamp
-        properties.modified = utc_stamp
-        properties.last_printed = utc_stamp
-        properties.author = GENERATOR
-        properties.last_modified_by = GENERATOR
-        properties.revision = 1
-        return _zip_of(_package_entries(template.docx.part.package), stamp)
-
-    def _template_bytes(self, path: Path) -> bytes:
-        """The content of a template file, read again only when its mtime changes."""
-        mtime = path.stat().st_mtime_ns
-        cached = self._templates.get(path)
-        if cached is None or cached[0] != mtime:
-            cached = self._templates[path] = (mtime, path.read_bytes())
-        return cached[1]
 
     def _record(self, request: DocumentRequest, ref: DocumentRef, path: Path) -> None:
         with session_scope(self.engine) as session:
