@@ -33,7 +33,8 @@ class DeadlineWatch(ProcedureHandlers):
                     self._close_by_silence(state, spec)
                 else:
                     await self._mark_overdue(state)
-        await workflow.wait_condition(lambda: not state.pending)
+        if state.pending or not self._projects_locally():
+            await workflow.wait_condition(lambda: not state.pending)
         if state.status == StepStatus.CANCELLED:
             raise ProcedureCancelled()
         if state.status == StepStatus.SKIPPED:

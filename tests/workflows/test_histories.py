@@ -25,6 +25,7 @@ def test_every_procedure_has_a_recorded_history_before_and_after_the_last_change
     names = {p.name for p in RECORDED}
     assert {"signalement-v1.json", "plainte-v1.json", "resiliation-v1.json"} <= names
     assert "signalement-v2.json" in names
+    assert {"signalement-v3.json", "plainte-v3.json", "resiliation-v3.json"} <= names
 
 
 @pytest.mark.parametrize("path", RECORDED, ids=[p.stem for p in RECORDED])
@@ -60,3 +61,33 @@ async def test_the_same_change_without_its_patch_guard_breaks_running_procedures
     )
     with pytest.raises(NondeterminismError):
         await replayer.replay_workflow(load(HISTORIES / "signalement-v1.json"))
+
+
+def projections(path: Path) -> tuple[int, int]:
+    """How many projections a history ran as activities, and as local activities."""
+    events = load(path).events
+    activities = sum(
+        e.activity_task_scheduled_event_attributes.activity_type.name == "project_procedure"
+        for e in events
+        if e.HasField("activity_task_scheduled_event_attributes")
+    )
+    local = sum(
+        b'"activity_type":"project_procedure"' in e.marker_recorded_event_attributes.details[
+            "data"
+        ].payloads[0].data
+        for e in events
+        if e.HasField("marker_recorded_event_attributes")
+        and e.marker_recorded_event_attributes.marker_name == "core_local_activity"
+    )
+    return activities, local
+
+
+@pytest.mark.parametrize("kind", ["signalement", "plainte", "resiliation"])
+def test_projection_became_a_local_activity_under_its_patch(kind: str):
+    # Histories before the change (which replay above) project through activities; after it,
+    # each change is projected by a local activity in the workflow task that made it.
+    before = projections(HISTORIES / f"{kind}-v1.json")
+    after = projections(HISTORIES / f"{kind}-v3.json")
+    assert before[0] > 0 and before[1] == 0
+    assert after[0] == 0 and after[1] > 0
+    assert after[1] < before[0]  # fewer projections: one per settled change
