@@ -11,7 +11,8 @@ from sqlmodel import Session, col, select
 
 from domain.actors import ACTOR_LABELS, Actor
 from domain.catalog import CATALOGS
-from store.tables import Commune, Event, Organisation, Piece, Procedure, Step
+from store.queries import organisation_names
+from store.tables import Commune, Event, Piece, Procedure, Step
 
 PARIS = ZoneInfo("Europe/Paris")
 # Documents whose context the activity reads from the read model, given only
@@ -75,13 +76,6 @@ MOTIFS: dict[str, str] = {
     "autre": "d'autres manquements à l'obligation d'user paisiblement du logement loué",
 }
 
-KIND_LABELS = {
-    "signalement": "Signalement",
-    "plainte": "Plainte",
-    "resiliation": "Résiliation",
-    "assermentation": "Assermentation",
-    "intervention_conjointe": "Intervention conjointe",
-}
 PROCEDURE_STATUS_LABELS = {"open": "En cours", "closed": "Close", "cancelled": "Retirée"}
 STEP_STATUS_LABELS = {
     "pending": "En attente",
@@ -134,13 +128,6 @@ def pieces_of(session: Session, procedure_id: str) -> list[Piece]:
         .order_by(col(Piece.created_at), col(Piece.id))
     )
     return list(session.exec(statement).all())
-
-
-def _org_names(session: Session, org_ids: set[str]) -> dict[str, str]:
-    if not org_ids:
-        return {}
-    statement = select(Organisation.id, Organisation.name).where(col(Organisation.id).in_(org_ids))
-    return dict(session.exec(statement).all())
 
 
 def _step_context(step: Step, kind: str, names: dict[str, str]) -> dict[str, Any]:
@@ -197,13 +184,15 @@ def read_model_context(session: Session, procedure_id: str) -> dict[str, Any] | 
         select(Event).where(col(Event.procedure_id) == procedure_id).order_by(col(Event.seq))
     ).all()
     org_ids = {procedure.bailleur_id} | {s.org_id for s in steps}
-    names = _org_names(session, org_ids | {e.org_id for e in events if e.org_id})
+    names = organisation_names(session, org_ids | {e.org_id for e in events if e.org_id})
     commune = session.get(Commune, procedure.commune_insee)
     return {
         "procedure": {
             "id": procedure.id,
             "kind": procedure.kind,
-            "kind_label": KIND_LABELS.get(procedure.kind, humanise(procedure.kind)),
+            "kind_label": CATALOGS[procedure.kind].label
+            if procedure.kind in CATALOGS
+            else humanise(procedure.kind),
             "status": procedure.status,
             "status_label": PROCEDURE_STATUS_LABELS.get(procedure.status, procedure.status),
             "title": procedure.title,

@@ -89,7 +89,7 @@ def test_bordereau_numbers_every_exhibit_in_the_order_it_was_added(
     ]
     for expected in (
         "Bordereau de communication de pièces",
-        "n° resiliation-2026-000007 — Résiliation",
+        "n° resiliation-2026-000007 — Résiliation de bail",
         "Démo — Habitat Essonne (bailleur fictif)",
         "Résidence des Tilleuls, Évry-Courcouronnes",
         "2 décembre 2026",
