@@ -1,5 +1,6 @@
 """Worker memory: RSS of one `quietude worker` process once N procedures are open (each waiting
-on its deadline timers). Target: ≤ 300 MB at 10,000 (`--procedures 10000`)."""
+on its deadline timers), its workflow cache at the size the settings give
+(`QUIETUDE_WORKER_CACHED_WORKFLOWS`, `--cache`). Target: ≤ 300 MB at 10,000."""
 
 from __future__ import annotations
 
@@ -57,7 +58,7 @@ async def open_procedures(client: Client, queue: str, count: int) -> None:
     await asyncio.gather(*(one(index) for index in range(1, count + 1)))
 
 
-async def measure(count: int) -> None:
+async def measure(count: int, cache: int) -> None:
     """Start a worker process, open `count` procedures, wait until projected, read its RSS."""
     env = await WorkflowEnvironment.start_local(
         data_converter=pydantic_data_converter,
@@ -88,6 +89,7 @@ async def measure(count: int) -> None:
             "QUIETUDE_DATABASE_URL": url,
             "QUIETUDE_TEMPORAL_ADDRESS": target,
             "QUIETUDE_TASK_QUEUE": settings.task_queue,
+            "QUIETUDE_WORKER_CACHED_WORKFLOWS": str(cache),
         }
         worker = subprocess.Popen(
             [sys.executable, "-m", "quietude.cli", "worker"],
@@ -114,6 +116,7 @@ async def measure(count: int) -> None:
             engine.dispose()
     await env.shutdown()
     sys.stdout.write(f"memory_open_procedures: {projected} procedures ({elapsed:.0f} s)\n")
+    sys.stdout.write(f"memory_workflow_cache: {cache} workflows\n")
     sys.stdout.write(f"memory_worker_rss_idle: {idle:.0f} MB\n")
     sys.stdout.write(f"memory_worker_rss: {loaded:.0f} MB (objectif ≤ 300 MB à 10 000)\n")
     per = (loaded - idle) * 1024 / max(projected, 1)
@@ -121,11 +124,12 @@ async def measure(count: int) -> None:
 
 
 def main(argv: list[str] | None = None) -> None:
-    """Run the memory benchmark (`--procedures`, default 1,000)."""
+    """Run the memory benchmark (`--procedures`, default 10,000; `--cache`)."""
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--procedures", type=int, default=1000)
+    parser.add_argument("--procedures", type=int, default=10_000)
+    parser.add_argument("--cache", type=int, default=Settings().worker_cached_workflows)
     args = parser.parse_args(argv if argv is not None else [])
-    asyncio.run(measure(args.procedures))
+    asyncio.run(measure(args.procedures, args.cache))
 
 
 if __name__ == "__main__":

@@ -55,6 +55,9 @@ class Settings(BaseSettings):
     temporal_address: str = "127.0.0.1:7233"
     temporal_namespace: str = "default"
     task_queue: str = "quietude"
+    # Workflows kept in a worker's memory between their tasks. Procedures sleep for weeks on
+    # their deadlines: one evicted replays its history at its next event (see bench/memory.py).
+    worker_cached_workflows: int = Field(default=200, ge=0)
     temporal_ui_url: str = "http://127.0.0.1:8233"
 
     api_host: str = "127.0.0.1"

@@ -82,7 +82,7 @@ def build_worker(
     engine: Engine,
     executor: ThreadPoolExecutor,
     task_queue: str | None = None,
-    max_cached_workflows: int = 1000,
+    max_cached_workflows: int | None = None,
 ) -> Worker:
     """A worker running every procedure workflow and activity."""
     return Worker(
@@ -94,7 +94,11 @@ def build_worker(
         activity_executor=executor,
         max_concurrent_activities=16,
         graceful_shutdown_timeout=timedelta(seconds=20),
-        max_cached_workflows=max_cached_workflows,
+        max_cached_workflows=(
+            settings.worker_cached_workflows
+            if max_cached_workflows is None
+            else max_cached_workflows
+        ),
     )
 
 
