@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from sqlalchemy import Engine
+from sqlmodel import col, select
 from temporalio import activity
 
 from domain.contracts import ProcedureSnapshot
 from domain.steps import StepState
 from store.db import session_scope
-from store.diagnostic_columns import diagnostic_columns
+from store.diagnostic_columns import procedure_columns, step_copies
+from store.durations import count_durations
 from store.tables import Event, Procedure, Step
 
 
@@ -36,9 +38,17 @@ class ProjectionActivities:
             apply_snapshot(procedure, snapshot)
             procedure.workflow_run_id = run_id or procedure.workflow_run_id
             session.add(procedure)
+            # Every row of the procedure, also those the snapshot no longer names: the duration
+            # counts are kept for the steps as the read model holds them.
+            rows = {
+                row.id: row
+                for row in session.exec(
+                    select(Step).where(col(Step.procedure_id) == snapshot.procedure_id)
+                )
+            }
             for state in snapshot.steps:
                 step_id = f"{snapshot.procedure_id}:{state.key}:{state.seq}"
-                step = session.get(Step, step_id) or Step(
+                step = rows.get(step_id) or Step(
                     id=step_id,
                     procedure_id=snapshot.procedure_id,
                     key=state.key,
@@ -50,9 +60,22 @@ class ProjectionActivities:
                     opened_on=state.opened_on,
                 )
                 apply_step(step, state)
+                for name, value in step_copies(procedure).items():
+                    setattr(step, name, value)
                 session.add(step)
+                rows[step_id] = step
+            seqs = [record.seq for record in snapshot.events]
+            known = set(
+                session.exec(
+                    select(Event.seq).where(
+                        col(Event.procedure_id) == snapshot.procedure_id, col(Event.seq).in_(seqs)
+                    )
+                )
+                if seqs
+                else ()
+            )
             for record in snapshot.events:
-                if session.get(Event, (snapshot.procedure_id, record.seq)) is None:
+                if record.seq not in known:
                     session.add(
                         Event(
                             procedure_id=snapshot.procedure_id,
@@ -66,6 +89,7 @@ class ProjectionActivities:
                             data=record.data,
                         )
                     )
+            count_durations(session, procedure, rows.values())
 
 
 def apply_snapshot(procedure: Procedure, snapshot: ProcedureSnapshot) -> None:
@@ -92,7 +116,7 @@ def apply_snapshot(procedure: Procedure, snapshot: ProcedureSnapshot) -> None:
             str(snapshot.facts.get("description", "")),
         ]
     ).lower()
-    columns = diagnostic_columns(
+    columns = procedure_columns(
         snapshot.kind, snapshot.facts, (s.opened_on for s in snapshot.steps), snapshot.created_at
     )
     for name, value in columns.items():

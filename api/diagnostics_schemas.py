@@ -101,7 +101,15 @@ class DiagnosticsPublic(BaseModel):
     by_weekday: list[FigurePublic] = Field(description="7 valeurs, lundi d'abord")
     outcomes: list[OutcomePublic]
     response_times: list[ResponseTimePublic]
-    halls: list[HallPublic]
+    halls: list[HallPublic] = Field(
+        description=(
+            "les halls les plus touchés d'abord (niveau, puis nombre de faits), au plus "
+            "`halls_max` : une réunion de partenaires regarde les pires"
+        )
+    )
+    halls_total: int = Field(
+        description="nombre de halls ayant des faits sur la période, listés ou non"
+    )
     trend: list[TrendPublic]
 
     @classmethod
@@ -127,5 +135,6 @@ class DiagnosticsPublic(BaseModel):
             outcomes=[OutcomePublic.model_validate(o) for o in figures.outcomes],
             response_times=[ResponseTimePublic.model_validate(t) for t in figures.response_times],
             halls=[HallPublic.of(h) for h in figures.halls],
+            halls_total=figures.halls_total,
             trend=[TrendPublic.model_validate(t) for t in figures.trend],
         )

@@ -1,7 +1,8 @@
-"""GET /api/diagnostics on a large read model: p95 latency for a commune and for the département.
+"""GET /api/diagnostics on a large read model: p50 and p95 latency for a commune and for the
+whole département (target: p95 under 200 ms at 100,000 procedures).
 
-Usage: `python -m bench.diagnostics [--procedures 100000]` (default 20,000, a minute or two), or
-through `make bench` (size from QUIETUDE_BENCH_DIAGNOSTICS_PROCEDURES).
+Usage: `python -m bench.diagnostics [--procedures 20000]` (default 100,000, the size of the
+target: under a minute), or through `make bench` (size from QUIETUDE_BENCH_DIAGNOSTICS_PROCEDURES).
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ import time
 import uuid
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
+from types import SimpleNamespace
 
 import psycopg
 from fastapi.testclient import TestClient
@@ -28,15 +30,16 @@ from api.main import create_app
 from quietude.settings import Settings
 from quietude.tokens import mint_token
 from store.db import make_engine, migrate
-from store.diagnostic_columns import diagnostic_columns
+from store.diagnostic_columns import procedure_columns, step_copies
 from store.reference import load_reference_data
 from store.tables import Commune, Procedure, Step
 
 ADMIN_URL = "postgresql://postgres@127.0.0.1:5432/test"
 URL_PREFIX = "postgresql+psycopg://postgres@127.0.0.1:5432/"
 DATA_DIR = Path(__file__).resolve().parents[1] / "data" / "essonne"
-DEFAULT_SIZE = 20_000
+DEFAULT_SIZE = 100_000
 REQUESTS = 30
+TARGET_MS = 200
 BATCH = 5_000
 CATEGORIES = ("occupation_halls", "troubles_jouissance", "degradations", "trafic_stupefiants")
 
@@ -83,9 +86,10 @@ def _rows(communes: list[tuple[str, str, int]], count: int, today: date) -> tupl
                 "links": [],
                 "milestones": [],
                 # What the projection derives from the facts (activities.projection).
-                **diagnostic_columns(kind, facts, [day], now),
+                **procedure_columns(kind, facts, [day], now),
             }
         )
+        copies = step_copies(SimpleNamespace(**procedures[-1]))
         done_on = day + timedelta(days=draw.randint(0, 20))
         steps.append(
             {
@@ -107,6 +111,7 @@ def _rows(communes: list[tuple[str, str, int]], count: int, today: date) -> tupl
                 "data": {},
                 "due_explanation": "",
                 "legal_basis": "",
+                **copies,
             }
         )
     return procedures, steps
@@ -128,16 +133,19 @@ def fill(engine: Engine, count: int) -> None:
         for start in range(0, count, BATCH):
             connection.execute(insert(Procedure), procedures[start : start + BATCH])
             connection.execute(insert(Step), steps[start : start + BATCH])
-        connection.exec_driver_sql("ANALYZE")
+    # As autovacuum leaves a table some time after a bulk load: statistics, and the visibility
+    # map that lets PostgreSQL answer from an index alone.
+    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+        connection.exec_driver_sql("VACUUM ANALYZE")
 
 
-def p95(timings: list[float]) -> float:
-    """The 95th percentile (nearest rank) of timings, in milliseconds."""
+def percentile(timings: list[float], share: float) -> float:
+    """The percentile `share` (nearest rank) of timings, in milliseconds."""
     ordered = sorted(timings)
-    return ordered[max(int(len(ordered) * 0.95 + 0.5) - 1, 0)] * 1000
+    return ordered[max(int(len(ordered) * share + 0.5) - 1, 0)] * 1000
 
 
-def measure(count: int) -> dict[str, float]:
+def measure(count: int) -> dict[str, list[float]]:
     """Fill a fresh PostgreSQL database with `count` procedures and time the API."""
     name = f"quietude_bench_{uuid.uuid4().hex[:10]}"
     with psycopg.connect(ADMIN_URL, autocommit=True) as admin:
@@ -161,13 +169,14 @@ def measure(count: int) -> dict[str, float]:
         results = {}
         http = TestClient(app)  # no lifespan: the state above is the app's
         for label, params in (("commune", {"commune": "91228"}), ("departement", {})):
+            http.get("/api/diagnostics", params=params, headers=headers).raise_for_status()
             timings = []
             for _ in range(REQUESTS):
                 started = time.perf_counter()
                 response = http.get("/api/diagnostics", params=params, headers=headers)
                 timings.append(time.perf_counter() - started)
                 response.raise_for_status()
-            results[label] = p95(timings)
+            results[label] = timings
         return results
     finally:
         engine.dispose()
@@ -177,7 +186,7 @@ def measure(count: int) -> dict[str, float]:
 
 
 def main(argv: list[str] | None = None) -> None:
-    """Print `diagnostics_p95: X ms` (a commune) and the département-wide figure."""
+    """Print `diagnostics_p50/p95: X ms` (a commune) and the département-wide figures."""
     size = int(os.environ.get("QUIETUDE_BENCH_DIAGNOSTICS_PROCEDURES", DEFAULT_SIZE))
     if argv is not None:
         parser = argparse.ArgumentParser(description=__doc__)
@@ -185,8 +194,10 @@ def main(argv: list[str] | None = None) -> None:
         size = parser.parse_args(argv).procedures
     results = measure(size)
     sys.stdout.write(f"diagnostics_procedures: {size}\n")
-    sys.stdout.write(f"diagnostics_p95: {results['commune']:.0f} ms\n")
-    sys.stdout.write(f"diagnostics_departement_p95: {results['departement']:.0f} ms\n")
+    target = f" (objectif < {TARGET_MS} ms à 100 000 procédures)"
+    for name, label in (("diagnostics", "commune"), ("diagnostics_departement", "departement")):
+        sys.stdout.write(f"{name}_p50: {percentile(results[label], 0.5):.0f} ms\n")
+        sys.stdout.write(f"{name}_p95: {percentile(results[label], 0.95):.0f} ms{target}\n")
 
 
 if __name__ == "__main__":

@@ -1,7 +1,9 @@
 """Columns of a procedure row the local diagnostics filter and group on, derived from its facts.
 
 They copy what the JSON `facts` hold so that the diagnostics never read the JSON of every row:
-the moment of the facts, their category, the building and hall, and whether drugs are involved.
+the moment of the facts (and its Paris hour and weekday), their category, the building and hall,
+and whether drugs are involved. Each step carries a copy of its procedure's date, commune, kind
+and status, so that response times are counted without joining the steps to their procedures.
 """
 
 from __future__ import annotations
@@ -14,7 +16,15 @@ from zoneinfo import ZoneInfo
 PARIS = ZoneInfo("Europe/Paris")
 SIGNALEMENT, PLAINTE, RESILIATION = "signalement", "plainte", "resiliation"
 TRAFIC = "trafic_stupefiants"
-COLUMNS = ("facts_at", "categorie", "batiment", "hall", "trafic")
+COLUMNS = ("facts_at", "categorie", "batiment", "hall", "trafic")  # revision 0005
+MOMENT_COLUMNS = ("facts_hour", "facts_weekday")  # revision 0007
+# A step's copies of its procedure's columns (revision 0007): step column → procedure column.
+STEP_COPIES = {
+    "facts_at": "facts_at",
+    "commune_insee": "commune_insee",
+    "procedure_kind": "kind",
+    "procedure_status": "status",
+}
 
 
 def diagnostic_columns(
@@ -54,6 +64,27 @@ def diagnostic_columns(
         "hall": _text(place.get("hall")),
         "trafic": trafic,
     }
+
+
+def procedure_columns(
+    kind: str, facts: Mapping[str, Any], opened_on: Iterable[date], created_at: datetime
+) -> dict[str, Any]:
+    """Every diagnostic column of a procedure: `diagnostic_columns` and the moment's."""
+    columns = diagnostic_columns(kind, facts, opened_on, created_at)
+    return columns | moment_columns(columns["facts_at"])
+
+
+def moment_columns(facts_at: datetime | None) -> dict[str, int | None]:
+    """The Paris hour (0–23) and weekday (0 = Monday) of the facts, None when undated."""
+    if facts_at is None:
+        return dict.fromkeys(MOMENT_COLUMNS)
+    local = facts_at.astimezone(PARIS)
+    return {"facts_hour": local.hour, "facts_weekday": local.weekday()}
+
+
+def step_copies(procedure: Any) -> dict[str, Any]:
+    """What a step of `procedure` copies of it (a row or any object with its columns)."""
+    return {name: getattr(procedure, source) for name, source in STEP_COPIES.items()}
 
 
 def _mapping(value: Any) -> Mapping[str, Any]:

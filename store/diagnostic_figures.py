@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 import statistics
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 
 
@@ -13,10 +13,10 @@ from datetime import date
 class DiagnosticSettings:
     """Thresholds of the diagnostics (PRACTICE, configurable).
 
-    The graded level per hall follows the USH observatory of incivilities (law.md §6):
-    1 = faits isolés, 2 = incivilités récurrentes, 3 = activité délinquante installée. The
-    suppression of small counts in what is shared outside the owning bailleur follows the
-    usual rule of statistical secrecy (no cell below a few units).
+    The graded level per hall (store.diagnostic_sql.hall_level) follows the USH observatory of
+    incivilities (law.md §6): 1 = faits isolés, 2 = incivilités récurrentes, 3 = activité
+    délinquante installée. The suppression of small counts in what is shared outside the owning
+    bailleur follows the usual rule of statistical secrecy (no cell below a few units).
     """
 
     suppression_threshold: int = 5  # counts from 1 to threshold − 1 are hidden to others
@@ -30,15 +30,6 @@ LEVEL_LABELS = {
     2: "Incivilités récurrentes",
     3: "Activité délinquante installée",
 }
-
-
-def level_of(count: int, trafficking: bool, settings: DiagnosticSettings) -> int:
-    """The graded level of a hall from its facts in the period."""
-    if count >= settings.established_from or (trafficking and settings.trafficking_is_established):
-        return 3
-    if count >= settings.recurring_from:
-        return 2
-    return 1
 
 
 def percentile(sorted_values: list[int], share: float) -> float | None:
@@ -121,7 +112,6 @@ class HallLevel:
     hall: str
     count: Figure
     level: int | None
-    sort_key: tuple[object, ...] = field(default=(), compare=False, repr=False)
 
     @property
     def level_label(self) -> str | None:
@@ -163,5 +153,6 @@ class Diagnostics:
     by_weekday: list[Figure]  # 7 entries, Monday first
     outcomes: list[OutcomeCount]
     response_times: list[ResponseTime]
-    halls: list[HallLevel]
+    halls: list[HallLevel]  # the most troubled first, at most the limit asked for
+    halls_total: int  # halls with facts in the period, listed or not
     trend: list[Trend]

@@ -1,12 +1,15 @@
 """SQL expressions of the local diagnostics, portable between SQLite and PostgreSQL.
 
-The moment, category, building and hall of the facts are columns of `procedure` filled by the
-projection (store.diagnostic_columns), indexed with the commune and the kind: no JSON is read
-per row, except the grounds of the résiliations.
+The moment (with its Paris hour and weekday), category, building and hall of the facts are
+columns of `procedure` filled by the projection (store.diagnostic_columns), all held by one index
+led by the moment: no JSON is read per row, except the grounds of the résiliations. Each step
+carries a copy of its procedure's moment, commune, kind and status: the response times of a
+commune or of the whole département are counted from the steps alone.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
@@ -14,15 +17,37 @@ from sqlalchemy import ColumnElement, Integer, and_, case, cast, func, or_, sele
 from sqlmodel import col
 
 from store.diagnostic_columns import PARIS, PLAINTE, RESILIATION, SIGNALEMENT
+from store.diagnostic_figures import DiagnosticSettings
 from store.diagnostic_filters import DiagnosticFilters
 from store.tables import Commune, Procedure, Step
 
 INCIDENT_KINDS = (SIGNALEMENT, PLAINTE)
+KINDS = (*INCIDENT_KINDS, RESILIATION)
 CANCELLED = "cancelled"
 
 
-def _facts() -> Any:
-    return col(Procedure.facts)
+@dataclass(frozen=True)
+class Source:
+    """The columns a diagnostic is filtered on: a procedure's own, or their copies on its steps."""
+
+    kind: Any
+    status: Any
+    facts_at: Any
+    commune_insee: Any
+
+
+PROCEDURES = Source(
+    col(Procedure.kind),
+    col(Procedure.status),
+    col(Procedure.facts_at),
+    col(Procedure.commune_insee),
+)
+STEPS = Source(
+    col(Step.procedure_kind),
+    col(Step.procedure_status),
+    col(Step.facts_at),
+    col(Step.commune_insee),
+)
 
 
 def incident_trafic() -> ColumnElement[int]:
@@ -33,22 +58,30 @@ def incident_trafic() -> ColumnElement[int]:
 def resiliation_motifs() -> ColumnElement[str]:
     """The JSON text of a résiliation's list of grounds (split in Python: arrays are not
     portable in SQL; résiliations are few)."""
-    return _facts()["motifs"].as_string()
+    return col(Procedure.facts)["motifs"].as_string()
 
 
-def territory_clause(filters: DiagnosticFilters) -> list[ColumnElement[bool]]:
-    """WHERE clauses on `Procedure` for the territory of `filters` (cancelled ones left out)."""
-    clauses: list[ColumnElement[bool]] = [col(Procedure.status) != CANCELLED]
+def area_clause(
+    filters: DiagnosticFilters, source: Source = PROCEDURES
+) -> list[ColumnElement[bool]]:
+    """The commune, arrondissement or unit of `filters` on `source` (cancelled ones left out)."""
+    clauses: list[ColumnElement[bool]] = [source.status != CANCELLED]
     if filters.commune:
-        clauses.append(col(Procedure.commune_insee) == filters.commune)
+        clauses.append(source.commune_insee == filters.commune)
     if filters.arrondissement:
         communes = select(col(Commune.insee)).where(
             col(Commune.arrondissement_code) == filters.arrondissement
         )
-        clauses.append(col(Procedure.commune_insee).in_(communes))
+        clauses.append(source.commune_insee.in_(communes))
     if filters.unit:
         communes = select(col(Commune.insee)).where(col(Commune.forces_org_id) == filters.unit)
-        clauses.append(col(Procedure.commune_insee).in_(communes))
+        clauses.append(source.commune_insee.in_(communes))
+    return clauses
+
+
+def place_clause(filters: DiagnosticFilters) -> list[ColumnElement[bool]]:
+    """The residence, building and hall of `filters`, on `Procedure` only."""
+    clauses: list[ColumnElement[bool]] = []
     if filters.residence:
         clauses.append(col(Procedure.residence_nom) == filters.residence)
     if filters.batiment:
@@ -58,47 +91,51 @@ def territory_clause(filters: DiagnosticFilters) -> list[ColumnElement[bool]]:
     return clauses
 
 
-def _dated(kinds: tuple[str, ...], start: date, end: date) -> list[ColumnElement[bool]]:
+def territory_clause(filters: DiagnosticFilters) -> list[ColumnElement[bool]]:
+    """WHERE clauses on `Procedure` for the territory of `filters` (cancelled ones left out)."""
+    return [*area_clause(filters), *place_clause(filters)]
+
+
+def _first_instant(day: date) -> datetime:
+    """Midnight in Paris at the start of `day`."""
+    return datetime.combine(day, time(), tzinfo=PARIS)
+
+
+def dated(
+    kinds: tuple[str, ...], start: date, end: date, source: Source = PROCEDURES
+) -> list[ColumnElement[bool]]:
     """Procedures of `kinds` whose facts fall on a Paris day between `start` and `end`."""
-    first = datetime.combine(start, time(), tzinfo=PARIS)
-    after = datetime.combine(end + timedelta(days=1), time(), tzinfo=PARIS)
     return [
-        col(Procedure.kind).in_(kinds),
-        col(Procedure.facts_at) >= first,
-        col(Procedure.facts_at) < after,
+        source.kind.in_(kinds),
+        source.facts_at >= _first_instant(start),
+        source.facts_at < _first_instant(end + timedelta(days=1)),
     ]
 
 
 def incident_period(start: date, end: date) -> list[ColumnElement[bool]]:
     """Signalements and plaintes whose facts happened between `start` and `end` included."""
-    return _dated(INCIDENT_KINDS, start, end)
+    return dated(INCIDENT_KINDS, start, end)
 
 
 def resiliation_period(start: date, end: date) -> list[ColumnElement[bool]]:
     """Résiliations whose first act falls between `start` and `end` included."""
-    return _dated((RESILIATION,), start, end)
+    return dated((RESILIATION,), start, end)
 
 
-def procedure_period(start: date, end: date) -> ColumnElement[bool]:
-    """Any procedure of the diagnostics dated in the period."""
-    return and_(*_dated((*INCIDENT_KINDS, RESILIATION), start, end))
-
-
-def moment_buckets(dialect: str) -> list[ColumnElement[Any]]:
-    """What the facts are grouped by for hours and weekdays: on PostgreSQL the Paris hour and
-    ISO weekday, on SQLite (no time zones) the UTC hour, converted by `local_hour_weekday`."""
-    if dialect == "sqlite":
-        return [func.substr(col(Procedure.facts_at), 1, 13)]
-    local = func.timezone("Europe/Paris", col(Procedure.facts_at))
-    return [func.extract("hour", local), func.extract("isodow", local)]
-
-
-def local_hour_weekday(bucket: tuple[Any, ...]) -> tuple[int, int]:
-    """The Paris hour and weekday (0 = Monday) of a row of `moment_buckets`."""
-    if len(bucket) == 2:
-        return int(bucket[0]), int(bucket[1]) - 1
-    local = datetime.fromisoformat(f"{bucket[0]}:00:00+00:00").astimezone(PARIS)
-    return local.hour, local.weekday()
+def steps_of(
+    filters: DiagnosticFilters, viewer: ColumnElement[bool] | None
+) -> list[ColumnElement[bool]]:
+    """WHERE clauses on `Step` for the steps of the procedures of `filters` a viewer may count
+    (`viewer` None: all of them): on the steps' copies alone, unless a viewer or a place needs
+    the procedures themselves."""
+    clauses = [*area_clause(filters, STEPS), *dated(KINDS, filters.start, filters.end, STEPS)]
+    narrowing = [*([] if viewer is None else [viewer]), *place_clause(filters)]
+    if narrowing:
+        procedures = select(col(Procedure.id)).where(
+            *narrowing, *area_clause(filters), *dated(KINDS, filters.start, filters.end)
+        )
+        clauses.append(col(Step.procedure_id).in_(procedures))
+    return clauses
 
 
 def days_taken(dialect: str) -> ColumnElement[int]:
@@ -117,3 +154,13 @@ def late_clause() -> ColumnElement[bool]:
         col(Step.completed_on) > col(Step.due),
     )
     return or_(col(Step.overdue).is_(True), completed_late)
+
+
+def hall_level(
+    count: ColumnElement[int], trafficking: ColumnElement[int], settings: DiagnosticSettings
+) -> ColumnElement[int]:
+    """The graded level of a hall from its facts in the period (DiagnosticSettings)."""
+    established = count >= settings.established_from
+    if settings.trafficking_is_established:
+        established = or_(established, trafficking == 1)
+    return case((established, 3), (count >= settings.recurring_from, 2), else_=1)

@@ -1,18 +1,20 @@
 """Local diagnostics (law.md §6): what happens where and when, and how fast each partner acts.
 
-Everything is aggregated in SQL over the procedures a viewer may count; only the grounds of
-résiliation (JSON lists) and, on SQLite, the hours (no time zones) are finished in Python.
+Everything is aggregated in SQL over the procedures a viewer may count, in five queries: the
+period's facts by kind, category, hour and weekday; the previous period's totals; the grounds of
+the résiliations (JSON lists, split in Python); the halls, graded, the most troubled first; the
+decisions and response times (store.diagnostic_steps).
 """
 
 from __future__ import annotations
 
 import json
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, case, func, true
+from sqlalchemy import ColumnElement, func, true
 from sqlmodel import Session, col, select
 
 from domain.actors import OrgKind, Role
@@ -22,27 +24,24 @@ from store.diagnostic_figures import (
     DiagnosticSettings,
     Figure,
     HallLevel,
-    OutcomeCount,
-    ResponseTime,
     Trend,
-    level_of,
     percentile,
 )
 from store.diagnostic_filters import DiagnosticFilters
 from store.diagnostic_sql import (
     INCIDENT_KINDS,
-    days_taken,
+    KINDS,
+    dated,
+    hall_level,
     incident_period,
     incident_trafic,
-    late_clause,
-    local_hour_weekday,
-    moment_buckets,
-    procedure_period,
     resiliation_motifs,
     resiliation_period,
+    steps_of,
     territory_clause,
 )
-from store.tables import Procedure, Step
+from store.diagnostic_steps import step_figures
+from store.tables import Procedure
 from store.visibility import Scope, scope_clause
 
 __all__ = [
@@ -57,10 +56,6 @@ __all__ = [
     "viewer_of",
 ]
 
-DONE = "done"
-# Steps whose outcome is a decision the partners follow: parquet, courts, enforcement.
-OUTCOME_STEPS = ("decision_parquet", "jugement_penal", "jugement", "expulsion")
-
 
 @dataclass(frozen=True)
 class Viewer:
@@ -68,6 +63,7 @@ class Viewer:
 
     clause: ColumnElement[bool]
     exact: bool  # the owning bailleur sees its own exact figures; others get suppression
+    everyone: bool = False  # `clause` keeps every procedure: the steps are counted alone
 
 
 def viewer_of(scope: Scope) -> Viewer:
@@ -76,12 +72,12 @@ def viewer_of(scope: Scope) -> Viewer:
     if scope.org_kind == OrgKind.BAILLEUR:
         return Viewer(scope_clause(scope), exact=True)
     if scope.org_kind == OrgKind.PREFECTURE and scope.role == Role.ADMIN:
-        return Viewer(true(), exact=False)
+        return SHARED
     return Viewer(scope_clause(scope), exact=False)
 
 
 # What is shared in a report for the partners of a meeting: everything, suppressed.
-SHARED = Viewer(true(), exact=False)
+SHARED = Viewer(true(), exact=False, everyone=True)
 
 
 def default_period(today: date) -> tuple[date, date]:
@@ -94,19 +90,22 @@ def compute(
     viewer: Viewer,
     filters: DiagnosticFilters,
     settings: DiagnosticSettings | None = None,
+    hall_limit: int | None = None,
 ) -> Diagnostics:
-    """The indicators of a territory and a period as `viewer` may see them."""
+    """The indicators of a territory and a period as `viewer` may see them; `hall_limit`
+    keeps only that many halls, the most troubled (None: all)."""
     settings = settings or DiagnosticSettings()
     base = [viewer.clause, *territory_clause(filters)]
     shown = _Shower(viewer.exact, settings.suppression_threshold)
-    categories, halls = _incidents(session, base, filters, settings)
-    motifs = _motifs(session, base, filters)
-    hours, weekdays = _hours(session, base, filters)
     length = (filters.end - filters.start).days + 1
     previous_end = filters.start - timedelta(days=1)
     previous_start = previous_end - timedelta(days=length - 1)
-    current = _totals(session, base, filters.start, filters.end)
-    previous = _totals(session, base, previous_start, previous_end)
+    counts = _counts(session, base, filters, (previous_start, previous_end))
+    motifs = _motifs(session, base, filters)
+    halls, halls_total = _halls(session, base, filters, settings, shown, hall_limit)
+    outcomes, response_times = step_figures(
+        session, steps_of(filters, None if viewer.everyone else viewer.clause), shown
+    )
     return Diagnostics(
         start=filters.start,
         end=filters.end,
@@ -114,20 +113,21 @@ def compute(
         previous_end=previous_end,
         exact=viewer.exact,
         suppression_threshold=settings.suppression_threshold,
-        totals={kind: shown(current.get(kind, 0)) for kind in (SIGNALEMENT, PLAINTE, RESILIATION)},
+        totals={kind: shown(counts.current[kind]) for kind in KINDS},
         by_category={
-            SIGNALEMENT: {c: shown(n) for c, n in sorted(categories[SIGNALEMENT].items())},
-            PLAINTE: {c: shown(n) for c, n in sorted(categories[PLAINTE].items())},
+            SIGNALEMENT: {c: shown(n) for c, n in sorted(counts.categories[SIGNALEMENT].items())},
+            PLAINTE: {c: shown(n) for c, n in sorted(counts.categories[PLAINTE].items())},
             RESILIATION: {m: shown(n) for m, n in sorted(motifs.items())},
         },
-        by_hour=[shown(hours.get(hour, 0)) for hour in range(24)],
-        by_weekday=[shown(weekdays.get(day, 0)) for day in range(7)],
-        outcomes=_outcomes(session, base, filters, shown),
-        response_times=_response_times(session, base, filters, shown),
-        halls=_halls(halls, settings, shown),
+        by_hour=[shown(counts.hours[hour]) for hour in range(24)],
+        by_weekday=[shown(counts.weekdays[day]) for day in range(7)],
+        outcomes=outcomes,
+        response_times=response_times,
+        halls=halls,
+        halls_total=halls_total,
         trend=[
-            Trend.between(kind, current.get(kind, 0), previous.get(kind, 0), shown)
-            for kind in (SIGNALEMENT, PLAINTE, RESILIATION)
+            Trend.between(kind, counts.current[kind], counts.previous[kind], shown)
+            for kind in KINDS
         ],
     )
 
@@ -146,44 +146,53 @@ class _Shower:
         return Figure(None, True) if self.hides(count) else Figure(count, False)
 
 
-HallKey = tuple[str, str, str, str]  # residence, commune, batiment, hall
+@dataclass
+class _Counts:
+    """Procedures by kind in the period and the previous one; facts by category and moment."""
+
+    current: Counter[str] = field(default_factory=Counter)
+    previous: Counter[str] = field(default_factory=Counter)
+    categories: dict[str, Counter[str]] = field(
+        default_factory=lambda: {kind: Counter() for kind in INCIDENT_KINDS}
+    )
+    hours: Counter[int] = field(default_factory=Counter)
+    weekdays: Counter[int] = field(default_factory=Counter)
 
 
-def _incidents(
-    session: Session, base: list[Any], filters: DiagnosticFilters, settings: DiagnosticSettings
-) -> tuple[dict[str, Counter[str]], dict[HallKey, tuple[int, bool]]]:
-    """Counts by kind and category, and per hall (count, trafficking seen)."""
-    category, trafic = col(Procedure.categorie), incident_trafic()
-    batiment, hall = col(Procedure.batiment), col(Procedure.hall)
+def _counts(
+    session: Session, base: list[Any], filters: DiagnosticFilters, previous: tuple[date, date]
+) -> _Counts:
+    """Totals by kind in the period and the previous one, and the facts of the period by
+    category, Paris hour and weekday (two passes that each read the diagnostics' index)."""
+    keys = (
+        col(Procedure.kind),
+        col(Procedure.categorie),
+        col(Procedure.facts_hour),
+        col(Procedure.facts_weekday),
+    )
     rows = session.exec(
-        select(  # type: ignore[call-overload]
-            col(Procedure.kind),
-            category,
-            func.max(trafic),
-            col(Procedure.residence_nom),
-            col(Procedure.commune_insee),
-            batiment,
-            hall,
-            func.count(),
-        )
-        .where(*base, *incident_period(filters.start, filters.end))
-        .group_by(
-            col(Procedure.kind),
-            category,
-            col(Procedure.residence_nom),
-            col(Procedure.commune_insee),
-            batiment,
-            hall,
-        )
+        select(*keys, func.count())  # type: ignore[call-overload]
+        .where(*base, *dated(KINDS, filters.start, filters.end))
+        .group_by(*keys)
     ).all()
-    categories: dict[str, Counter[str]] = {kind: Counter() for kind in INCIDENT_KINDS}
-    halls: dict[HallKey, tuple[int, bool]] = {}
-    for kind, cat, traffic, residence, commune, bat, hall_name, count in rows:
-        categories[kind][cat or "autre"] += count
-        key = (residence or "", commune, bat or "", hall_name or "")
-        seen, trafficking = halls.get(key, (0, False))
-        halls[key] = (seen + count, trafficking or bool(traffic))
-    return categories, halls
+    counts = _Counts()
+    for kind, category, hour, weekday, count in rows:
+        counts.current[kind] += count
+        if kind in INCIDENT_KINDS:
+            counts.categories[kind][category or "autre"] += count
+            if hour is not None and weekday is not None:
+                counts.hours[hour] += count
+                counts.weekdays[weekday] += count
+    counts.previous.update(
+        dict(
+            session.exec(
+                select(col(Procedure.kind), func.count())  # type: ignore[call-overload]
+                .where(*base, *dated(KINDS, *previous))
+                .group_by(col(Procedure.kind))
+            ).all()
+        )
+    )
+    return counts
 
 
 def _motifs(session: Session, base: list[Any], filters: DiagnosticFilters) -> Counter[str]:
@@ -201,110 +210,39 @@ def _motifs(session: Session, base: list[Any], filters: DiagnosticFilters) -> Co
     return counts
 
 
-def _hours(
-    session: Session, base: list[Any], filters: DiagnosticFilters
-) -> tuple[Counter[int], Counter[int]]:
-    """Facts by hour of day and day of week (0 = Monday), in Europe/Paris time."""
-    buckets = moment_buckets(session.get_bind().dialect.name)
-    rows = session.exec(
-        select(*buckets, func.count())  # type: ignore[call-overload]
-        .where(*base, *incident_period(filters.start, filters.end))
-        .group_by(*buckets)
-    ).all()
-    by_hour: Counter[int] = Counter()
-    by_weekday: Counter[int] = Counter()
-    for *bucket, count in rows:
-        hour, weekday = local_hour_weekday(tuple(bucket))
-        by_hour[hour] += count
-        by_weekday[weekday] += count
-    return by_hour, by_weekday
-
-
-def _totals(session: Session, base: list[Any], start: date, end: date) -> dict[str, int]:
-    """How many procedures of each kind are dated in a period."""
-    rows = session.exec(
-        select(col(Procedure.kind), func.count())  # type: ignore[call-overload]
-        .where(*base, procedure_period(start, end))
-        .group_by(col(Procedure.kind))
-    ).all()
-    return {kind: count for kind, count in rows}
-
-
-def _steps_of(base: list[Any], filters: DiagnosticFilters) -> list[Any]:
-    return [
-        col(Step.procedure_id) == col(Procedure.id),
-        *base,
-        procedure_period(filters.start, filters.end),
-    ]
-
-
-def _outcomes(
-    session: Session, base: list[Any], filters: DiagnosticFilters, shown: _Shower
-) -> list[OutcomeCount]:
-    """Decisions of the parquet, judgments and expulsions of the procedures of the period."""
-    rows = session.exec(
-        select(  # type: ignore[call-overload]
-            col(Procedure.kind), col(Step.key), col(Step.outcome), func.count()
-        )
-        .where(
-            *_steps_of(base, filters),
-            col(Step.status) == DONE,
-            col(Step.key).in_(OUTCOME_STEPS),
-        )
-        .group_by(col(Procedure.kind), col(Step.key), col(Step.outcome))
-        .order_by(col(Procedure.kind), col(Step.key), col(Step.outcome))
-    ).all()
-    return [OutcomeCount(kind, key, outcome or "", shown(n)) for kind, key, outcome, n in rows]
-
-
-def _response_times(
-    session: Session, base: list[Any], filters: DiagnosticFilters, shown: _Shower
-) -> list[ResponseTime]:
-    """Median and 90th percentile of the days each actor takes per step, share overdue."""
-    dialect = session.get_bind().dialect.name
-    days = days_taken(dialect)
-    done = and_(col(Step.status) == DONE, col(Step.completed_on).is_not(None))
-    histogram = session.exec(
-        select(col(Step.actor), col(Step.key), days, func.count())  # type: ignore[call-overload]
-        .where(*_steps_of(base, filters), done)
-        .group_by(col(Step.actor), col(Step.key), days)
-    ).all()
-    late = func.sum(case((late_clause(), 1), else_=0))
-    totals = session.exec(
-        select(  # type: ignore[call-overload]
-            col(Step.actor), col(Step.key), func.min(col(Step.label)), func.count(), late
-        )
-        .where(*_steps_of(base, filters), col(Step.due).is_not(None) | done)
-        .group_by(col(Step.actor), col(Step.key))
-        .order_by(col(Step.actor), col(Step.key))
-    ).all()
-    durations: dict[tuple[str, str], list[int]] = {}
-    for actor, key, taken, count in histogram:
-        durations.setdefault((actor, key), []).extend([max(int(taken), 0)] * count)
-    result = []
-    for actor, key, label, count, overdue in totals:
-        values = sorted(durations.get((actor, key), []))
-        result.append(ResponseTime.of(actor, key, label, values, count, int(overdue or 0), shown))
-    return result
-
-
 def _halls(
-    halls: dict[HallKey, tuple[int, bool]], settings: DiagnosticSettings, shown: _Shower
-) -> list[HallLevel]:
-    """Each hall with facts in the period, graded, the most troubled first."""
-    rows = []
-    for (residence, commune, batiment, hall), (count, trafficking) in halls.items():
-        hidden = shown.hides(count)
-        level = level_of(count, trafficking, settings)
-        rows.append(
-            HallLevel(
-                residence=residence,
-                commune_insee=commune,
-                batiment=batiment,
-                hall=hall,
-                count=shown(count),
-                level=None if hidden else level,
-                sort_key=(-level, -count, residence, batiment, hall),
-            )
+    session: Session,
+    base: list[Any],
+    filters: DiagnosticFilters,
+    settings: DiagnosticSettings,
+    shown: _Shower,
+    limit: int | None,
+) -> tuple[list[HallLevel], int]:
+    """The halls with facts in the period, graded, the most troubled first (at most `limit`),
+    and how many halls have facts in all."""
+    residence, commune = col(Procedure.residence_nom), col(Procedure.commune_insee)
+    batiment = func.coalesce(col(Procedure.batiment), "")
+    hall = func.coalesce(col(Procedure.hall), "")
+    count = func.count()
+    level = hall_level(count, func.max(incident_trafic()), settings)
+    rows = session.exec(
+        select(  # type: ignore[call-overload]
+            residence, commune, batiment, hall, count, level, func.count().over()
         )
-    return sorted(rows, key=lambda row: row.sort_key)
+        .where(*base, *incident_period(filters.start, filters.end))
+        .group_by(residence, commune, batiment, hall)
+        .order_by(level.desc(), count.desc(), residence, commune, batiment, hall)
+        .limit(limit)
+    ).all()
+    halls = [
+        HallLevel(
+            residence=residence_name,
+            commune_insee=commune_insee,
+            batiment=batiment_name,
+            hall=hall_name,
+            count=shown(facts),
+            level=None if shown.hides(facts) else int(graded),
+        )
+        for residence_name, commune_insee, batiment_name, hall_name, facts, graded, _ in rows
+    ]
+    return halls, int(rows[0][-1]) if rows else 0

@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import ColumnElement, case, func, true
+from sqlalchemy import ColumnElement, bindparam, case, func, true
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 
@@ -15,6 +15,7 @@ from domain.steps import StepStatus
 from store.tables import Commune, Organisation, Procedure, Step
 
 PENDING = StepStatus.PENDING.value
+OPEN = "open"
 
 
 @dataclass(frozen=True)
@@ -64,8 +65,24 @@ def named(statement: Any) -> Any:
     ).outerjoin(BAILLEUR, col(BAILLEUR.id) == col(Procedure.bailleur_id))
 
 
+def written(column: Any, value: str) -> ColumnElement[bool]:
+    """`column = value` with the value written in the SQL, not bound: the planner then uses the
+    partial indexes whose condition it is, even in a generic plan of a prepared statement."""
+    return cast(ColumnElement[bool], column == bindparam(None, value, literal_execute=True))
+
+
+def pending_step() -> ColumnElement[bool]:
+    """The step is pending (the condition of the partial indexes over pending steps)."""
+    return written(col(Step.status), PENDING)
+
+
+def open_procedure() -> ColumnElement[bool]:
+    """The procedure is open, written as a literal like the pending condition."""
+    return written(col(Procedure.status), OPEN)
+
+
 def _pending_where(*where: ColumnElement[bool]) -> list[ColumnElement[bool]]:
-    return [col(Step.status) == PENDING, col(Procedure.status) == "open", *where]
+    return [pending_step(), open_procedure(), *where]
 
 
 def task_statement(*where: ColumnElement[bool]) -> Any:
@@ -89,17 +106,19 @@ def task_statement(*where: ColumnElement[bool]) -> Any:
 
 
 def _inbox_where(org_id: str, filters: TaskFilters) -> list[ColumnElement[bool]]:
+    # On the step's own columns (its copies of the procedure's kind and commune) wherever they
+    # exist, so that the counts read the index over pending steps alone.
     where: list[ColumnElement[bool]] = [col(Step.org_id) == org_id]
     if filters.overdue is not None:
         where.append(col(Step.overdue) == filters.overdue)
     if filters.due_before is not None:
         where.append(col(Step.due) <= filters.due_before)
     equal = (
-        (col(Procedure.kind), filters.kind),
+        (col(Step.procedure_kind), filters.kind),
         (col(Step.assignee_sub), filters.assignee),
         (col(Step.key), filters.step),
         (col(Procedure.bailleur_id), filters.bailleur),
-        (col(Procedure.commune_insee), filters.commune),
+        (col(Step.commune_insee), filters.commune),
     )
     return where + [column == value for column, value in equal if value]
 
@@ -121,21 +140,29 @@ def inbox(
 
 
 def inbox_counts(session: Session, org_id: str, filters: TaskFilters | None = None) -> TaskCounts:
-    """The counts of the whole filtered inbox (per step key, per kind, late), grouped in SQL."""
+    """The counts of the whole filtered inbox (per step key, per kind, late), grouped in SQL
+    over the index of pending steps (ix_step_inbox), without reading the procedures unless
+    filtered by bailleur."""
+    filters = filters or TaskFilters()
     late = func.sum(case((col(Step.overdue) == true(), 1), else_=0))
     statement = (
-        select(col(Step.key), col(Procedure.kind), func.count(), late)
+        select(col(Step.key), col(Step.procedure_kind), func.count(), late)
         .select_from(Step)
-        .join(Procedure, col(Procedure.id) == col(Step.procedure_id))
-        .where(*_pending_where(*_inbox_where(org_id, filters or TaskFilters())))
-        .group_by(col(Step.key), col(Procedure.kind))
+        .where(
+            pending_step(),
+            written(col(Step.procedure_status), OPEN),
+            *_inbox_where(org_id, filters),
+        )
+        .group_by(col(Step.key), col(Step.procedure_kind))
     )
+    if filters.bailleur:
+        statement = statement.join(Procedure, col(Procedure.id) == col(Step.procedure_id))
     by_step: Counter[str] = Counter()
     by_kind: Counter[str] = Counter()
     overdue = 0
     for key, kind, count, late_count in session.exec(statement):
         by_step[key] += int(count)
-        by_kind[kind] += int(count)
+        by_kind[kind or ""] += int(count)
         overdue += int(late_count or 0)
     return TaskCounts(
         by_step=dict(sorted(by_step.items())),

@@ -2,16 +2,25 @@
 
 from __future__ import annotations
 
-import statistics
 from dataclasses import dataclass, field
 
-from sqlalchemy import ColumnElement, case, exists, func, true
-from sqlalchemy import select as sql_select
+from sqlalchemy import ColumnElement, case, exists, false, func, true
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 
 from domain.steps import StepStatus
-from store.inbox import BAILLEUR, TaskRow, named, task_statement
+from store.durations import AS_BAILLEUR, AS_PARTNER, role_of, step_durations
+from store.durations import StepDuration as StepDuration
+from store.inbox import (
+    BAILLEUR,
+    OPEN,
+    TaskRow,
+    named,
+    open_procedure,
+    pending_step,
+    task_statement,
+    written,
+)
 from store.inbox import TaskCounts as TaskCounts
 from store.inbox import TaskFilters as TaskFilters
 from store.inbox import count_tasks as count_tasks
@@ -21,7 +30,6 @@ from store.tables import Commune, Document, Event, Organisation, Procedure, Step
 from store.visibility import Scope, scope_clause
 
 PENDING = StepStatus.PENDING.value
-DONE = StepStatus.DONE.value
 
 
 @dataclass(frozen=True)
@@ -71,17 +79,6 @@ class PendingCount:
 
 
 @dataclass(frozen=True)
-class StepDuration:
-    """Median time, in days, taken by the completed steps of one key."""
-
-    kind: str
-    key: str
-    label: str
-    median_days: float
-    count: int
-
-
-@dataclass(frozen=True)
 class DashboardFigures:
     """The figures of a dashboard over the procedures a scope sees."""
 
@@ -99,7 +96,7 @@ _PENDING_STEP = aliased(Step, name="pending_step")
 def _pending_step_exists(*conditions: ColumnElement[bool]) -> ColumnElement[bool]:
     steps = select(col(_PENDING_STEP.id)).where(
         col(_PENDING_STEP.procedure_id) == col(Procedure.id),
-        col(_PENDING_STEP.status) == PENDING,
+        written(col(_PENDING_STEP.status), PENDING),
         *conditions,
     )
     return exists(steps)
@@ -131,12 +128,20 @@ def list_procedures(
     """One page of the visible procedures matching `filters`, by next due date then id."""
     where = [scope_clause(scope), *_filter_clauses(filters)]
     total = session.exec(select(func.count()).select_from(Procedure).where(*where)).one()
-    statement = (
-        named(select(Procedure, col(Commune.name), col(BAILLEUR.name)).select_from(Procedure))
+    order = (col(Procedure.next_due).asc().nulls_last(), col(Procedure.id))
+    # The page's ids first, from the index alone (ix_procedure_bailleur_list holds the order
+    # and the columns filtered on), then only their rows: not every matching row read to sort.
+    page_ids = (
+        select(col(Procedure.id))
         .where(*where)
-        .order_by(col(Procedure.next_due).asc().nulls_last(), col(Procedure.id))
+        .order_by(*order)
         .offset((page - 1) * per_page)
         .limit(per_page)
+    )
+    statement = (
+        named(select(Procedure, col(Commune.name), col(BAILLEUR.name)).select_from(Procedure))
+        .where(col(Procedure.id).in_(page_ids))
+        .order_by(*order)
     )
     rows = [ProcedureRow(p, commune, bailleur) for p, commune, bailleur in session.exec(statement)]
     return rows, int(total)
@@ -203,14 +208,36 @@ def organisation_names(session: Session, org_ids: set[str]) -> dict[str, str]:
     return dict(session.exec(statement).all())
 
 
+_HELD_STEP = aliased(Step, name="held_step")
+
+
+def _in_open_scope(scope: Scope) -> ColumnElement[bool]:
+    """The step belongs to an open procedure the scope sees. The rule of `store.visibility`
+    narrowed to open procedures and read from an index: a bailleur's open procedures
+    (ix_procedure_bailleur_list), or the steps a partner holds in open procedures
+    (ix_step_open_org, on the steps' copy of their procedure's status), rather than testing
+    whether the partner holds a step in each open procedure."""
+    role = role_of(scope.org_kind)
+    if role == AS_BAILLEUR:
+        ids = select(col(Procedure.id)).where(
+            col(Procedure.bailleur_id) == scope.org_id, open_procedure()
+        )
+    elif role == AS_PARTNER:
+        ids = select(col(_HELD_STEP.procedure_id)).where(
+            col(_HELD_STEP.org_id) == scope.org_id,
+            written(col(_HELD_STEP.procedure_status), OPEN),
+        )
+    else:
+        return false()
+    return col(Step.procedure_id).in_(ids)
+
+
 def _pending_counts(session: Session, scope: Scope) -> list[tuple[str, str, int, int]]:
     """Pending and late steps per (actor, organisation), in one pass over the scope."""
     overdue = func.sum(case((col(Step.overdue) == true(), 1), else_=0))
     statement = (
         select(col(Step.actor), col(Step.org_id), func.count(), overdue)
-        .select_from(Step)
-        .join(Procedure, col(Procedure.id) == col(Step.procedure_id))
-        .where(col(Step.status) == PENDING, col(Procedure.status) == "open", scope_clause(scope))
+        .where(pending_step(), _in_open_scope(scope))
         .group_by(col(Step.actor), col(Step.org_id))
     )
     return [
@@ -228,46 +255,6 @@ def _sum_by(rows: list[tuple[str, str, int, int]], actor: bool) -> list[tuple[st
     return [(key, pending, late) for key, (pending, late) in sorted(totals.items())]
 
 
-def _median(value: float, count: int) -> float:
-    # As statistics.median gives it: the middle value itself for an odd count, else the mean.
-    return int(round(value)) if count % 2 else float(value)
-
-
-def _durations(session: Session, scope: Scope) -> list[StepDuration]:
-    days = col(Step.completed_on) - col(Step.opened_on)
-    postgresql = session.get_bind().dialect.name == "postgresql"
-    # PostgreSQL takes the medians itself; elsewhere (SQLite) only the columns needed are read.
-    columns = (
-        (func.max(col(Step.label)), func.percentile_cont(0.5).within_group(days), func.count())
-        if postgresql
-        else (col(Step.label), col(Step.opened_on), col(Step.completed_on))
-    )
-    statement = (
-        sql_select(col(Procedure.kind), col(Step.key), *columns)
-        .select_from(Step)
-        .join(Procedure, col(Procedure.id) == col(Step.procedure_id))
-        .where(col(Step.status) == DONE, col(Step.completed_on).is_not(None), scope_clause(scope))
-    )
-    if postgresql:
-        found = session.execute(statement.group_by(col(Procedure.kind), col(Step.key)))
-        return sorted(
-            (
-                StepDuration(kind, key, label, _median(median, count), int(count))
-                for kind, key, label, median, count in found
-            ),
-            key=lambda duration: (duration.kind, duration.key),
-        )
-    values: dict[tuple[str, str], list[int]] = {}
-    labels: dict[tuple[str, str], str] = {}
-    for kind, key, label, opened_on, completed_on in session.execute(statement):
-        values.setdefault((kind, key), []).append((completed_on - opened_on).days)
-        labels[(kind, key)] = max(label, labels.get((kind, key), label))
-    return [
-        StepDuration(kind, key, labels[(kind, key)], statistics.median(days_), len(days_))
-        for (kind, key), days_ in sorted(values.items())
-    ]
-
-
 def dashboard(
     session: Session, scope: Scope, actor_labels: dict[str, str], oldest: int = 10
 ) -> DashboardFigures:
@@ -282,12 +269,16 @@ def dashboard(
     by_organisation = [
         PendingCount(org, names.get(org, org), pending, late) for org, pending, late in org_counts
     ]
-    statement = task_statement(col(Step.overdue) == true(), scope_clause(scope)).limit(oldest)
+    # A bailleur's own column keeps the walk of the overdue steps in due order (ix_step_overdue)
+    # short; a partner's steps in open procedures tell which of them it sees.
+    partner = role_of(scope.org_kind) == AS_PARTNER
+    seen = _in_open_scope(scope) if partner else scope_clause(scope)
+    statement = task_statement(col(Step.overdue) == true(), seen).limit(oldest)
     return DashboardFigures(
         pending=sum(count.pending for count in by_actor),
         overdue=sum(count.overdue for count in by_actor),
         by_actor=by_actor,
         by_organisation=by_organisation,
         oldest_overdue=[TaskRow(*row) for row in session.exec(statement)],
-        durations=_durations(session, scope),
+        durations=step_durations(session, scope),
     )

@@ -9,6 +9,20 @@ from sqlmodel import Field, SQLModel
 
 from store.columns import timestamp_column
 
+# The dashboard's duration counts, registered with the other tables (store.durations).
+from store.duration_tables import DurationLedger as DurationLedger
+from store.duration_tables import StepDurationCount as StepDurationCount
+from store.read_indexes import (
+    BAILLEUR_LIST_INDEX,
+    INBOX_INCLUDE,
+    INBOX_INDEX,
+    OPEN_ORG_INDEX,
+    OVERDUE_INDEX,
+    PENDING_INCLUDE,
+    open_only,
+    pending_only,
+)
+
 
 class Organisation(SQLModel, table=True):
     """A party to the convention: bailleur, police, gendarmerie, parquet, préfecture, juge…"""
@@ -52,6 +66,23 @@ class Residence(SQLModel, table=True):
     commune_insee: str
 
 
+# The columns of ix_procedure_diagnostics, the period first.
+DIAGNOSTIC_INDEX = (
+    "facts_at",
+    "kind",
+    "status",
+    "commune_insee",
+    "bailleur_id",
+    "residence_nom",
+    "batiment",
+    "hall",
+    "categorie",
+    "trafic",
+    "facts_hour",
+    "facts_weekday",
+)
+
+
 class Procedure(SQLModel, table=True):
     """One dossier as projected from its workflow, shaped for lists and filters."""
 
@@ -59,6 +90,11 @@ class Procedure(SQLModel, table=True):
     __table_args__ = (
         Index("ix_procedure_commune_facts_at", "commune_insee", "facts_at"),
         Index("ix_procedure_kind_facts_at", "kind", "facts_at"),
+        # Every column the diagnostics read of the procedures of a period: they are answered
+        # from the index alone (store.diagnostics).
+        Index("ix_procedure_diagnostics", *DIAGNOSTIC_INDEX),
+        # A bailleur's list in its order, and its open procedures for the dashboard (0008).
+        Index(*BAILLEUR_LIST_INDEX, postgresql_include=["kind", "overdue"]),
     )
 
     id: str = Field(primary_key=True)  # also the workflow id, e.g. "signalement-2026-000001"
@@ -87,6 +123,8 @@ class Procedure(SQLModel, table=True):
     batiment: str | None = None
     hall: str | None = None
     trafic: bool = False
+    facts_hour: int | None = None  # Paris hour of facts_at
+    facts_weekday: int | None = None  # Paris weekday of facts_at, 0 = Monday
 
 
 class Step(SQLModel, table=True):
@@ -95,7 +133,14 @@ class Step(SQLModel, table=True):
     __tablename__ = "step"
     # In the inbox's order, so that one page of an organisation's pending steps is read alone.
     __table_args__ = (
-        Index("ix_step_inbox", "org_id", "status", "due", "opened_on", "opened_at", "id"),
+        Index(*INBOX_INDEX, postgresql_include=INBOX_INCLUDE, **pending_only()),
+        Index(
+            "ix_step_pending", "procedure_id", postgresql_include=PENDING_INCLUDE, **pending_only()
+        ),
+        Index(*OVERDUE_INDEX, **pending_only("AND overdue")),
+        Index(*OPEN_ORG_INDEX, **open_only()),
+        Index("ix_step_facts_at", "facts_at"),
+        Index("ix_step_commune_facts_at", "commune_insee", "facts_at"),
     )
 
     id: str = Field(primary_key=True)  # f"{procedure_id}:{key}:{seq}"
@@ -121,6 +166,12 @@ class Step(SQLModel, table=True):
     data: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
     comment: str | None = None
     legal_basis: str = ""
+    # Copied from the procedure by the projection (store.diagnostic_columns.STEP_COPIES), so
+    # that the diagnostics count response times without joining steps to procedures.
+    facts_at: datetime | None = Field(default=None, sa_column=timestamp_column(nullable=True))
+    commune_insee: str | None = None
+    procedure_kind: str | None = None
+    procedure_status: str | None = None
 
 
 class Event(SQLModel, table=True):

@@ -18,6 +18,8 @@ router = APIRouter(prefix="/diagnostics", tags=["diagnostics locaux"])
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 Text = Annotated[str | None, Query(min_length=1, max_length=200)]
+# Halls listed by default: enough for a meeting, not the 6,000 halls of the département.
+DEFAULT_HALLS, MAX_HALLS = 100, 1000
 
 
 def diagnostic_filters(
@@ -71,14 +73,20 @@ def territory_of(filters: DiagnosticFilters) -> TerritoryPublic:
 
 @router.get("", response_model=DiagnosticsPublic)
 def read_diagnostics(
-    session: SessionDep, scope: ScopeDep, filters: FiltersDep
+    session: SessionDep,
+    scope: ScopeDep,
+    filters: FiltersDep,
+    halls_max: Annotated[
+        int, Query(ge=1, le=MAX_HALLS, description="nombre de halls listés, les pires d'abord")
+    ] = DEFAULT_HALLS,
 ) -> DiagnosticsPublic:
     """Indicateurs locaux (faits par catégorie, heure, jour, suites, délais, halls, tendance).
 
     Un bailleur voit ses propres dossiers exactement ; les partenaires et l'administrateur de la
-    convention (préfecture) voient des agrégats, les effectifs inférieurs au seuil masqués.
+    convention (préfecture) voient des agrégats, les effectifs inférieurs au seuil masqués. Seuls
+    les `halls_max` halls les plus touchés sont listés ; `halls_total` les compte tous.
     """
-    figures = compute(session, viewer_of(scope), filters)
+    figures = compute(session, viewer_of(scope), filters, hall_limit=halls_max)
     return DiagnosticsPublic.of(figures, territory_of(filters))
 
 

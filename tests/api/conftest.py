@@ -18,12 +18,28 @@ from quietude.settings import Settings
 from quietude.tokens import mint_token
 from store.db import make_engine, migrate
 from store.reference import load_reference_data
-from store.tables import Document, Event, IdCounter, Procedure, Step
+from store.tables import (
+    Document,
+    DurationLedger,
+    Event,
+    IdCounter,
+    Procedure,
+    Step,
+    StepDurationCount,
+)
 from tests.api.rows import FakeService, refuse_to_connect
 from tests.dbs import DATABASE_KINDS, fresh_database_url
 
 DATA_DIR = Path(__file__).resolve().parents[2] / "data" / "essonne"
-PROJECTED_TABLES = (Event, Step, Document, Procedure, IdCounter)
+PROJECTED_TABLES = (
+    Event,
+    Step,
+    Document,
+    Procedure,
+    IdCounter,
+    DurationLedger,
+    StepDurationCount,
+)
 
 
 @pytest.fixture(autouse=True)

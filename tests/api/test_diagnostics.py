@@ -35,6 +35,7 @@ async def test_owner_gets_exact_figures(
     accuse = next(t for t in body["response_times"] if t["step_key"] == "accuse_reception")
     assert (accuse["median_days"], accuse["p90_days"]) == (1.5, 10.0)
     assert [h["level"] for h in body["halls"]] == [3, 2, 1]
+    assert body["halls_total"] == 3
     assert body["previous_period"] == {"start": "2025-07-04", "end": "2025-12-31"}
 
 
@@ -59,6 +60,21 @@ async def test_prefecture_admin_sees_the_whole_convention(
     totals = response.json()["totals"]
     assert totals["signalement"]["valeur"] == 11
     assert totals["plainte"] == {"valeur": None, "supprime": True}
+
+
+async def test_only_the_worst_halls_are_listed_and_all_are_counted(
+    client: httpx.AsyncClient, auth: Tokens, loaded: Engine
+) -> None:
+    headers = auth(rows.BAILLEUR, "manager")
+    response = await client.get(
+        "/api/diagnostics", params=PERIOD | {"halls_max": 1}, headers=headers
+    )
+    assert response.status_code == 200, response.text
+    body = response.json()
+    assert [(h["batiment"], h["hall"], h["level"]) for h in body["halls"]] == [("A", "1", 3)]
+    assert body["halls_total"] == 3
+    refused = await client.get("/api/diagnostics", params={"halls_max": 0}, headers=headers)
+    assert refused.status_code == 422
 
 
 @pytest.mark.parametrize(

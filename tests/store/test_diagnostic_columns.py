@@ -3,7 +3,7 @@
 from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
-from store.diagnostic_columns import diagnostic_columns
+from store.diagnostic_columns import diagnostic_columns, moment_columns, procedure_columns
 
 PARIS = ZoneInfo("Europe/Paris")
 CREATED = datetime(2026, 7, 1, 9, tzinfo=UTC)
@@ -83,3 +83,13 @@ def test_missing_or_unreadable_facts_give_empty_columns() -> None:
             "hall": None,
             "trafic": False,
         }
+
+
+def test_moment_is_the_paris_hour_and_weekday_in_winter_and_summer() -> None:
+    winter = datetime(2026, 2, 10, 21, 30, tzinfo=UTC)  # 22:30 in Paris, a Tuesday
+    summer = datetime(2026, 6, 13, 22, 15, tzinfo=UTC)  # 00:15 on Sunday in Paris
+    assert moment_columns(winter) == {"facts_hour": 22, "facts_weekday": 1}
+    assert moment_columns(summer) == {"facts_hour": 0, "facts_weekday": 6}
+    assert moment_columns(None) == {"facts_hour": None, "facts_weekday": None}
+    facts = {"categorie": "degradations", "faits_le": "2026-06-14T00:15:00+02:00"}
+    assert procedure_columns("signalement", facts, [], CREATED)["facts_weekday"] == 6

@@ -6,6 +6,7 @@ import pytest
 from sqlalchemy import Engine
 from sqlmodel import Session
 
+from domain.contracts import ProcedureStatus
 from store.diagnostic_figures import DiagnosticSettings, Figure, percentile
 from store.diagnostics import SHARED, DiagnosticFilters, Diagnostics, compute, viewer_of
 from store.reference import load_reference_data
@@ -125,6 +126,11 @@ def test_partner_gets_small_counts_suppressed(loaded: Engine) -> None:
     assert category["degradations"] == Figure(None, True)
     halls = {(h.residence, h.hall): (h.count, h.level) for h in figures.halls}
     assert halls[("Résidence des Tilleuls", "2")] == (Figure(6, False), 2)
+    times = {t.step_key: t for t in figures.response_times}
+    assert (times["accuse_reception"].steps, times["accuse_reception"].median_days) == (
+        Figure(6, False),
+        1.5,
+    )
     assert halls[("Résidence des Peupliers", "4")] == (Figure(None, True), None)
     assert {t.kind: t.evolution for t in figures.trend}["signalement"] is None
 
@@ -133,8 +139,40 @@ def test_prefecture_admin_sees_everything_aggregated(loaded: Engine) -> None:
     figures = diagnostics_of(loaded, "prefecture-91", "admin")
     assert values(figures.totals) == {"signalement": 11, "plainte": None, "resiliation": None}
     assert figures.totals["plainte"].supprime
+    # Counted from the steps alone: the same times as those who see the procedures.
+    times = {t.step_key: t for t in figures.response_times}
+    assert (times["accuse_reception"].steps.value, times["accuse_reception"].p90_days) == (6, 10)
+    assert times["decision_parquet"].supprime
     agent = diagnostics_of(loaded, "prefecture-91", "agent")
     assert values(agent.totals) == {"signalement": 0, "plainte": 0, "resiliation": 0}
+
+
+def test_hall_limit_keeps_the_most_troubled_and_counts_them_all(loaded: Engine) -> None:
+    figures = diagnostics_of(loaded, rows.BAILLEUR)
+    assert figures.halls_total == len(figures.halls) == 3
+    with Session(loaded) as session:
+        viewer = viewer_of(scope_of(session, rows.BAILLEUR, "manager"))
+        worst = compute(session, viewer, EVRY_PERIOD, hall_limit=2)
+    assert [(h.batiment, h.hall, h.level) for h in worst.halls] == [("A", "1", 3), ("B", "2", 2)]
+    assert worst.halls_total == 3
+
+
+def test_a_procedure_cancelled_later_leaves_the_response_times(loaded: Engine) -> None:
+    moment = rows.TILLEULS_MOMENTS[0]
+    cancelled = ProcedureStatus.CANCELLED
+    place = rows.residence("Résidence des Tilleuls", "B", "2")
+    for _ in range(2):  # a retried projection changes nothing more
+        steps = rows.accuse(moment, done_after=rows.TILLEULS_DELAYS[0], due_after=2)
+        rows.signalement(loaded, 1, moment, "occupation_halls", place, steps, status=cancelled)
+        for figures in (diagnostics_of(loaded, rows.BAILLEUR), shared_evry(loaded)):
+            accuse = {t.step_key: t for t in figures.response_times}["accuse_reception"]
+            assert (accuse.steps.value, accuse.completed) == (5, 5)
+            assert figures.totals["signalement"].value == (7 if figures.exact else 10)
+
+
+def shared_evry(engine: Engine) -> Diagnostics:
+    with Session(engine) as session:
+        return compute(session, SHARED, EVRY_PERIOD)
 
 
 def test_threshold_is_configurable(loaded: Engine) -> None:

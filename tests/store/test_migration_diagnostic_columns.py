@@ -1,6 +1,7 @@
 """Revision 0006 fills the diagnostic columns of the procedures already in the read model."""
 
 from datetime import UTC, date, datetime
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
@@ -29,7 +30,7 @@ ROWS: list[tuple[str, str, dict[str, object]]] = [
 ]  # fmt: skip
 
 
-def _procedure(row_id: str, kind: str, facts: dict[str, object]) -> dict[str, object]:
+def procedure_row(row_id: str, kind: str, facts: dict[str, object]) -> dict[str, object]:
     return {
         "id": row_id,
         "kind": kind,
@@ -49,7 +50,7 @@ def _procedure(row_id: str, kind: str, facts: dict[str, object]) -> dict[str, ob
     }
 
 
-def _step(procedure_id: str, key: str, opened: date) -> dict[str, object]:
+def step_row(procedure_id: str, key: str, opened: date) -> dict[str, object]:
     return {
         "id": f"{procedure_id}:{key}:1",
         "procedure_id": procedure_id,
@@ -69,6 +70,13 @@ def _step(procedure_id: str, key: str, opened: date) -> dict[str, object]:
     }
 
 
+def select_as_of(engine: sa.Engine, model: Any) -> sa.Select[Any]:
+    """The rows of a model's table with the columns the database has at its revision, typed as
+    the model types them (aware timestamps on SQLite too)."""
+    existing = {column["name"] for column in sa.inspect(engine).get_columns(model.__tablename__)}
+    return sa.select(*(c for c in model.__table__.columns if c.name in existing))
+
+
 def test_existing_rows_get_their_columns_and_downgrade_removes_them(db_url: str) -> None:
     config = alembic_config(db_url)
     previous = ScriptDirectory.from_config(config).get_revision(REVISION).down_revision
@@ -81,19 +89,16 @@ def test_existing_rows_get_their_columns_and_downgrade_removes_them(db_url: str)
     resiliation = "resiliation-2026-000001"
     try:
         with engine.begin() as connection:
-            rows = [_procedure(*row) for row in ROWS]
+            rows = [procedure_row(*row) for row in ROWS]
             connection.execute(sa.insert(procedure).values(rows))
             steps = [
-                _step(resiliation, "mise_en_demeure", date(2026, 2, 1)),
-                _step(resiliation, "assignation", date(2026, 4, 3)),
+                step_row(resiliation, "mise_en_demeure", date(2026, 2, 1)),
+                step_row(resiliation, "assignation", date(2026, 4, 3)),
             ]
             connection.execute(sa.insert(step).values(steps))
         command.upgrade(config, REVISION)
         with engine.connect() as connection:
-            found = {
-                row.id: row
-                for row in connection.execute(sa.select(Procedure.__table__))  # type: ignore[attr-defined]
-            }
+            found = {row.id: row for row in connection.execute(select_as_of(engine, Procedure))}
         signalement, plainte = found["signalement-2026-000001"], found["plainte-2026-000001"]
         assert signalement.facts_at == datetime(2026, 1, 5, 21, 30, tzinfo=UTC)
         assert (signalement.categorie, signalement.batiment, signalement.hall) == (

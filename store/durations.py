@@ -1,0 +1,182 @@
+"""Median step durations without reading the steps: how many completed steps of each key took
+each number of days, counted per organisation and per way it sees the procedures (as their
+bailleur, or as a partner holding one of their steps: the two rules of `store.visibility`).
+
+The projection keeps the counts: each procedure's ledger says what it last added, and a new
+snapshot adds only the difference, so a replayed projection counts nothing twice. Durations are
+whole days, so the medians read from the counts are exact."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+from itertools import groupby
+from typing import Any
+
+from sqlalchemy import case
+from sqlalchemy import select as sql_select
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlmodel import Session, col
+
+from domain.actors import OrgKind
+from domain.steps import StepStatus
+from store.tables import DurationLedger, Procedure, Step, StepDurationCount
+from store.visibility import PARTNER_KINDS, Scope
+
+AS_BAILLEUR = "bailleur"
+AS_PARTNER = "partenaire"
+DONE = StepStatus.DONE.value
+KEY = ("org_id", "role", "kind", "key", "days")
+
+
+@dataclass(frozen=True)
+class StepDuration:
+    """Median time, in days, taken by the completed steps of one key."""
+
+    kind: str
+    key: str
+    label: str
+    median_days: float
+    count: int
+
+
+@dataclass(frozen=True)
+class StepFacts:
+    """What the counts need of one step."""
+
+    key: str
+    label: str
+    org_id: str
+    status: str
+    opened_on: date
+    completed_on: date | None
+
+
+def role_of(org_kind: str | None) -> str | None:
+    """How an organisation of this kind sees procedures (None: it sees none)."""
+    if org_kind == OrgKind.BAILLEUR:
+        return AS_BAILLEUR
+    if org_kind in PARTNER_KINDS:
+        return AS_PARTNER
+    return None
+
+
+def ledger_of(bailleur_id: str, steps: Iterable[StepFacts]) -> tuple[list[Any], list[Any]]:
+    """The viewers ([organisation, role]) and the durations ([key, days]) of a procedure."""
+    steps = list(steps)
+    partners = sorted({s.org_id for s in steps})
+    viewers = [[bailleur_id, AS_BAILLEUR], *([org, AS_PARTNER] for org in partners)]
+    durations = sorted(
+        [s.key, (s.completed_on - s.opened_on).days]
+        for s in steps
+        if s.status == DONE and s.completed_on is not None
+    )
+    return viewers, durations
+
+
+def entries(kind: str, viewers: list[Any], durations: list[Any]) -> Counter[tuple[Any, ...]]:
+    """What a ledger adds to the counts: each duration once for each viewer."""
+    return Counter((org, role, kind, key, days) for org, role in viewers for key, days in durations)
+
+
+def add_counts(session: Session, changes: Counter[tuple[Any, ...]], labels: dict[str, str]) -> None:
+    """Add `changes` (negative: remove) to the counts, in key order (no deadlock between two
+    projections), in one atomic upsert; a step key's label is the latest one added."""
+    rows = [
+        dict(zip(KEY, entry, strict=True), steps=n, label=labels.get(entry[3], entry[3]))
+        for entry, n in sorted(changes.items())
+        if n
+    ]
+    if not rows:
+        return
+    dialect = session.get_bind().dialect.name
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    statement = insert(StepDurationCount).values(rows)
+    added = statement.excluded.steps > 0
+    statement = statement.on_conflict_do_update(
+        index_elements=list(KEY),
+        set_={
+            "steps": col(StepDurationCount.steps) + statement.excluded.steps,
+            "label": case((added, statement.excluded.label), else_=col(StepDurationCount.label)),
+        },
+    )
+    session.execute(statement)
+
+
+def count_durations(session: Session, procedure: Procedure, steps: Iterable[Step]) -> None:
+    """Bring the counts in line with the procedure's steps as they now stand (idempotent)."""
+    facts = [
+        StepFacts(s.key, s.label, s.org_id, s.status, s.opened_on, s.completed_on) for s in steps
+    ]
+    viewers, durations = ledger_of(procedure.bailleur_id, facts)
+    ledger = session.get(DurationLedger, procedure.id, with_for_update=True)
+    if ledger is None:
+        if not durations:
+            return  # nothing counted yet, nothing to count
+        ledger = DurationLedger(procedure_id=procedure.id, kind=procedure.kind)
+    elif (ledger.viewers, ledger.durations) == (viewers, durations):
+        return
+    changes = entries(procedure.kind, viewers, durations)
+    changes.subtract(entries(ledger.kind, ledger.viewers, ledger.durations))
+    ledger.viewers, ledger.durations = viewers, durations
+    session.add(ledger)
+    session.flush()  # the counts last: their rows, shared, stay locked only until the commit
+    add_counts(session, changes, {s.key: s.label for s in facts})
+
+
+def median(counts: list[tuple[int, int]]) -> float:
+    """The median of values given as (value, how many) pairs in value order, as
+    `statistics.median` gives it: the middle value for an odd count, else the mean of the two
+    middle ones."""
+    total = sum(n for _, n in counts)
+    low_rank, high_rank = (total - 1) // 2, total // 2
+    low = high = 0
+    seen = 0
+    for value, n in counts:
+        if seen <= low_rank < seen + n:
+            low = value
+        if high_rank < seen + n:
+            high = value
+            break
+        seen += n
+    return low if total % 2 else (low + high) / 2
+
+
+def step_durations(session: Session, scope: Scope) -> list[StepDuration]:
+    """Median days per (kind, step key) over the completed steps of the procedures the scope
+    sees, read from the counts (a few rows per key, whatever the number of steps)."""
+    role = role_of(scope.org_kind)
+    if role is None:
+        return []
+    statement = (
+        sql_select(
+            col(StepDurationCount.kind),
+            col(StepDurationCount.key),
+            col(StepDurationCount.days),
+            col(StepDurationCount.steps),
+            col(StepDurationCount.label),
+        )
+        .where(
+            col(StepDurationCount.org_id) == scope.org_id,
+            col(StepDurationCount.role) == role,
+            col(StepDurationCount.steps) > 0,
+        )
+        .order_by(
+            col(StepDurationCount.kind), col(StepDurationCount.key), col(StepDurationCount.days)
+        )
+    )
+    found = []
+    for (kind, key), rows in groupby(session.execute(statement), key=lambda row: (row[0], row[1])):
+        counts = [(days, steps, label) for _, _, days, steps, label in rows]
+        found.append(
+            StepDuration(
+                kind,
+                key,
+                max(label for *_, label in counts),
+                median([(days, steps) for days, steps, _ in counts]),
+                sum(steps for _, steps, _ in counts),
+            )
+        )
+    return found

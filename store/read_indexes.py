@@ -1,0 +1,33 @@
+"""Indexes of the read path at scale (revision 0008). The partial ones hold the pending steps
+only, a few in a hundred; their condition is written as is in the queries (store.inbox), so
+that the planner may use them."""
+
+from typing import Any
+
+from sqlalchemy import text
+
+INBOX_INDEX = ("ix_step_inbox", "org_id", "due", "opened_on", "opened_at", "id")
+INBOX_INCLUDE = ["key", "overdue", "procedure_kind", "procedure_status"]
+PENDING_INCLUDE = ["actor", "org_id", "overdue"]
+OVERDUE_INDEX = ("ix_step_overdue", "due", "opened_on", "opened_at", "id")
+BAILLEUR_LIST_INDEX = ("ix_procedure_bailleur_list", "bailleur_id", "status", "next_due", "id")
+# The steps an organisation holds in open procedures (their copy of the procedure's status):
+# which open procedures a partner sees, for its dashboard.
+OPEN_ORG_INDEX = ("ix_step_open_org", "org_id", "procedure_id")
+OPEN_PROCEDURE = "procedure_status = 'open'"
+DURATION_INDEX = ("ix_step_duration_count_read", "org_id", "role", "kind", "key", "days")
+PENDING = "status = 'pending'"
+
+
+def pending_only(more: str = "") -> dict[str, Any]:
+    """The options of an index restricted to pending steps (and `more`), on both databases."""
+    return _where(f"{PENDING} {more}".strip())
+
+
+def open_only() -> dict[str, Any]:
+    """The options of an index restricted to the steps of open procedures."""
+    return _where(OPEN_PROCEDURE)
+
+
+def _where(condition: str) -> dict[str, Any]:
+    return {"postgresql_where": text(condition), "sqlite_where": text(condition)}
