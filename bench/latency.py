@@ -10,6 +10,7 @@ import argparse
 import asyncio
 import secrets
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -42,10 +43,12 @@ from store.db import make_engine, migrate
 from store.reference import load_reference_data
 from tests.builders import BAILLEUR, POLICE_EVRY, signalement_body
 from tests.dbs import fresh_database_url
+from tests.reliability.harness import settings_env
 from tests.servers import binary
 from workflows import search_attributes
 
-DATA_DIR = Path(__file__).resolve().parents[1] / "data" / "essonne"
+ROOT = Path(__file__).resolve().parents[1]
+DATA_DIR = ROOT / "data" / "essonne"
 # The three completions of a signalement sent to the police: (step, outcome, actor's org).
 SIGNALEMENT_STEPS = (
     ("accuse_reception", "recu", POLICE_EVRY),
@@ -101,8 +104,28 @@ class Stack:
 
 
 @asynccontextmanager
-async def embedded_stack() -> AsyncIterator[Stack]:
-    """Dev server, PostgreSQL read model, worker and API; the raw worker on the same server."""
+async def worker_process(settings: Settings) -> AsyncIterator[None]:
+    """`quietude worker` in a process of its own, as `quietude up` and production run it."""
+    log = (settings.var_dir / "worker.log").open("ab")
+    process = subprocess.Popen(
+        [sys.executable, "-m", "quietude.cli", "worker"],
+        env=settings_env(settings),
+        cwd=ROOT,
+        stdout=log,
+        stderr=log,
+    )
+    log.close()
+    try:
+        yield
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+
+
+@asynccontextmanager
+async def embedded_stack(in_process: bool = False) -> AsyncIterator[Stack]:
+    """Dev server, PostgreSQL read model, the worker (its own process, as `quietude up` runs
+    it, unless `in_process`) and the API; the raw baseline's worker on the same server."""
     env = await WorkflowEnvironment.start_local(
         data_converter=pydantic_data_converter,
         dev_server_existing_path=binary("temporal"),
@@ -118,13 +141,15 @@ async def embedded_stack() -> AsyncIterator[Stack]:
         with Session(engine) as session:
             load_reference_data(session, DATA_DIR)
             session.commit()
+        target = env.client.service_client.config.target_host
         settings = Settings(
             var_dir=Path(folder) / "var",
             database_url=url,
             jwt_secret=secrets.token_urlsafe(48),
             task_queue=f"bench-{uuid.uuid4()}",
+            temporal_address=target,
         )
-        target = env.client.service_client.config.target_host
+        settings.var_dir.mkdir(parents=True, exist_ok=True)
         client = await Client.connect(target, data_converter=data_converter(settings))
 
         async def connector(_: Settings) -> Client:
@@ -143,7 +168,12 @@ async def embedded_stack() -> AsyncIterator[Stack]:
                 activities=[raw_step],
                 workflow_runner=RAW_SANDBOX,
             )
-            async with build_worker(client, settings, engine, executor), raw_worker:
+            worker = (
+                build_worker(client, settings, engine, executor)
+                if in_process
+                else worker_process(settings)
+            )
+            async with worker, raw_worker:
                 transport = httpx.ASGITransport(app=app)
                 async with httpx.AsyncClient(
                     transport=transport, base_url="http://bench", timeout=60
