@@ -36,10 +36,21 @@ WORKFLOWS = [
     InterventionWorkflow,
 ]
 
-# The pure rules are deterministic and side-effect free: imported once, not per workflow run.
+# Imported once, not for each workflow instance (a new procedure, or one evicted from the cache
+# replaying at its next event): the pure rules, and the step engine the procedures are written
+# on, which holds no state of its own between instances. Each procedure's own module
+# (workflows/<kind>.py) is still imported in the sandbox, where non-deterministic calls fail.
 SANDBOX = SandboxedWorkflowRunner(
     restrictions=SandboxRestrictions.default.with_passthrough_modules(
-        "domain", "holidays", "dateutil", "pydantic"
+        "domain",
+        "holidays",
+        "dateutil",
+        "pydantic",
+        "workflows.engine",
+        "workflows.state",
+        "workflows.handlers",
+        "workflows.deadlines",
+        "workflows.search_attributes",
     )
 )
 
