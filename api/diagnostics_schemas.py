@@ -18,7 +18,7 @@ class FigurePublic(BaseModel):
     supprime: bool
 
 
-class OutcomePublic(BaseModel):
+class OutcomeCountPublic(BaseModel):
     model_config = ConfigDict(from_attributes=True)
 
     kind: str
@@ -99,7 +99,7 @@ class DiagnosticsPublic(BaseModel):
     by_category: dict[str, dict[str, FigurePublic]]
     by_hour: list[FigurePublic] = Field(description="24 valeurs, heure de Paris")
     by_weekday: list[FigurePublic] = Field(description="7 valeurs, lundi d'abord")
-    outcomes: list[OutcomePublic]
+    outcomes: list[OutcomeCountPublic]
     response_times: list[ResponseTimePublic]
     halls: list[HallPublic] = Field(
         description=(
@@ -132,7 +132,7 @@ class DiagnosticsPublic(BaseModel):
             },
             by_hour=[fig(v) for v in figures.by_hour],
             by_weekday=[fig(v) for v in figures.by_weekday],
-            outcomes=[OutcomePublic.model_validate(o) for o in figures.outcomes],
+            outcomes=[OutcomeCountPublic.model_validate(o) for o in figures.outcomes],
             response_times=[ResponseTimePublic.model_validate(t) for t in figures.response_times],
             halls=[HallPublic.of(h) for h in figures.halls],
             halls_total=figures.halls_total,

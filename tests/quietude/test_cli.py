@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from quietude.cli import run_until_signalled
+from quietude.serve_cli import run_until_signalled
 from quietude.settings import Settings
 from quietude.tokens import verify_token
 
