@@ -46,7 +46,8 @@ async def test_after_a_rotation_new_payloads_use_the_new_key_and_old_ones_still_
 async def test_a_tampered_payload_or_an_unknown_key_is_refused(tmp_path: Path):
     codec = EncryptionCodec(load_key_ring(tmp_path / "keys.json", create=True))
     [encrypted] = await codec.encode([CLEAR])
-    tampered = Payload(metadata=dict(encrypted.metadata), data=encrypted.data[:-1] + b"\x00")
+    flipped = bytes([encrypted.data[-1] ^ 0x01])  # always a change, whatever the last byte
+    tampered = Payload(metadata=dict(encrypted.metadata), data=encrypted.data[:-1] + flipped)
     with pytest.raises(InvalidTag):
         await codec.decode([tampered])
     stranger = EncryptionCodec(load_key_ring(tmp_path / "other.json", create=True))
