@@ -119,8 +119,8 @@ async def measure(count: int, cache: int) -> None:
     sys.stdout.write(f"memory_workflow_cache: {cache} workflows\n")
     sys.stdout.write(f"memory_worker_rss_idle: {idle:.0f} MB\n")
     sys.stdout.write(f"memory_worker_rss: {loaded:.0f} MB (objectif ≤ 300 MB à 10 000)\n")
-    per = (loaded - idle) * 1024 / max(projected, 1)
-    sys.stdout.write(f"memory_per_procedure: {per:.0f} kB\n")
+    per = (loaded - idle) * 1024 / max(min(cache, projected), 1)
+    sys.stdout.write(f"memory_per_cached_procedure: {per:.0f} kB (au plus {cache} en cache)\n")
 
 
 def main(argv: list[str] | None = None) -> None:
