@@ -46,6 +46,7 @@ class ProjectionActivities:
                     select(Step).where(col(Step.procedure_id) == snapshot.procedure_id)
                 )
             }
+            copies = step_copies(procedure)
             for state in snapshot.steps:
                 step_id = f"{snapshot.procedure_id}:{state.key}:{state.seq}"
                 step = rows.get(step_id) or Step(
@@ -60,7 +61,7 @@ class ProjectionActivities:
                     opened_on=state.opened_on,
                 )
                 apply_step(step, state)
-                for name, value in step_copies(procedure).items():
+                for name, value in copies.items():
                     setattr(step, name, value)
                 session.add(step)
                 rows[step_id] = step
