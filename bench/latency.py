@@ -104,7 +104,7 @@ class Stack:
 
 
 @asynccontextmanager
-async def worker_process(settings: Settings) -> AsyncIterator[None]:
+async def worker_process(settings: Settings) -> AsyncIterator[subprocess.Popen[bytes]]:
     """`quietude worker` in a process of its own, as `quietude up` and production run it."""
     log = (settings.var_dir / "worker.log").open("ab")
     process = subprocess.Popen(
@@ -116,7 +116,7 @@ async def worker_process(settings: Settings) -> AsyncIterator[None]:
     )
     log.close()
     try:
-        yield
+        yield process
     finally:
         process.terminate()
         process.wait(timeout=30)

@@ -6,9 +6,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import os
 import secrets
-import subprocess
 import sys
 import tempfile
 import time
@@ -21,6 +19,7 @@ from temporalio.client import Client
 from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.testing import WorkflowEnvironment
 
+from bench.latency import worker_process
 from quietude.settings import Settings
 from quietude.temporal_client import data_converter
 from store.db import make_engine, migrate
@@ -75,44 +74,33 @@ async def measure(count: int, cache: int) -> None:
         with Session(engine) as session:
             load_reference_data(session, ROOT / "data" / "essonne")
             session.commit()
+        target = env.client.service_client.config.target_host
         settings = Settings(
             var_dir=Path(folder) / "var",
             database_url=url,
             jwt_secret=secrets.token_urlsafe(48),
             task_queue=f"memory-{uuid.uuid4()}",
+            temporal_address=target,
+            worker_cached_workflows=cache,
         )
-        target = env.client.service_client.config.target_host
+        settings.var_dir.mkdir(parents=True, exist_ok=True)
         client = await Client.connect(target, data_converter=data_converter(settings))
-        environ = {
-            **{k: v for k, v in os.environ.items() if not k.startswith("QUIETUDE_")},
-            "QUIETUDE_VAR_DIR": str(settings.var_dir),
-            "QUIETUDE_DATABASE_URL": url,
-            "QUIETUDE_TEMPORAL_ADDRESS": target,
-            "QUIETUDE_TASK_QUEUE": settings.task_queue,
-            "QUIETUDE_WORKER_CACHED_WORKFLOWS": str(cache),
-        }
-        worker = subprocess.Popen(
-            [sys.executable, "-m", "quietude.cli", "worker"],
-            env=environ,
-            cwd=ROOT,
-            stderr=subprocess.DEVNULL,
-        )
         try:
-            await asyncio.sleep(5)
-            idle = rss_mb(worker.pid)
-            started = time.perf_counter()
-            await open_procedures(client, settings.task_queue, count)
-            while True:
-                with Session(engine) as session:
-                    projected = session.exec(select(func.count()).select_from(Procedure)).one()
-                if projected >= count or worker.poll() is not None:
-                    break
-                await asyncio.sleep(1)
-            elapsed = time.perf_counter() - started
-            loaded = rss_mb(worker.pid)
+            async with worker_process(settings) as worker:
+                await asyncio.sleep(5)
+                idle = rss_mb(worker.pid)
+                started = time.perf_counter()
+                await open_procedures(client, settings.task_queue, count)
+                while True:
+                    with Session(engine) as session:
+                        statement = select(func.count()).select_from(Procedure)
+                        projected = session.exec(statement).one()
+                    if projected >= count or worker.poll() is not None:
+                        break
+                    await asyncio.sleep(1)
+                elapsed = time.perf_counter() - started
+                loaded = rss_mb(worker.pid)
         finally:
-            worker.terminate()
-            worker.wait(timeout=30)
             engine.dispose()
     await env.shutdown()
     sys.stdout.write(f"memory_open_procedures: {projected} procedures ({elapsed:.0f} s)\n")

@@ -77,6 +77,7 @@ def settings_env(settings: Settings) -> dict[str, str]:
         QUIETUDE_KEYS_FILE=str(settings.keys_file),
         QUIETUDE_DOCUMENTS_DIR=str(settings.documents_dir),
         QUIETUDE_OUTBOX_DIR=str(settings.outbox_dir),
+        QUIETUDE_WORKER_CACHED_WORKFLOWS=str(settings.worker_cached_workflows),
     )
     return env
 
