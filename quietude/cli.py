@@ -2,6 +2,8 @@
 
 import argparse
 import logging
+import os
+import sys
 from collections.abc import Callable
 
 from pydantic import ValidationError
@@ -44,6 +46,21 @@ def main(argv: list[str] | None = None) -> None:
         log.info("Interrompu.")
         code = 130
     raise SystemExit(code)
+
+
+def run() -> None:
+    """The `quietude` console script and `python -m quietude.cli`: `main`, then leave without
+    tearing the interpreter down. A Temporal client's runtime threads may still call into
+    Python while it finalizes, which aborts a finished command (temporalio/sdk-python#300)."""
+    try:
+        main()
+        code = 0
+    except SystemExit as done:
+        code = done.code if isinstance(done.code, int) else 1
+    logging.shutdown()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -123,4 +140,4 @@ def describe_settings_error(error: ValidationError) -> str:
 
 
 if __name__ == "__main__":
-    main()
+    run()
