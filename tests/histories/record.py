@@ -1,6 +1,6 @@
 """Record the history of one full run of each procedure, for replay in CI (run by hand).
 
-    .venv/bin/python -m tests.histories.record v2 [signalement plainte resiliation]
+    .venv/bin/python -m tests.histories.record v4 [signalement plainte resiliation ...]
 
 runs the flows of tests/workflows/test_*.py on the time-skipping server with the unencrypted
 Pydantic converter and writes tests/histories/<kind>-<version>.json. Record a new version of the
@@ -29,7 +29,13 @@ from quietude.worker import build_worker
 from store.db import make_engine, migrate, session_scope
 from store.reference import load_reference_data
 from tests.servers import binary
-from tests.workflows import test_plainte, test_resiliation, test_signalement
+from tests.workflows import (
+    test_assermentation,
+    test_intervention,
+    test_plainte,
+    test_resiliation,
+    test_signalement,
+)
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parents[1]
@@ -45,6 +51,14 @@ FLOWS: dict[str, tuple[Any, str]] = {
     "resiliation": (
         test_resiliation,
         "test_from_the_prefets_injunction_to_an_expulsion_after_the_treve",
+    ),
+    "assermentation": (
+        test_assermentation,
+        "test_a_suspension_renewed_once_then_refused_a_third_time",
+    ),
+    "intervention": (
+        test_intervention,
+        "test_three_actions_for_three_organisations_then_the_evaluation",
     ),
 }
 

@@ -26,6 +26,7 @@ def test_every_procedure_has_a_recorded_history_before_and_after_the_last_change
     assert {"signalement-v1.json", "plainte-v1.json", "resiliation-v1.json"} <= names
     assert "signalement-v2.json" in names
     assert {"signalement-v3.json", "plainte-v3.json", "resiliation-v3.json"} <= names
+    assert {"assermentation-v3.json", "intervention-v3.json"} <= names
 
 
 @pytest.mark.parametrize("path", RECORDED, ids=[p.stem for p in RECORDED])
