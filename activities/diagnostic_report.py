@@ -15,8 +15,10 @@ from sqlmodel import Session
 from activities import diagnostic_charts as charts
 from activities.documents import PARIS, document_properties, label, make_environment
 from activities.docx_zip import normalised_zip
-from domain.actors import ACTOR_LABELS
-from domain.catalog import CATALOGS
+from domain.actors import Actor
+from domain.kinds import ProcedureKind
+from domain.labels import humanise, wording
+from domain.procedures import find
 from store.diagnostic_figures import Diagnostics, DiagnosticSettings, Figure, OutcomeCount
 from store.diagnostic_filters import DiagnosticFilters
 from store.diagnostics import SHARED, Viewer, compute
@@ -24,7 +26,6 @@ from store.tables import Commune, Organisation
 
 TEMPLATE = "diagnostic_local"
 DEFAULT_TEMPLATES_DIR = Path(__file__).resolve().parents[1] / "templates" / "docx"
-KIND_LABELS = {"signalement": "Signalements", "plainte": "Plaintes", "resiliation": "Résiliations"}
 CHART_WIDTH = Mm(165)
 
 
@@ -89,17 +90,23 @@ def evolution(value: float | None) -> str:
 
 def outcome_label(kind: str, key: str, outcome: str) -> tuple[str, str]:
     """The labels of a step and of its outcome, from the procedure's catalog."""
-    catalog = CATALOGS.get(kind)
-    if catalog is None or not catalog.has(key):
+    definition = find(kind)
+    if definition is None or not definition.catalog.has(key):
         return key, outcome
-    spec = catalog.spec(key)
+    spec = definition.catalog.spec(key)
     found = spec.outcome(outcome)
     return spec.label, found.label if found else outcome.replace("_", " ")
 
 
+def plural(kind: str) -> str:
+    """The name of a kind of procedure in the plural ("Signalements")."""
+    definition = find(kind)
+    return definition.plural if definition else humanise(kind)
+
+
 def _outcome_row(outcome: OutcomeCount) -> dict[str, str]:
     step, decision = outcome_label(outcome.kind, outcome.step_key, outcome.outcome)
-    kind = KIND_LABELS.get(outcome.kind, outcome.kind)
+    kind = plural(outcome.kind)
     return {"type": kind, "etape": step, "decision": decision, "nombre": shown(outcome.count)}
 
 
@@ -107,7 +114,6 @@ def report_context(
     figures: Diagnostics, territory: str, settings: DiagnosticSettings
 ) -> dict[str, Any]:
     """The text and tables of the report (the charts are added by `render_report`)."""
-    actor_labels = {actor.value: text for actor, text in ACTOR_LABELS.items()}
     return {
         "territoire": territory,
         "debut": figures.start.isoformat(),
@@ -134,7 +140,7 @@ def report_context(
         ),
         "synthese": [
             {
-                "type": KIND_LABELS[t.kind],
+                "type": plural(t.kind),
                 "courant": shown(t.current),
                 "precedent": shown(t.previous),
                 "evolution": evolution(t.evolution),
@@ -142,14 +148,14 @@ def report_context(
             for t in figures.trend
         ],
         "categories": [
-            {"type": KIND_LABELS[kind], "categorie": label(code), "nombre": shown(figure)}
+            {"type": plural(kind), "categorie": label(code), "nombre": shown(figure)}
             for kind, counts in figures.by_category.items()
             for code, figure in counts.items()
         ],
         "suites": [_outcome_row(o) for o in figures.outcomes],
         "delais": [
             {
-                "acteur": actor_labels.get(t.actor, t.actor),
+                "acteur": wording(Actor, t.actor),
                 "etape": t.label,
                 "nombre": shown(t.steps),
                 "mediane": "—" if t.median_days is None else f"{t.median_days:g}",
@@ -180,7 +186,7 @@ def _images(template: DocxTemplate, figures: Diagnostics) -> dict[str, Any]:
     labels, values = [], []
     for kind, counts in figures.by_category.items():
         for code, figure in counts.items():
-            labels.append(f"{KIND_LABELS[kind][:-1]} — {label(code)}")
+            labels.append(f"{wording(ProcedureKind, kind)} — {label(code)}")
             values.append(figure.value)
     timed = [t for t in figures.response_times if t.median_days is not None][:12]
     return {

@@ -1,5 +1,5 @@
-"""What the document templates receive: French wordings of codes, and the context of the
-documents built from the read model (bordereau de pièces, récapitulatif de procédure)."""
+"""What the document templates built from the read model receive (bordereau de pièces,
+récapitulatif de procédure), with the French wordings of their codes."""
 
 from __future__ import annotations
 
@@ -9,8 +9,13 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel import Session, col, select
 
-from domain.actors import ACTOR_LABELS, Actor
-from domain.catalog import CATALOGS
+from domain.actors import Actor
+from domain.contracts import ProcedureStatus
+from domain.kinds import ProcedureKind
+from domain.labels import humanise, wording
+from domain.pieces import PieceKind
+from domain.procedures import find
+from domain.steps import StepStatus
 from store.queries import organisation_names
 from store.tables import Commune, Event, Piece, Procedure, Step
 
@@ -20,83 +25,14 @@ PARIS = ZoneInfo("Europe/Paris")
 READ_MODEL_KINDS = frozenset({"bordereau_pieces", "recapitulatif_procedure"})
 SHORT_SHA256 = 12
 
-LABELS: dict[str, str] = {
-    # categories of signalement and grounds of résiliation
-    "trafic_stupefiants": "Trafic de stupéfiants",
-    "occupation_halls": "Occupation des halls",
-    "troubles_jouissance": "Troubles de jouissance",
-    "degradations": "Dégradations",
-    "agression_personnel": "Agression du personnel",
-    "autre": "Autre",
-    # sources
-    "agent": "Agent du bailleur",
-    "agent_assermente": "Agent assermenté",
-    "locataire": "Locataire",
-    "gardien": "Gardien",
-    # destinataires
-    "forces": "Forces de l'ordre",
-    "parquet": "Parquet (dénonciation au procureur de la République)",
-    "forces_et_parquet": "Forces de l'ordre et parquet",
-    # origin of a résiliation
-    "bailleur": "Initiative du bailleur",
-    "injonction_prefet": "Injonction du préfet (art. L. 442-4-3 CCH)",
-    # channels of a plainte
-    "commissariat": "Commissariat de police",
-    "brigade": "Brigade de gendarmerie",
-    "en_ligne": "En ligne (art. 15-3-1 CPP)",
-    "courrier_procureur": "Courrier au procureur de la République",
-    # offence classes
-    "contravention": "Contravention",
-    "delit": "Délit",
-    "crime": "Crime",
-    # kinds of exhibit
-    "pv": "Procès-verbal",
-    "constat": "Constat",
-    "jugement": "Jugement",
-    "plainte": "Plainte",
-    "main_courante": "Main courante",
-    "courrier": "Courrier",
-    "photo": "Photographie",
-}
-
-# The grounds of a résiliation as a mise en demeure states them.
-MOTIFS: dict[str, str] = {
-    "troubles_jouissance": (
-        "des troubles de jouissance répétés causés au voisinage, portant atteinte à la "
-        "tranquillité des autres occupants de la résidence"
-    ),
-    "trafic_stupefiants": (
-        "des agissements liés au trafic de stupéfiants, dans le logement, dans les parties "
-        "communes ou aux abords de l'ensemble immobilier"
-    ),
-    "agression_personnel": (
-        "des agressions, menaces ou intimidations à l'encontre du personnel du bailleur ou de "
-        "ses prestataires"
-    ),
-    "autre": "d'autres manquements à l'obligation d'user paisiblement du logement loué",
-}
-
-PROCEDURE_STATUS_LABELS = {"open": "En cours", "closed": "Close", "cancelled": "Retirée"}
-STEP_STATUS_LABELS = {
-    "pending": "En attente",
-    "done": "Accomplie",
-    "cancelled": "Annulée",
-    "skipped": "Sans objet",
-}
-
-
-def humanise(code: str) -> str:
-    """A code written for people: "troubles_persistants" → "Troubles persistants"."""
-    text = code.replace("_", " ").strip()
-    return text[:1].upper() + text[1:]
-
 
 def outcome_label(kind: str, step_key: str, outcome: str | None) -> str:
     """The French label of a step's outcome, from the procedure's catalogue if it has one."""
     if not outcome:
         return ""
-    catalog = CATALOGS.get(kind)
-    if catalog is not None:
+    definition = find(kind)
+    if definition is not None:
+        catalog = definition.catalog
         if catalog.has(step_key):
             chosen = catalog.spec(step_key).outcome(outcome)
             if chosen is not None:
@@ -105,14 +41,6 @@ def outcome_label(kind: str, step_key: str, outcome: str | None) -> str:
         if declared is not None:
             return declared.label
     return humanise(outcome)
-
-
-def actor_label(actor: str) -> str:
-    """The French name of an actor kind."""
-    try:
-        return ACTOR_LABELS[Actor(actor)]
-    except ValueError:
-        return humanise(actor)
 
 
 def paris_date(moment: datetime) -> str:
@@ -136,11 +64,11 @@ def _step_context(step: Step, kind: str, names: dict[str, str]) -> dict[str, Any
         "seq": step.seq,
         "label": step.label,
         "actor": step.actor,
-        "actor_label": actor_label(step.actor),
+        "actor_label": wording(Actor, step.actor),
         "org_id": step.org_id,
         "org": names.get(step.org_id, step.org_id),
         "status": step.status,
-        "status_label": STEP_STATUS_LABELS.get(step.status, humanise(step.status)),
+        "status_label": wording(StepStatus, step.status),
         "opened_on": step.opened_on.isoformat(),
         "due": step.due.isoformat() if step.due else None,
         "due_explanation": step.due_explanation,
@@ -160,7 +88,7 @@ def _piece_context(number: int, piece: Piece) -> dict[str, Any]:
         "id": piece.id,
         "title": piece.title,
         "kind": piece.kind,
-        "kind_label": LABELS.get(piece.kind, humanise(piece.kind)),
+        "kind_label": wording(PieceKind, piece.kind),
         "filename": piece.filename,
         "content_type": piece.content_type,
         "size": piece.size,
@@ -190,11 +118,9 @@ def read_model_context(session: Session, procedure_id: str) -> dict[str, Any] | 
         "procedure": {
             "id": procedure.id,
             "kind": procedure.kind,
-            "kind_label": CATALOGS[procedure.kind].label
-            if procedure.kind in CATALOGS
-            else humanise(procedure.kind),
+            "kind_label": wording(ProcedureKind, procedure.kind),
             "status": procedure.status,
-            "status_label": PROCEDURE_STATUS_LABELS.get(procedure.status, procedure.status),
+            "status_label": wording(ProcedureStatus, procedure.status),
             "title": procedure.title,
             "residence_nom": procedure.residence_nom,
             "commune_insee": procedure.commune_insee,

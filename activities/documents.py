@@ -21,10 +21,13 @@ from sqlalchemy import Engine
 from temporalio import activity
 from temporalio.exceptions import ApplicationError
 
-from activities.document_context import LABELS, MOTIFS, READ_MODEL_KINDS, read_model_context
+from activities.document_context import READ_MODEL_KINDS, read_model_context
 from activities.docx_render import PreparedTemplates
 from domain.calendar import french_date
 from domain.contracts import DocumentRef, DocumentRequest
+from domain.pieces import PieceKind
+from domain.procedures import code_labels
+from domain.procedures.resiliation_facts import MOTIF_IN_A_LETTER, MotifResiliation
 from store.db import session_scope
 from store.tables import Commune, Document, Organisation
 
@@ -67,18 +70,25 @@ def date_fr(value: Any) -> str:
     return f"{french_date(local.date())} à {clock}"
 
 
+# The wording of every code the facts of a procedure or an exhibit may hold.
+CODE_LABELS = {**code_labels(), **dict(PieceKind.choices())}
+
+
 def label(value: Any) -> str:
     """The French wording of a code ("occupation_halls" → "Occupation des halls")."""
     if not value:
         return ""
     code = str(value)
-    return LABELS.get(code, code.replace("_", " "))
+    return CODE_LABELS.get(code, code.replace("_", " "))
 
 
 def motif(value: Any) -> str:
     """A ground of résiliation as a letter states it ("trafic_stupefiants" → "des agissements…")."""
     code = str(value or "")
-    return MOTIFS.get(code, label(code).lower())
+    try:
+        return MOTIF_IN_A_LETTER[MotifResiliation(code)]
+    except ValueError:
+        return label(code).lower()
 
 
 def oui_non(value: Any) -> str:

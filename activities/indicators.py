@@ -12,6 +12,7 @@ from sqlmodel import Session, col, select
 from temporalio import activity
 
 from domain.contracts import IndicatorRequest, IndicatorResult
+from store.diagnostic_sql import INCIDENT_KINDS
 from store.tables import Procedure
 
 
@@ -35,7 +36,7 @@ class IndicatorActivities:
     def territory(self, request: IndicatorRequest) -> IndicatorResult:
         """Signalements and plaintes of the résidence by category, before and after."""
         statement = select(Procedure.facts).where(
-            col(Procedure.kind).in_(("signalement", "plainte")),
+            col(Procedure.kind).in_(INCIDENT_KINDS),
             col(Procedure.commune_insee) == request.commune_insee,
             col(Procedure.residence_nom) == request.residence_nom,
         )

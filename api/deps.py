@@ -5,18 +5,15 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Awaitable, Callable, Iterator
-from datetime import date
 from typing import Annotated, Any
 
 from fastapi import Depends, HTTPException, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
-from pydantic import BaseModel
 from sqlalchemy import Engine
 from sqlmodel import Session
 from temporalio.client import Client
 
 from domain.actors import Role
-from domain.facts import StepCompletion
 from quietude.procedures import ProcedureService, TemporalUnavailable
 from quietude.settings import Settings
 from quietude.temporal_client import connect
@@ -35,7 +32,7 @@ TEMPORAL_DOWN = (
 class ServiceProvider:
     """The procedure service, connected to Temporal on first need and again after a failure.
 
-    Routes call it like the service itself: the connection is only tried once the request has
+    Routes ask for it (`get`) in their body: the connection is only tried once the request has
     been authenticated, validated and scoped, so that those errors come first.
     """
 
@@ -73,30 +70,6 @@ class ServiceProvider:
         if self.service is None and not await self.connect():
             raise TemporalUnavailable(TEMPORAL_DOWN)
         return self.service  # type: ignore[no-any-return]
-
-    async def start(self, caller: Claims, body: BaseModel) -> str:
-        """ProcedureService.start, once Temporal is reachable."""
-        return await (await self.get()).start(caller, body)
-
-    async def complete_step(
-        self, caller: Claims, procedure_id: str, key: str, completion: StepCompletion
-    ) -> None:
-        """ProcedureService.complete_step, once Temporal is reachable."""
-        await (await self.get()).complete_step(caller, procedure_id, key, completion)
-
-    async def cancel(self, caller: Claims, procedure_id: str, reason: str) -> None:
-        """ProcedureService.cancel, once Temporal is reachable."""
-        await (await self.get()).cancel(caller, procedure_id, reason)
-
-    async def declare(
-        self, caller: Claims, procedure_id: str, key: str, on: date, comment: str | None
-    ) -> None:
-        """ProcedureService.declare, once Temporal is reachable."""
-        await (await self.get()).declare(caller, procedure_id, key, on, comment)
-
-    async def assign(self, caller: Claims, procedure_id: str, key: str, assignee_sub: str) -> None:
-        """ProcedureService.assign, once Temporal is reachable."""
-        await (await self.get()).assign(caller, procedure_id, key, assignee_sub)
 
     async def temporal_ok(self) -> bool:
         """Whether Temporal answers its health check now."""

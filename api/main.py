@@ -25,6 +25,7 @@ from api.routes import (
     pieces,
     procedures,
     register,
+    suites,
     tasks,
 )
 from api.security_headers import SecurityHeaders
@@ -58,6 +59,7 @@ def build_api_router() -> APIRouter:
     routers = (
         organisations,
         procedures,
+        suites,
         pieces,
         dossier,
         documents,

@@ -30,8 +30,9 @@ from activities.projection import ProjectionActivities
 from api.deps import ServiceProvider
 from api.main import create_app
 from domain.contracts import EventRecord, ProcedureSnapshot, ProcedureStatus
+from domain.procedures import definition
 from domain.steps import StepState, StepStatus
-from quietude.procedures import KINDS, today_in_paris
+from quietude.procedures import today_in_paris
 from quietude.settings import Settings
 from store.db import make_engine, migrate
 from store.reference import DEMO_BAILLEURS, load_reference_data
@@ -125,7 +126,7 @@ def _org(actor: str, bailleur: str, forces: str) -> str:
 def _snapshot(
     number: int, kind: str, bailleur: str, residence: Any, forces: str, today: date, rng: Any
 ) -> ProcedureSnapshot:
-    catalog = KINDS[kind].catalog
+    catalog = definition(kind).catalog
     created = today - timedelta(days=rng.randint(5, 200))
     keys = PATHS[kind]
     done_count = rng.randint(1, len(keys) - 1)
@@ -159,7 +160,7 @@ def _snapshot(
         bailleur_id=bailleur,
         commune_insee=residence[3],
         residence_nom=residence[1],
-        title=f"{catalog.label} — démonstration",
+        title=f"{definition(kind).label} — démonstration",
         facts=_facts(kind, residence),
         created_at=datetime.combine(created, clock(9), UTC),
         steps=steps,

@@ -16,17 +16,18 @@ from datetime import UTC, datetime, time, timedelta
 
 import psycopg
 
-from domain.catalog import CATALOGS
+from domain.kinds import ProcedureKind
+from domain.procedures import DEFINITIONS
 from store.diagnostic_columns import moment_columns
 from store.durations import AS_BAILLEUR, AS_PARTNER
 from tests.builders import BAILLEUR, OTHER_BAILLEUR
 
 KINDS = (
-    ("signalement", 0.55, 6),  # kind, share of procedures, mean days a step takes
-    ("plainte", 0.20, 15),
-    ("intervention_conjointe", 0.12, 7),
-    ("resiliation", 0.10, 30),
-    ("assermentation", 0.03, 20),
+    (ProcedureKind.SIGNALEMENT.value, 0.55, 6),  # kind, share, mean days a step takes
+    (ProcedureKind.PLAINTE.value, 0.20, 15),
+    (ProcedureKind.INTERVENTION_CONJOINTE.value, 0.12, 7),
+    (ProcedureKind.RESILIATION.value, 0.10, 30),
+    (ProcedureKind.ASSERMENTATION.value, 0.03, 20),
 )
 INSTITUTIONS = {
     "parquet": "parquet-evry",
@@ -135,9 +136,9 @@ def _specs() -> dict[str, list[_Spec]]:
     return {
         kind: [
             _Spec(s.key, s.label, s.actor.value, s.outcomes[0].key, s.legal_basis)
-            for s in catalog.steps
+            for s in definition.catalog.steps
         ]
-        for kind, catalog in CATALOGS.items()
+        for kind, definition in DEFINITIONS.items()
     }
 
 
@@ -224,7 +225,7 @@ def generate(
             row = (*identity, *described, *state, "{}", spec.legal_basis, *copies)
             lines.append("\t".join(row) + "\n")
         residence = f"Résidence {commune} {index % 97}"
-        title = f"{CATALOGS[kind].label} — {residence}"
+        title = f"{ProcedureKind(kind).label} — {residence}"
         facts = json.dumps(
             {
                 "kind": kind,

@@ -2,18 +2,20 @@
 
 from enum import StrEnum
 
+from domain.labels import Labelled
 
-class Actor(StrEnum):
+
+class Actor(Labelled):
     """Who must act on a step (procedures.md)."""
 
-    BAILLEUR = "bailleur"
-    POLICE = "police"
-    GENDARMERIE = "gendarmerie"
-    FORCES = "forces"  # police or gendarmerie, resolved from the commune
-    PARQUET = "parquet"
-    PREFET = "prefet"
-    JUGE = "juge"
-    COMMISSAIRE_JUSTICE = "commissaire_justice"
+    BAILLEUR = "bailleur", "Bailleur"
+    POLICE = "police", "Police nationale"
+    GENDARMERIE = "gendarmerie", "Gendarmerie nationale"
+    FORCES = "forces", "Police ou gendarmerie"  # resolved from the commune
+    PARQUET = "parquet", "Parquet"
+    PREFET = "prefet", "Préfet"
+    JUGE = "juge", "Juge"
+    COMMISSAIRE_JUSTICE = "commissaire_justice", "Commissaire de justice"
 
 
 class OrgKind(StrEnum):
@@ -28,25 +30,14 @@ class OrgKind(StrEnum):
     COMMISSAIRE_JUSTICE = "commissaire_justice"
 
 
-class Role(StrEnum):
+class Role(Labelled):
     """Role of a user inside its organisation (JWT claim `role`)."""
 
-    AGENT = "agent"
-    JURISTE = "juriste"
-    MANAGER = "manager"
-    ADMIN = "admin"
+    AGENT = "agent", "Agent"
+    JURISTE = "juriste", "Juriste"
+    MANAGER = "manager", "Responsable"
+    ADMIN = "admin", "Administrateur"
 
-
-ACTOR_LABELS: dict[Actor, str] = {
-    Actor.BAILLEUR: "Bailleur",
-    Actor.POLICE: "Police nationale",
-    Actor.GENDARMERIE: "Gendarmerie nationale",
-    Actor.FORCES: "Police ou gendarmerie",
-    Actor.PARQUET: "Parquet",
-    Actor.PREFET: "Préfet",
-    Actor.JUGE: "Juge",
-    Actor.COMMISSAIRE_JUSTICE: "Commissaire de justice",
-}
 
 # An actor kind resolves to organisations of these kinds.
 ACTOR_ORG_KINDS: dict[Actor, tuple[OrgKind, ...]] = {

@@ -247,6 +247,29 @@ def compute_deadline(start: date, rule: DeadlineRule) -> Deadline:
     )
 
 
+# The préfet is notified of an assignation for arrears at least six weeks before the hearing.
+HEARING_NOTICE = DeadlineRule(
+    days=42,
+    before=True,
+    regime=Regime.CIVIL,
+    legal_basis="art. 24 III loi 89-462 ; Cass. avis 6 nov. 2025",
+    label="notification au préfet",
+)
+
+
+def latest_before(event: date, rule: DeadlineRule) -> date:
+    """The last day an act may be done for a backward deadline before `event`."""
+    assert rule.before
+    return compute_deadline(event, rule).due
+
+
+def earliest_event_after(act_on: date, rule: DeadlineRule) -> date:
+    """The first day an event may be fixed for an act done on `act_on` to meet the backward
+    deadline `rule` (the converse of `latest_before`)."""
+    assert rule.before
+    return act_on + timedelta(days=rule.days + 1)
+
+
 def _on_day(year: int, month: int, day: int) -> date:
     # relativedelta(day=...) clamps to the last day of the month (29 February in common years).
     return date(year, month, 1) + relativedelta(day=day)

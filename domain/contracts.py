@@ -9,13 +9,14 @@ from typing import Any
 from pydantic import BaseModel, Field
 
 from domain.calendar import Deadline, DeadlineRule, TreveHivernale
+from domain.labels import Labelled
 from domain.steps import StepState
 
 
-class ProcedureStatus(StrEnum):
-    OPEN = "open"
-    CLOSED = "closed"
-    CANCELLED = "cancelled"
+class ProcedureStatus(Labelled):
+    OPEN = "open", "En cours"
+    CLOSED = "closed", "Close"
+    CANCELLED = "cancelled", "Retirée"
 
 
 class Policy(BaseModel):

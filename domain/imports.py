@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 from domain.contracts import ImportedStep
-from domain.facts import EnCours
-from domain.steps import Catalog, data_error
+from domain.definition import ProcedureDefinition
+from domain.facts import EnCours, StartFacts
+from domain.steps import Catalog, OutcomeSpec, data_problem
 
 
 class DossierImportError(ValueError):
@@ -14,10 +16,13 @@ class DossierImportError(ValueError):
 
 
 def plan_import(
-    catalog: Catalog, en_cours: EnCours, applicable: frozenset[str], today: date
+    definition: ProcedureDefinition[Any], facts: StartFacts, today: date
 ) -> list[ImportedStep]:
-    """The steps done before `en_cours.etape`, in order, each with its date and outcome."""
-    _check_keys(catalog, en_cours, applicable, today)
+    """The steps done before `facts.en_cours.etape`, in order, each with its date and outcome."""
+    en_cours = facts.en_cours
+    assert en_cours is not None
+    catalog, applicable = definition.catalog, definition.applicable(facts)
+    _check_keys(definition, en_cours, applicable, today)
     plan: list[ImportedStep] = []
     frontier = list(catalog.first)
     seen: set[str] = set()
@@ -34,22 +39,23 @@ def plan_import(
                 f"Date manquante pour l'étape déjà accomplie « {catalog.spec(key).label} » ({key})."
             )
         outcome = _outcome_towards(catalog, key, en_cours, applicable, on_path)
-        _check_required(catalog, key, outcome, en_cours)
-        plan.append(
-            ImportedStep(
-                key=key, on=en_cours.dates[key], outcome=outcome, data=en_cours.data.get(key, {})
-            )
-        )
-        frontier.extend(catalog.spec(key).outcome(outcome).next)  # type: ignore[union-attr]
+        data = en_cours.data.get(key, {})
+        _check_data(key, outcome, data)
+        plan.append(ImportedStep(key=key, on=en_cours.dates[key], outcome=outcome.key, data=data))
+        frontier.extend(outcome.next)
     return plan
 
 
 def _check_keys(
-    catalog: Catalog, en_cours: EnCours, applicable: frozenset[str], today: date
+    definition: ProcedureDefinition[Any],
+    en_cours: EnCours,
+    applicable: frozenset[str],
+    today: date,
 ) -> None:
+    catalog = definition.catalog
     if not catalog.has(en_cours.etape):
         raise DossierImportError(
-            f"Étape inconnue pour une procédure {catalog.kind} : « {en_cours.etape} »."
+            f"Étape inconnue pour une procédure {definition.kind.value} : « {en_cours.etape} »."
         )
     if en_cours.etape not in applicable:
         raise DossierImportError(f"L'étape « {en_cours.etape} » ne s'applique pas à ce dossier.")
@@ -73,29 +79,27 @@ def _check_keys(
                 f"Résultat « {outcome} » invalide pour l'étape « {key} » "
                 f"(attendu : {', '.join(spec.outcome_keys)})."
             )
-    for key, data in en_cours.data.items():
-        problem = data_error(catalog, data)
-        if problem:
-            raise DossierImportError(f"en_cours.data, étape « {key} » : {problem}")
 
 
-def _check_required(catalog: Catalog, key: str, outcome: str, en_cours: EnCours) -> None:
-    found = catalog.spec(key).outcome(outcome)
-    assert found is not None
-    missing = [name for name in found.required if name not in en_cours.data.get(key, {})]
+def _check_data(key: str, outcome: OutcomeSpec, data: dict[str, Any]) -> None:
+    missing = [name for name in outcome.required if data.get(name) in (None, "")]
     if missing:
         raise DossierImportError(
-            f"Donnée requise manquante pour l'étape « {key} » ({outcome}) : "
+            f"Donnée requise manquante pour l'étape « {key} » ({outcome.key}) : "
             f"{', '.join(missing)} (dans en_cours.data)."
         )
+    problem = data_problem(outcome, data)
+    if problem:
+        raise DossierImportError(f"en_cours.data, étape « {key} » : {problem}")
 
 
 def _outcome_towards(
     catalog: Catalog, key: str, en_cours: EnCours, applicable: frozenset[str], on_path: bool
-) -> str:
+) -> OutcomeSpec:
     spec = catalog.spec(key)
-    if key in en_cours.outcomes:
-        return en_cours.outcomes[key]
+    chosen = spec.outcome(en_cours.outcomes.get(key, ""))
+    if chosen is not None:
+        return chosen  # given, and checked by _check_keys
     candidates = list(spec.outcomes)
     if on_path:
         candidates = [
@@ -111,4 +115,4 @@ def _outcome_towards(
             f"Précisez le résultat de l'étape « {key} » dans en_cours.outcomes "
             f"(possibles : {', '.join(spec.outcome_keys)})."
         )
-    return candidates[0].key
+    return candidates[0]

@@ -1,15 +1,22 @@
-"""Step specifications (the catalogue as data) and the state of a step in a procedure."""
+"""Step specifications (the catalogue as data), the typed data an outcome carries, and the state
+of a step in a running procedure."""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from datetime import date, datetime
 from enum import StrEnum
-from typing import Any
+from typing import Any, Self
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic_core import to_json
 
 from domain.actors import Actor
 from domain.calendar import DeadlineRule
+from domain.labels import Labelled
+from domain.validation_messages import describe_error
+
+CLOSING_KEY = "cloture"
 
 
 class DeadlineKind(StrEnum):
@@ -21,20 +28,77 @@ class DeadlineKind(StrEnum):
     NONE = "none"  # tracked, not due
 
 
-class StepStatus(StrEnum):
-    PENDING = "pending"
-    DONE = "done"
-    CANCELLED = "cancelled"
-    SKIPPED = "skipped"
+class StepStatus(Labelled):
+    PENDING = "pending", "En attente"
+    DONE = "done", "Accomplie"
+    CANCELLED = "cancelled", "Annulée"
+    SKIPPED = "skipped", "Sans objet"
 
 
-class Outcome(BaseModel, frozen=True):
-    """An outcome a step accepts, the steps it leads to and the data it requires."""
+class OutcomeData(BaseModel):
+    """What a person enters with an outcome (a date, a choice, a reason), as one typed model.
+
+    A completion's data is checked against it strictly (a date as AAAA-MM-JJ, a number as a
+    number, no unknown field); the flows read it back with `of`.
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+
+    @classmethod
+    def of(cls, state: StepState) -> Self:
+        """The data recorded with a completed step, as this model (fields it does not know are
+        left aside: data recorded before a field was dropped still reads)."""
+        return cls.model_validate({k: v for k, v in state.data.items() if k in cls.model_fields})
+
+    @classmethod
+    def required_fields(cls) -> tuple[str, ...]:
+        """The names of the fields a completion must give."""
+        return tuple(name for name, field in cls.model_fields.items() if field.is_required())
+
+    @classmethod
+    def problem(cls, error: ValidationError) -> str:
+        """What is wrong with the data, in French (a model may word its own errors)."""
+        problems = error.errors()
+        missing = [str(e["loc"][0]) for e in problems if e["type"] == "missing"]
+        if missing:
+            return f"Donnée requise manquante : {', '.join(missing)}."
+        first = problems[0]
+        place = ".".join(str(part) for part in first["loc"])
+        return f"« {place} » : {describe_error(first)}."
+
+
+class OutcomeSpec(BaseModel, frozen=True):
+    """An outcome a step accepts, the steps it leads to and the data it carries."""
 
     key: str
     label: str
     next: tuple[str, ...] = ()
-    required: tuple[str, ...] = ()
+    data: type[OutcomeData] | None = None
+
+    @property
+    def required(self) -> tuple[str, ...]:
+        """The data a completion with this outcome must give."""
+        return self.data.required_fields() if self.data else ()
+
+
+def data_problem(outcome: OutcomeSpec, data: Mapping[str, Any]) -> str | None:
+    """A French message when a completion's data does not fit its outcome, else None.
+
+    An empty value counts as absent, as an input left blank.
+    """
+    given = {name: value for name, value in data.items() if value not in (None, "")}
+    if outcome.data is None:
+        if given:
+            return (
+                f"Aucune donnée n'accompagne le résultat « {outcome.label} » "
+                f"(reçu : {', '.join(given)})."
+            )
+        return None
+    try:
+        outcome.data.model_validate_json(to_json(given), strict=True)
+    except ValidationError as error:
+        return outcome.data.problem(error)
+    return None
 
 
 class StepSpec(BaseModel, frozen=True):
@@ -45,14 +109,17 @@ class StepSpec(BaseModel, frozen=True):
     actor: Actor
     deadline: DeadlineKind
     rule: DeadlineRule | None = None
-    outcomes: tuple[Outcome, ...]
+    outcomes: tuple[OutcomeSpec, ...]
     silence_outcome: str | None = None  # where the law gives silence a meaning
     optional: bool = False  # a step a dossier may go without (e.g. a rehousing offer)
     propagated: bool = False  # the same decision is repeated in the linked procedures
+    judgment: bool = False  # a court decides here: the file becomes litigation data
     legal_basis: str = ""
     note: str = ""  # what is unsure in law, said to people
+    # The dossiers this step applies to, from their start facts (all of them by default).
+    when: Callable[[Any], bool] | None = None
 
-    def outcome(self, key: str) -> Outcome | None:
+    def outcome(self, key: str) -> OutcomeSpec | None:
         """The outcome named `key`, if this step accepts it."""
         return next((o for o in self.outcomes if o.key == key), None)
 
@@ -60,20 +127,43 @@ class StepSpec(BaseModel, frozen=True):
     def outcome_keys(self) -> tuple[str, ...]:
         return tuple(o.key for o in self.outcomes)
 
+    def data_fields(self) -> dict[str, Any]:
+        """Every data field an outcome of this step may carry, by name (first definition)."""
+        fields: dict[str, Any] = {}
+        for outcome in self.outcomes:
+            if outcome.data is not None:
+                for name, field in outcome.data.model_fields.items():
+                    fields.setdefault(name, field)
+        return fields
+
 
 class Catalog(BaseModel, frozen=True):
-    """The steps of one kind of procedure and the order they may come in."""
+    """The steps of one kind of procedure and the order they may come in.
 
-    kind: str
-    label: str
+    `keys` and `outcome_keys` are the kind's enums of step and outcome keys: every key the
+    catalogue names must be one of them (a typo fails at import, not in court).
+    """
+
     steps: tuple[StepSpec, ...]
     first: tuple[str, ...]
-    # Type of each data field a completion may carry: "date", "int", "bool", "text",
-    # or "choice:a,b,c".
-    data_types: dict[str, str] = {}
+    keys: type[StrEnum]
+    outcome_keys: type[StrEnum]
     # What may be declared at any step (e.g. a voluntary departure); `next` ends the flow there.
-    anytime: tuple[Outcome, ...] = ()
+    anytime: tuple[OutcomeSpec, ...] = ()
     anytime_actors: dict[str, Actor] = {}  # who declares each of them (the bailleur by default)
+
+    @model_validator(mode="after")
+    def _every_key_is_declared(self) -> Catalog:
+        steps = {step.key for step in self.steps}
+        if steps != {key.value for key in self.keys}:
+            raise ValueError(f"étapes sans clé déclarée, ou clés sans étape : {steps}")
+        outcomes = {o.key for step in self.steps for o in step.outcomes}
+        unknown = outcomes - {key.value for key in self.outcome_keys}
+        targets = {n for step in self.steps for o in step.outcomes for n in o.next}
+        targets |= {n for o in self.anytime for n in o.next} | set(self.first)
+        if unknown or not targets <= steps:
+            raise ValueError(f"résultats ou étapes inconnus : {unknown | (targets - steps)}")
+        return self
 
     def spec(self, key: str) -> StepSpec:
         """The spec of step `key`; KeyError if the procedure has no such step."""
@@ -82,7 +172,14 @@ class Catalog(BaseModel, frozen=True):
                 return step
         raise KeyError(key)
 
-    def declaration(self, key: str) -> Outcome | None:
+    def outcome_of(self, step: str, outcome: str) -> OutcomeSpec:
+        """The outcome `outcome` of step `step`; KeyError if the step does not accept it."""
+        found = self.spec(step).outcome(outcome)
+        if found is None:
+            raise KeyError(f"{step}:{outcome}")
+        return found
+
+    def declaration(self, key: str) -> OutcomeSpec | None:
         """The declaration `key` this procedure accepts at any step, if any."""
         return next((o for o in self.anytime if o.key == key), None)
 
@@ -106,14 +203,29 @@ class Catalog(BaseModel, frozen=True):
             frontier.extend(n for o in self.spec(key).outcomes for n in o.next)
         return False
 
+    def applicable(self, facts: Any) -> frozenset[str]:
+        """The steps a dossier with these start facts may go through: those reached from the
+        first steps (and from the declarations that open a step) along the outcomes' links,
+        leaving out the steps whose condition the facts do not meet."""
+        frontier = [*self.first, *(d.key for d in self.anytime if self.has(d.key))]
+        reached: set[str] = set()
+        while frontier:
+            key = frontier.pop()
+            spec = self.spec(key)
+            if key in reached or (spec.when is not None and not spec.when(facts)):
+                continue
+            reached.add(key)
+            frontier.extend(n for o in spec.outcomes for n in o.next)
+        return frozenset(reached)
+
 
 # The bailleur closes every procedure, whatever its kind.
 CLOSING_STEP = StepSpec(
-    key="cloture",
+    key=CLOSING_KEY,
     label="Clôture du dossier",
     actor=Actor.BAILLEUR,
     deadline=DeadlineKind.NONE,
-    outcomes=(Outcome(key="close", label="Dossier clos"),),
+    outcomes=(OutcomeSpec(key="close", label="Dossier clos"),),
 )
 
 
@@ -154,28 +266,19 @@ class StepState(BaseModel):
     def step_id(self) -> str:
         return f"{self.key}:{self.seq}"
 
-
-def data_error(catalog: Catalog, data: dict[str, Any]) -> str | None:
-    """A French message if a completion's data has a value of the wrong type, else None."""
-    for name, value in data.items():
-        kind = catalog.data_types.get(name)
-        if kind is None or value is None:
-            continue
-        if kind == "date":
-            try:
-                date.fromisoformat(str(value))
-            except ValueError:
-                return f"« {name} » doit être une date AAAA-MM-JJ (reçu : {value})."
-        elif kind == "int" and not (isinstance(value, int) and not isinstance(value, bool)):
-            return f"« {name} » doit être un nombre entier (reçu : {value})."
-        elif kind == "bool" and not isinstance(value, bool):
-            return f"« {name} » doit valoir true ou false (reçu : {value})."
-        elif kind.startswith("choice:") and value not in kind[len("choice:") :].split(","):
-            return f"« {name} » doit valoir {kind[len('choice:') :].replace(',', ', ')}."
-    return None
+    @property
+    def done_on(self) -> date:
+        """The legal date a completed step was done on."""
+        assert self.completed_on is not None
+        return self.completed_on
 
 
 def split_ref(ref: str) -> tuple[str, int | None]:
     """A step reference "key" (its latest occurrence) or "key:seq" (one of parallel ones)."""
     key, _, seq = ref.partition(":")
     return key, int(seq) if seq.isdigit() else None
+
+
+def outcome(key: str, label: str, *then: str, data: type[OutcomeData] | None = None) -> OutcomeSpec:
+    """An outcome leading to the steps `then`, carrying `data`."""
+    return OutcomeSpec(key=key, label=label, next=then, data=data)

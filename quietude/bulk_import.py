@@ -9,15 +9,20 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Protocol
 
-from pydantic import BaseModel
 from sqlalchemy import Engine
 from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import Session, col, select
 
 from domain.actors import OrgKind
-from domain.facts import ResiliationFacts
+from domain.kinds import ProcedureKind
+from domain.procedures.resiliation_facts import ResiliationFacts
 from quietude.dossier_csv import CsvLine, LineError, facts_of, in_csv_terms
-from quietude.procedures import ProcedureService, StartRefused, TemporalUnavailable
+from quietude.procedures import (
+    ProcedureService,
+    StartRefused,
+    StartRequest,
+    TemporalUnavailable,
+)
 from quietude.settings import Settings
 from quietude.temporal_client import connect
 from quietude.tokens import Claims
@@ -37,9 +42,9 @@ class ImportRefused(Exception):
 class DossierService(Protocol):
     """What the import needs of ProcedureService."""
 
-    def validate(self, caller: Claims, body: BaseModel) -> None: ...
+    def validate(self, request: StartRequest) -> None: ...
 
-    async def start(self, caller: Claims, body: BaseModel) -> str: ...
+    async def start(self, request: StartRequest) -> str: ...
 
 
 @dataclass
@@ -135,7 +140,7 @@ async def import_dossiers(
     async def start(result: LineResult, facts: ResiliationFacts) -> None:
         async with semaphore:
             try:
-                result.procedure_id = await service.start(caller, facts)
+                result.procedure_id = await service.start(StartRequest(caller=caller, facts=facts))
             except (StartRefused, TemporalUnavailable) as error:
                 result.error = error.message
                 return
@@ -152,7 +157,7 @@ def _checked(line: CsvLine, service: DossierService, caller: Claims) -> Resiliat
         raise LineError(f"{line.extra_cells} cellule(s) de plus que de colonnes dans l'en-tête")
     facts = facts_of(line.cells)
     try:
-        service.validate(caller, facts)
+        service.validate(StartRequest(caller=caller, facts=facts))
     except StartRefused as refusal:
         raise LineError(in_csv_terms(refusal.message)) from None
     return facts
@@ -171,7 +176,7 @@ def open_resiliations(engine: Engine, bailleur_id: str) -> dict[str, str]:
     with Session(engine) as session:
         rows = session.exec(
             select(Procedure.id, Procedure.facts).where(
-                col(Procedure.kind) == "resiliation",
+                col(Procedure.kind) == ProcedureKind.RESILIATION,
                 col(Procedure.bailleur_id) == bailleur_id,
                 col(Procedure.status) == "open",
             )

@@ -11,13 +11,14 @@ from datetime import date, datetime, time, timedelta
 from typing import Any, Protocol
 from zoneinfo import ZoneInfo
 
-from pydantic import BaseModel, TypeAdapter
+from pydantic import TypeAdapter
 from sqlalchemy import Engine
 from sqlmodel import Session, col, select
 
 from domain.actors import Role
-from domain.facts import StartBody
-from quietude.procedures import StartRefused
+from domain.kinds import ProcedureKind
+from domain.procedures import StartBody
+from quietude.procedures import StartRefused, StartRequest
 from quietude.tokens import Claims
 from store.reference import DEMO_BAILLEURS
 from store.tables import Commune
@@ -36,12 +37,14 @@ CATEGORIES = {  # weights, after the USH observatory's orders of magnitude
 }
 NIGHT = frozenset({"occupation_halls", "trafic_stupefiants"})
 _BODY: TypeAdapter[Any] = TypeAdapter(StartBody)
+# The share of each kind of procedure among the demo ones.
+SHARES = {ProcedureKind.SIGNALEMENT: 60, ProcedureKind.PLAINTE: 25, ProcedureKind.RESILIATION: 15}
 
 
 class Starter(Protocol):
     """What the demo needs of ProcedureService."""
 
-    async def start(self, caller: Claims, body: BaseModel) -> str: ...
+    async def start(self, request: StartRequest) -> str: ...
 
 
 def communes_of(engine: Engine, only: Sequence[str] = ()) -> list[tuple[str, int]]:
@@ -67,8 +70,8 @@ class DemoPlanner:
 
     def body(self) -> dict[str, Any]:
         """One start body: a signalement, a plainte or a résiliation."""
-        kind = self.random.choices(["signalement", "plainte", "resiliation"], [60, 25, 15])[0]
-        return getattr(self, f"_{kind}")()
+        kind = self.random.choices(list(SHARES), list(SHARES.values()))[0]
+        return getattr(self, f"_{kind.value}")()
 
     def _place(self) -> dict[str, Any]:
         insee = self.random.choices(
@@ -110,7 +113,7 @@ class DemoPlanner:
             dates["retour_information"] = answered
             outcomes["retour_information"] = "transmis_parquet"
         return {
-            "kind": "signalement",
+            "kind": ProcedureKind.SIGNALEMENT.value,
             "residence": self._place(),
             "categorie": categorie,
             "faits_le": moment.isoformat(),
@@ -144,7 +147,7 @@ class DemoPlanner:
             if outcome == "classement":
                 data["decision_parquet"] = {"motif": "Auteur inconnu"}
         return {
-            "kind": "plainte",
+            "kind": ProcedureKind.PLAINTE.value,
             "plaignant": {"type": "bailleur"},
             "residence": self._place(),
             "faits": {
@@ -179,7 +182,7 @@ class DemoPlanner:
         )[0]
         number = self.random.randint(1000, 9999)
         return {
-            "kind": "resiliation",
+            "kind": ProcedureKind.RESILIATION.value,
             "logement": {"residence": self._place(), "reference": f"LGT-{number}"},
             "bail": {"reference": f"B-DEMO-{number}", "date_effet": "2018-09-01"},
             "locataires": [{"nom": "Démo", "prenom": f"Locataire {number}"}],
@@ -213,7 +216,7 @@ async def create_demo(
         caller = Claims(sub=f"demo@{org}", org=org, role=Role.JURISTE)
         async with semaphore:
             try:
-                return await service.start(caller, body)
+                return await service.start(StartRequest(caller=caller, facts=body))
             except StartRefused as refusal:
                 log.warning("dossier de démonstration %d refusé : %s", index + 1, refusal.message)
                 return None

@@ -15,8 +15,10 @@ from typing import Any
 
 from pydantic import TypeAdapter, ValidationError
 
-from domain.catalog.resiliation import RESILIATION
-from domain.facts import ResiliationFacts, StartBody
+from domain.kinds import ProcedureKind
+from domain.procedures import StartBody
+from domain.procedures.resiliation import CATALOG as RESILIATION
+from domain.procedures.resiliation_facts import ResiliationFacts
 from domain.validation_messages import describe_error
 
 STEP_KEYS = tuple(step.key for step in RESILIATION.steps)
@@ -223,7 +225,7 @@ def _joined(errors: list[tuple[str, str]]) -> str:
 def _read_body(cells: Mapping[str, str]) -> tuple[dict[str, Any], list[tuple[str, str]]]:
     read = _Cells(cells)
     fields = {
-        "kind": "resiliation",
+        "kind": ProcedureKind.RESILIATION.value,
         "logement": _present(
             residence=_present(
                 nom=read.text("residence_nom"), adresse=read.text("adresse"),
@@ -254,7 +256,7 @@ def _present(**fields: Any) -> dict[str, Any]:
 
 
 def _described(error: Any) -> tuple[str, str]:
-    parts = [p for p in error.get("loc", ()) if p not in ("resiliation", "[key]")]
+    parts = [p for p in error.get("loc", ()) if p not in (ProcedureKind.RESILIATION, "[key]")]
     column = column_of(parts)
     message = describe_error(error)
     value = error.get("input")

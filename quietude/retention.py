@@ -23,6 +23,9 @@ from temporalio.api.workflowservice.v1 import DeleteWorkflowExecutionRequest
 from temporalio.client import Client
 from temporalio.service import RPCError, RPCStatusCode
 
+from domain.contracts import ProcedureStatus
+from domain.procedures import DEFINITIONS
+from domain.steps import StepStatus
 from quietude.settings import Settings
 from store.access_log import SYSTEM, Action, append_in
 from store.tables import Document, Event, Notification, Piece, Procedure, Step
@@ -30,8 +33,10 @@ from store.tables import Document, Event, Notification, Piece, Procedure, Step
 log = logging.getLogger(__name__)
 
 # Steps whose completion means a court gave a judgment: the file is then litigation data.
-JUDGMENT_STEPS = frozenset({"jugement", "jugement_penal"})
-CLOSED = ("closed", "cancelled")
+JUDGMENT_STEPS = frozenset(
+    step.key for item in DEFINITIONS.values() for step in item.catalog.steps if step.judgment
+)
+CLOSED = (ProcedureStatus.CLOSED, ProcedureStatus.CANCELLED)
 # What an anonymised procedure keeps of its facts: enough for aggregated statistics.
 KEPT_FACTS = ("kind", "categorie")
 KEPT_RESIDENCE = ("nom", "commune_insee")
@@ -81,7 +86,7 @@ def rule_of(session: Session, procedure: Procedure) -> str:
         select(Step.id).where(
             col(Step.procedure_id) == procedure.id,
             col(Step.key).in_(JUDGMENT_STEPS),
-            col(Step.status) == "done",
+            col(Step.status) == StepStatus.DONE,
         )
     ).first()
     return "contentieux" if judged else "precontentieux"
@@ -91,12 +96,9 @@ def retention_years(settings: Settings, kind: str, rule: str) -> int:
     """The retention period after closing, in years, for a procedure kind and rule."""
     if rule == "contentieux":
         return settings.retention_contentieux_years
-    by_kind = {
-        "signalement": settings.retention_signalement_years,
-        "plainte": settings.retention_plainte_years,
-        "resiliation": settings.retention_resiliation_years,
-    }
-    return by_kind.get(kind, settings.retention_contentieux_years)
+    # QUIETUDE_RETENTION_<KIND>_YEARS, where the convention sets one for the kind.
+    years = getattr(settings, f"retention_{kind}_years", settings.retention_contentieux_years)
+    return int(years)
 
 
 def expired(session: Session, settings: Settings, now: datetime) -> list[Purged]:

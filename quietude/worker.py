@@ -20,21 +20,9 @@ from activities.projection import ProjectionActivities
 from activities.propagation import PropagationActivities
 from quietude.settings import Settings
 from store.db import make_engine
-from workflows.assermentation import AssermentationWorkflow
-from workflows.intervention import InterventionWorkflow
-from workflows.plainte import PlainteWorkflow
-from workflows.resiliation import ResiliationWorkflow
-from workflows.signalement import SignalementWorkflow
+from workflows.registry import ENGINE_MODULES, WORKFLOWS
 
 log = logging.getLogger(__name__)
-
-WORKFLOWS = [
-    SignalementWorkflow,
-    PlainteWorkflow,
-    ResiliationWorkflow,
-    AssermentationWorkflow,
-    InterventionWorkflow,
-]
 
 # Imported once, not for each workflow instance (a new procedure, or one evicted from the cache
 # replaying at its next event): the pure rules, and the step engine the procedures are written
@@ -46,11 +34,7 @@ SANDBOX = SandboxedWorkflowRunner(
         "holidays",
         "dateutil",
         "pydantic",
-        "workflows.engine",
-        "workflows.state",
-        "workflows.handlers",
-        "workflows.deadlines",
-        "workflows.search_attributes",
+        *ENGINE_MODULES,
     )
 )
 

@@ -13,9 +13,14 @@ from datetime import date, datetime, time
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from domain.definition import Diagnosed
+from domain.facts import CategorieSignalement
+from domain.kinds import ProcedureKind
+from domain.procedures import find
+
 PARIS = ZoneInfo("Europe/Paris")
-SIGNALEMENT, PLAINTE, RESILIATION = "signalement", "plainte", "resiliation"
-TRAFIC = "trafic_stupefiants"
+RESILIATION = ProcedureKind.RESILIATION.value  # as migration 0005 knows it
+TRAFIC = CategorieSignalement.TRAFIC_STUPEFIANTS.value
 COLUMNS = ("facts_at", "categorie", "batiment", "hall", "trafic")  # revision 0005
 MOMENT_COLUMNS = ("facts_hour", "facts_weekday")  # revision 0007
 # A step's copies of its procedure's columns (revision 0007): step column → procedure column.
@@ -25,44 +30,36 @@ STEP_COPIES = {
     "procedure_kind": "kind",
     "procedure_status": "status",
 }
+# Where a kind the diagnostics do not count keeps its place and category, if anywhere.
+UNCOUNTED = Diagnosed(incident=False, moment=None, categories="categorie", place="residence")
 
 
 def diagnostic_columns(
     kind: str, facts: Mapping[str, Any], opened_on: Iterable[date], created_at: datetime
 ) -> dict[str, Any]:
     """The diagnostic columns of a procedure: `opened_on` are the opening days of its steps."""
-    faits = _mapping(facts.get("faits"))
+    definition = find(kind)
+    counted = definition.diagnosed if definition and definition.diagnosed else None
+    paths = counted or UNCOUNTED
     facts_at: datetime | None
-    if kind == RESILIATION:
+    if paths.moment is not None:
+        facts_at = _moment(_at(facts, paths.moment))
+    elif counted is not None:
         days = list(opened_on)
-        # A résiliation is dated by its first act: an imported dossier keeps its real start.
+        # Dated by its first act: an imported dossier keeps its real start.
         facts_at = datetime.combine(min(days), time(), tzinfo=PARIS) if days else created_at
-        motifs = facts.get("motifs")
-        motifs = motifs if isinstance(motifs, list) else []
-        categorie = _text(motifs[0]) if motifs else None
-        place = _mapping(_mapping(facts.get("logement")).get("residence"))
-        trafic = TRAFIC in motifs
-    elif kind == PLAINTE:
-        facts_at = _moment(faits.get("le"))
-        categorie = _text(faits.get("categorie"))
-        place = _mapping(facts.get("residence"))
-        trafic = categorie == TRAFIC or faits.get("trafic_stupefiants") is True
-    elif kind == SIGNALEMENT:
-        facts_at = _moment(facts.get("faits_le"))
-        categorie = _text(facts.get("categorie"))
-        place = _mapping(facts.get("residence"))
-        trafic = categorie == TRAFIC
     else:
         facts_at = created_at
-        categorie = _text(facts.get("categorie"))
-        place = _mapping(facts.get("residence"))
-        trafic = categorie == TRAFIC
+    found = _at(facts, paths.categories)
+    categories = found if isinstance(found, list) else [found]
+    place = _mapping(_at(facts, paths.place))
+    flag = _at(facts, paths.trafic_flag) if paths.trafic_flag else None
     return {
         "facts_at": facts_at,
-        "categorie": categorie,
+        "categorie": _text(categories[0]) if categories else None,
         "batiment": _text(place.get("batiment")),
         "hall": _text(place.get("hall")),
-        "trafic": trafic,
+        "trafic": TRAFIC in categories or flag is True,
     }
 
 
@@ -85,6 +82,14 @@ def moment_columns(facts_at: datetime | None) -> dict[str, int | None]:
 def step_copies(procedure: Any) -> dict[str, Any]:
     """What a step of `procedure` copies of it (a row or any object with its columns)."""
     return {name: getattr(procedure, source) for name, source in STEP_COPIES.items()}
+
+
+def _at(facts: Mapping[str, Any], path: str) -> Any:
+    """The value at a dotted path of the facts (None where a part is missing)."""
+    value: Any = facts
+    for part in path.split("."):
+        value = _mapping(value).get(part)
+    return value
 
 
 def _mapping(value: Any) -> Mapping[str, Any]:

@@ -16,13 +16,23 @@ from typing import Any
 from sqlalchemy import ColumnElement, Integer, and_, case, cast, func, or_, select
 from sqlmodel import col
 
-from store.diagnostic_columns import PARIS, PLAINTE, RESILIATION, SIGNALEMENT
+from domain.procedures import DEFINITIONS
+from store.diagnostic_columns import PARIS
 from store.diagnostic_figures import DiagnosticSettings
 from store.diagnostic_filters import DiagnosticFilters
 from store.tables import Commune, Procedure, Step
 
-INCIDENT_KINDS = (SIGNALEMENT, PLAINTE)
-KINDS = (*INCIDENT_KINDS, RESILIATION)
+# The kinds the diagnostics count: facts reported (by category, moment and hall), and
+# procedures over a lease (by their grounds).
+INCIDENT_KINDS = tuple(
+    kind.value for kind, d in DEFINITIONS.items() if d.diagnosed and d.diagnosed.incident
+)
+GROUNDED = {
+    kind.value: d.diagnosed.categories
+    for kind, d in DEFINITIONS.items()
+    if d.diagnosed and not d.diagnosed.incident
+}
+KINDS = (*INCIDENT_KINDS, *GROUNDED)
 CANCELLED = "cancelled"
 
 
@@ -55,10 +65,10 @@ def incident_trafic() -> ColumnElement[int]:
     return case((col(Procedure.trafic).is_(True), 1), else_=0)
 
 
-def resiliation_motifs() -> ColumnElement[str]:
-    """The JSON text of a résiliation's list of grounds (split in Python: arrays are not
-    portable in SQL; résiliations are few)."""
-    return col(Procedure.facts)["motifs"].as_string()
+def grounds(kind: str) -> ColumnElement[str]:
+    """The JSON text of a procedure's list of grounds (split in Python: arrays are not
+    portable in SQL; such procedures are few)."""
+    return col(Procedure.facts)[GROUNDED[kind]].as_string()
 
 
 def area_clause(
@@ -117,9 +127,9 @@ def incident_period(start: date, end: date) -> list[ColumnElement[bool]]:
     return dated(INCIDENT_KINDS, start, end)
 
 
-def resiliation_period(start: date, end: date) -> list[ColumnElement[bool]]:
-    """Résiliations whose first act falls between `start` and `end` included."""
-    return dated((RESILIATION,), start, end)
+def grounded_period(kind: str, start: date, end: date) -> list[ColumnElement[bool]]:
+    """Procedures of `kind` (a résiliation) whose first act falls between `start` and `end`."""
+    return dated((kind,), start, end)
 
 
 def steps_of(

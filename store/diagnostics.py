@@ -18,7 +18,6 @@ from sqlalchemy import ColumnElement, func, true
 from sqlmodel import Session, col, select
 
 from domain.actors import OrgKind, Role
-from store.diagnostic_columns import PLAINTE, RESILIATION, SIGNALEMENT
 from store.diagnostic_figures import (
     Diagnostics,
     DiagnosticSettings,
@@ -29,14 +28,15 @@ from store.diagnostic_figures import (
 )
 from store.diagnostic_filters import DiagnosticFilters
 from store.diagnostic_sql import (
+    GROUNDED,
     INCIDENT_KINDS,
     KINDS,
     dated,
+    grounded_period,
+    grounds,
     hall_level,
     incident_period,
     incident_trafic,
-    resiliation_motifs,
-    resiliation_period,
     steps_of,
     territory_clause,
 )
@@ -101,7 +101,7 @@ def compute(
     previous_end = filters.start - timedelta(days=1)
     previous_start = previous_end - timedelta(days=length - 1)
     counts = _counts(session, base, filters, (previous_start, previous_end))
-    motifs = _motifs(session, base, filters)
+    grounded = {kind: _grounds(session, kind, base, filters) for kind in GROUNDED}
     halls, halls_total = _halls(session, base, filters, settings, shown, hall_limit)
     outcomes, response_times = step_figures(
         session, steps_of(filters, None if viewer.everyone else viewer.clause), shown
@@ -115,9 +115,8 @@ def compute(
         suppression_threshold=settings.suppression_threshold,
         totals={kind: shown(counts.current[kind]) for kind in KINDS},
         by_category={
-            SIGNALEMENT: {c: shown(n) for c, n in sorted(counts.categories[SIGNALEMENT].items())},
-            PLAINTE: {c: shown(n) for c, n in sorted(counts.categories[PLAINTE].items())},
-            RESILIATION: {m: shown(n) for m, n in sorted(motifs.items())},
+            kind: {c: shown(n) for c, n in sorted(categories.items())}
+            for kind, categories in (counts.categories | grounded).items()
         },
         by_hour=[shown(counts.hours[hour]) for hour in range(24)],
         by_weekday=[shown(counts.weekdays[day]) for day in range(7)],
@@ -195,12 +194,14 @@ def _counts(
     return counts
 
 
-def _motifs(session: Session, base: list[Any], filters: DiagnosticFilters) -> Counter[str]:
-    """Résiliations by ground (a dossier with two grounds counts in both)."""
-    motifs = resiliation_motifs()
+def _grounds(
+    session: Session, kind: str, base: list[Any], filters: DiagnosticFilters
+) -> Counter[str]:
+    """Procedures of `kind` by ground (a dossier with two grounds counts in both)."""
+    motifs = grounds(kind)
     rows = session.exec(
         select(motifs, func.count())  # type: ignore[call-overload]
-        .where(*base, *resiliation_period(filters.start, filters.end))
+        .where(*base, *grounded_period(kind, filters.start, filters.end))
         .group_by(motifs)
     ).all()
     counts: Counter[str] = Counter()

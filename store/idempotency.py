@@ -23,16 +23,19 @@ def request_hash(procedure_id: str, step_key: str, body: dict[str, Any]) -> str:
 def claim(engine: Engine, org_id: str, key: str, digest: str) -> bool | None:
     """Record the key; True if new, False if seen with the same request, None if with another."""
     with Session(engine) as session:
-        session.add(
-            IdempotencyKey(
-                org_id=org_id, key=key, request_hash=digest, created_at=datetime.now(UTC)
-            )
-        )
-        try:
-            session.commit()
-            return True
-        except IntegrityError:
-            session.rollback()
-        known = session.get(IdempotencyKey, (org_id, key))
-        assert known is not None
-        return False if known.request_hash == digest else None
+        return claim_in(session, org_id, key, digest)
+
+
+def claim_in(session: Session, org_id: str, key: str, digest: str) -> bool | None:
+    """`claim` in the request's session (committed at once)."""
+    session.add(
+        IdempotencyKey(org_id=org_id, key=key, request_hash=digest, created_at=datetime.now(UTC))
+    )
+    try:
+        session.commit()
+        return True
+    except IntegrityError:
+        session.rollback()
+    known = session.get(IdempotencyKey, (org_id, key))
+    assert known is not None
+    return False if known.request_hash == digest else None

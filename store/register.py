@@ -9,6 +9,9 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
+from domain.kinds import ProcedureKind
+from domain.procedures.assermentation import AGREMENT_END_MILESTONE, STATUS_MILESTONE
+from domain.steps import StepStatus
 from store.tables import Procedure, Step
 
 
@@ -28,7 +31,8 @@ class SwornAgent:
     pv_en_retard: int
 
 
-def _milestone(procedure: Procedure, key: str) -> dict[str, Any] | None:
+def milestone(procedure: Procedure, key: str) -> dict[str, Any] | None:
+    """The milestone `key` shown on a procedure (a projected dict), if any."""
     return next((m for m in procedure.milestones if m.get("key") == key), None)
 
 
@@ -41,19 +45,23 @@ def _late(step: Step, today: date) -> bool:
         return False
     if step.completed_on is not None:
         return step.completed_on > step.due
-    return step.status == "pending" and today > step.due
+    return step.status == StepStatus.PENDING and today > step.due
 
 
 def sworn_agents(session: Session, bailleur_id: str, today: date) -> list[SwornAgent]:
     """Every assermentation of the bailleur, with its PVs' count and lateness (CPP 29: 5 days)."""
     agents = session.exec(
         select(Procedure)
-        .where(col(Procedure.kind) == "assermentation", col(Procedure.bailleur_id) == bailleur_id)
+        .where(
+            col(Procedure.kind) == ProcedureKind.ASSERMENTATION,
+            col(Procedure.bailleur_id) == bailleur_id,
+        )
         .order_by(col(Procedure.id))
     ).all()
     pvs = session.exec(
         select(Procedure).where(
-            col(Procedure.kind) == "signalement", col(Procedure.bailleur_id) == bailleur_id
+            col(Procedure.kind) == ProcedureKind.SIGNALEMENT,
+            col(Procedure.bailleur_id) == bailleur_id,
         )
     ).all()
     by_agent: dict[str, list[str]] = {}
@@ -76,7 +84,7 @@ def sworn_agents(session: Session, bailleur_id: str, today: date) -> list[SwornA
     )
     register = []
     for agent in agents:
-        facts, status = agent.facts, _milestone(agent, "statut")
+        facts, status = agent.facts, milestone(agent, STATUS_MILESTONE)
         mine = by_agent.get(agent.id, [])
         register.append(
             SwornAgent(
@@ -89,7 +97,7 @@ def sworn_agents(session: Session, bailleur_id: str, today: date) -> list[SwornA
                 infractions=list(facts.get("infractions", [])),
                 statut=status["label"] if status else "En cours d'assermentation",
                 statut_depuis=_day(status),
-                agrement_jusquau=_day(_milestone(agent, "fin_agrement")),
+                agrement_jusquau=_day(milestone(agent, AGREMENT_END_MILESTONE)),
                 pv=len(mine),
                 pv_en_retard=sum(
                     1

@@ -1,7 +1,6 @@
 """Tables of the read model: organisations, communes and the projection of procedures."""
 
 from datetime import date, datetime
-from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import JSON, Column, Index, UniqueConstraint
@@ -204,19 +203,6 @@ class Document(SQLModel, table=True):
     size: int
     created_at: datetime = Field(sa_column=timestamp_column())
     step_key: str | None = None
-
-
-class PieceKind(StrEnum):
-    """What an exhibit of a file is."""
-
-    PV = "pv"
-    CONSTAT = "constat"
-    JUGEMENT = "jugement"
-    PLAINTE = "plainte"
-    MAIN_COURANTE = "main_courante"
-    COURRIER = "courrier"
-    PHOTO = "photo"
-    AUTRE = "autre"
 
 
 class Piece(SQLModel, table=True):

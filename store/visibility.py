@@ -10,6 +10,7 @@ from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 
 from domain.actors import OrgKind, Role
+from domain.procedures import find
 from store.tables import Organisation, Procedure, Step
 
 # Organisations that see a procedure once one of its steps is, or was, assigned to them.
@@ -24,37 +25,7 @@ PARTNER_KINDS = frozenset(
     }
 )
 
-# What a partner needs of the facts to act on its step; never the names of people.
-SHARED_FACTS: dict[str, tuple[str, ...]] = {
-    "signalement": ("kind", "residence", "categorie", "faits_le", "description", "source"),
-    # The partners of a résiliation (parquet asked about the household, préfet, judge,
-    # commissaire de justice) act on the lease and the persons it concerns.
-    # The forces taking the complaint and the parquet deciding on it act on the offence and
-    # on the persons it names.
-    "plainte": ("kind", "residence", "plaignant", "faits", "canal", "mis_en_cause"),
-    "resiliation": (
-        "kind",
-        "logement",
-        "bail",
-        "locataires",
-        "occupants",
-        "motifs",
-        "impayes",
-        "origine",
-        "injonction",
-    ),
-    # The préfet grants the agrément and the court takes the oath of a named agent.
-    "assermentation": ("kind", "agent", "route", "residences", "infractions"),
-    # A joint intervention names no one: its partners see all of it.
-    "intervention_conjointe": (
-        "kind",
-        "residence",
-        "halls",
-        "diagnostic",
-        "objectifs",
-        "proposant",
-    ),
-}
+# What a partner needs of the facts to act on its step (each kind's definition says it).
 DEFAULT_SHARED_FACTS: tuple[str, ...] = ("kind", "residence")
 SHARED_RESIDENCE = ("nom", "adresse", "commune_insee", "batiment", "hall")
 # Front-line staff of a bailleur see that a procedure is in progress and where, nothing more
@@ -132,7 +103,8 @@ def facts_for(
     if org_kind == OrgKind.BAILLEUR:
         shared = IN_PROGRESS_FACTS
     else:
-        shared = SHARED_FACTS.get(str(facts.get("kind", "")), DEFAULT_SHARED_FACTS)
+        definition = find(str(facts.get("kind", "")))
+        shared = definition.shared_facts if definition else DEFAULT_SHARED_FACTS
     reduced = {name: facts[name] for name in shared if name in facts}
     residence = reduced.get("residence")
     if isinstance(residence, dict):

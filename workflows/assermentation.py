@@ -9,111 +9,119 @@ from dateutil.relativedelta import relativedelta
 from temporalio import workflow
 
 from domain.calendar import french_date
-from domain.catalog.assermentation import ASSERMENTATION, agrement_end, check_completion
-from domain.contracts import CompleteStep, ProcedureStart, ProcedureView
-from domain.facts import AssermentationFacts, RouteAssermentation
+from domain.contracts import ProcedureStart, ProcedureView
+from domain.procedures.assermentation import (
+    AGREMENT_END_MILESTONE,
+    DEFINITION,
+    STATUS_MILESTONE,
+    AgentStatus,
+    Arrete,
+    AssermentationFacts,
+    OutcomeKey,
+    RouteAssermentation,
+    StepKey,
+    agrement_end,
+)
 from domain.steps import StepState
-from workflows.engine import ProcedureWorkflow, done_on
+from workflows.engine import ProcedureWorkflow
 
-WATCHED = {"suspension", "fin_commission"}
+WATCHED = {StepKey.SUSPENSION, StepKey.FIN_COMMISSION}  # declared by the préfet, the bailleur
 
 
-@workflow.defn(name="assermentation")
-class AssermentationWorkflow(ProcedureWorkflow):
-    catalog = ASSERMENTATION
-
-    @workflow.init
-    def __init__(self, start: ProcedureStart) -> None:
-        super().__init__(start)
-        self.facts = AssermentationFacts.model_validate(start.facts)
+@workflow.defn(name=DEFINITION.workflow)
+class AssermentationWorkflow(ProcedureWorkflow[AssermentationFacts]):
+    definition = DEFINITION
 
     @workflow.run
     async def run(self, start: ProcedureStart) -> ProcedureView:
-        return await self.execute(start)
+        return await self.execute()
 
-    async def flow(self, start: ProcedureStart) -> None:
-        agrement = await self.approval(start.created_on)
+    async def flow(self) -> None:
+        agrement = await self.approval(self.start.created_on)
         if agrement is not None:
-            card = await self.step("carte_agrement", since=done_on(agrement))
-            oath = await self.step("prestation_serment", since=done_on(card))
-            self.status("Agent actif depuis le", done_on(oath))
+            card = await self.step(StepKey.CARTE_AGREMENT, since=agrement.done_on)
+            oath = await self.step(StepKey.PRESTATION_SERMENT, since=card.done_on)
+            self.status(AgentStatus.ACTIF, oath.done_on)
             await self.active(self.agrement(agrement))
-        await self.step("cloture", since=self.last_act_on())
+        await self.close(since=self.last_act_on())
 
     async def approval(self, created_on: date) -> StepState | None:
         """Training, aptitude (garde particulier), commission, application, the préfet's
         agrément; None when refused."""
-        last = await self.step("formation", since=created_on)
+        last = await self.step(StepKey.FORMATION, since=created_on)
         if self.facts.route == RouteAssermentation.GARDE_PARTICULIER:
-            last = await self.step("aptitude_technique", since=done_on(last))
-            if last.outcome == "refusee":
+            last = await self.step(StepKey.APTITUDE_TECHNIQUE, since=last.done_on)
+            if last.outcome == OutcomeKey.REFUSEE:
                 return None
-        commission = await self.step("commission", since=done_on(last))
-        request = await self.step("demande_agrement", since=done_on(commission))
-        agrement = await self.step("instruction_agrement", since=done_on(request))
-        return agrement if agrement.outcome == "agree" else None
+        commission = await self.step(StepKey.COMMISSION, since=last.done_on)
+        request = await self.step(StepKey.DEMANDE_AGREMENT, since=commission.done_on)
+        agrement = await self.step(StepKey.INSTRUCTION_AGREMENT, since=request.done_on)
+        return agrement if agrement.outcome == OutcomeKey.AGREE else None
 
     async def active(self, ends: date) -> None:
         """Until the agrément lapses, is withdrawn, or the commission ends."""
         lead = relativedelta(months=self.start.policy.renewal_lead_months)
         while True:
             declared = await self.until_declared(
-                WATCHED, ends - lead, "Ouverture du renouvellement de l'agrément"
+                set(WATCHED), ends - lead, "Ouverture du renouvellement de l'agrément"
             )
             if declared is None:
-                renewal = await self.step(
-                    "renouvellement", since=ends - lead, on=ends, on_label="fin de l'agrément le"
-                )
-                if renewal.outcome == "expire":
-                    self.status("Agrément expiré le", ends)
+                renewed = await self.renewal(ends, ends - lead)
+                if renewed is None:
                     return
-                agrement = await self.step("instruction_agrement", since=done_on(renewal))
-                if agrement.outcome != "agree":
-                    self.status("Agrément non renouvelé le", done_on(agrement))
-                    return
-                ends = self.agrement(agrement)
-                if self.facts.nouveau_serment_au_renouvellement:
-                    oath = await self.step("prestation_serment", since=done_on(agrement))
-                    self.status("Agent actif depuis le", done_on(oath))
-            elif declared.key == "fin_commission":
+                ends = renewed
+            elif declared.key == StepKey.FIN_COMMISSION:
                 await self.step(
-                    "fin_commission", since=declared.on, on=declared.on, on_label="sans délai"
+                    StepKey.FIN_COMMISSION, since=declared.on, on=declared.on, on_label="sans délai"
                 )
-                self.status("Commission terminée le", declared.on)
+                self.status(AgentStatus.COMMISSION_TERMINEE, declared.on)
                 return
             elif not await self.suspended(declared.on):
                 return
 
+    async def renewal(self, ends: date, opens: date) -> date | None:
+        """The renewal window before the agrément ends; the new end, or None when it lapses."""
+        renewal = await self.step(
+            StepKey.RENOUVELLEMENT, since=opens, on=ends, on_label="fin de l'agrément le"
+        )
+        if renewal.outcome == OutcomeKey.EXPIRE:
+            self.status(AgentStatus.EXPIRE, ends)
+            return None
+        agrement = await self.step(StepKey.INSTRUCTION_AGREMENT, since=renewal.done_on)
+        if agrement.outcome != OutcomeKey.AGREE:
+            self.status(AgentStatus.NON_RENOUVELE, agrement.done_on)
+            return None
+        new_end = self.agrement(agrement)
+        if self.facts.nouveau_serment_au_renouvellement:
+            oath = await self.step(StepKey.PRESTATION_SERMENT, since=agrement.done_on)
+            self.status(AgentStatus.ACTIF, oath.done_on)
+        return new_end
+
     async def suspended(self, since: date) -> bool:
         """An urgent suspension (3 months, renewable once); False when the agrément is
         withdrawn."""
-        self.status("Agent suspendu depuis le", since)
-        suspension = await self.step("suspension", since=since)
-        while suspension.outcome == "renouvelee":
-            suspension = await self.step("suspension", since=done_on(suspension))
-        if suspension.outcome == "retrait":
-            self.status("Agrément retiré le", done_on(suspension))
+        self.status(AgentStatus.SUSPENDU, since)
+        suspension = await self.step(StepKey.SUSPENSION, since=since)
+        while suspension.outcome == OutcomeKey.RENOUVELEE:
+            suspension = await self.step(StepKey.SUSPENSION, since=suspension.done_on)
+        if suspension.outcome == OutcomeKey.RETRAIT:
+            self.status(AgentStatus.RETIRE, suspension.done_on)
             return False
-        self.status("Agent actif depuis le", done_on(suspension))
+        self.status(AgentStatus.ACTIF, suspension.done_on)
         return True
 
     def agrement(self, agrement: StepState) -> date:
         """Show when the agrément ends (5 years after its arrêté) and return that day."""
-        arrete_le = date.fromisoformat(agrement.data["arrete_le"])
+        arrete_le = Arrete.of(agrement).arrete_le
         ends = agrement_end(arrete_le)
         self.milestone_on(
-            "fin_agrement",
+            AGREMENT_END_MILESTONE,
             "Agrément valable jusqu'au",
             ends,
             f"5 ans à compter de l'arrêté du {french_date(arrete_le)} (art. R. 15-33-27-1 CPP)",
         )
         return ends
 
-    def status(self, label: str, day: date) -> None:
+    def status(self, status: AgentStatus, day: date) -> None:
         """The agent's status, shown on the register."""
-        self.milestone_on("statut", label, day, "")
-
-    def check_completion(self, state: StepState, command: CompleteStep) -> str | None:
-        return check_completion(
-            state.key, command.outcome, command.data, self.facts.route.value, state.seq
-        )
+        self.milestone_on(STATUS_MILESTONE, status, day, "")

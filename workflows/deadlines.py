@@ -8,19 +8,24 @@ from datetime import datetime, timedelta
 from temporalio import workflow
 
 from domain.calendar import french_date
-from domain.contracts import (
-    Notification,
-    NotificationKind,
-)
+from domain.contracts import Notification, NotificationKind
 from domain.steps import StepSpec, StepState, StepStatus
-from workflows.handlers import ProcedureHandlers
-from workflows.state import ACTIVITY_RETRY, NOTIFY_ACTIVITY, ProcedureCancelled
+from workflows.calls import NOTIFY_ACTIVITY, Work
+from workflows.dossier import Dossier, ProcedureCancelled
+from workflows.publication import Publisher
+
+SILENCE_SUB = "delai"  # who "completes" a step the law closes by silence
 
 
-class DeadlineWatch(ProcedureHandlers):
-    """Reminders, overdue steps, escalations and implicit outcomes."""
+class DeadlineWatch:
+    """Reminders, overdue steps, escalations and implicit outcomes of one dossier."""
 
-    async def _until_completed(self, state: StepState, spec: StepSpec) -> None:
+    def __init__(self, dossier: Dossier, work: Work, publisher: Publisher) -> None:
+        self.dossier = dossier
+        self.work = work
+        self.publisher = publisher
+
+    async def until_completed(self, state: StepState, spec: StepSpec) -> None:
         """Wait for completion, reminding before the due date and escalating once it passes."""
         if state.due_at is not None:
             reminder_due = state.remind_at is not None and not await self._wait_until(
@@ -30,15 +35,15 @@ class DeadlineWatch(ProcedureHandlers):
                 await self._notify(state, NotificationKind.RAPPEL)
             if state.pending and not await self._wait_until(state, state.due_at):
                 if spec.silence_outcome:
-                    self._close_by_silence(state, spec)
+                    self._close_by_silence(state, spec.silence_outcome)
                 else:
                     await self._mark_overdue(state)
-        if state.pending or not self._projects_locally():
+        if state.pending or not self.publisher.projects_locally():
             await workflow.wait_condition(lambda: not state.pending)
         if state.status == StepStatus.CANCELLED:
             raise ProcedureCancelled()
         if state.status == StepStatus.SKIPPED:
-            self._ensure_open()
+            self.dossier.ensure_open()
 
     async def _wait_until(self, state: StepState, instant: datetime) -> bool:
         """True once the step is no longer pending; False when `instant` comes first."""
@@ -51,44 +56,39 @@ class DeadlineWatch(ProcedureHandlers):
             return False
         return True
 
-    def _close_by_silence(self, state: StepState, spec: StepSpec) -> None:
-        assert spec.silence_outcome is not None and state.due is not None
-        self._complete(
-            state,
-            outcome=spec.silence_outcome,
-            on=state.due,
-            sub="delai",
-            org=state.org,
-            data={},
-            comment=None,
-            implicite=True,
-        )
-        self._event(
-            "step_completed",
-            f"{spec.label} : {spec.outcome(spec.silence_outcome).label} "  # type: ignore[union-attr]
-            "(silence gardé jusqu'à l'échéance)",
-            state,
-            org=state.org,
-            data={"outcome": spec.silence_outcome, "implicite": True},
-        )
+    def _close_by_silence(self, state: StepState, outcome: str) -> None:
+        assert state.due is not None
+        self.dossier.complete(state, outcome=outcome, on=state.due, sub=SILENCE_SUB, implicite=True)
+        self.dossier.timeline.completed(state, self.dossier.outcome_label(state))
 
     async def _mark_overdue(self, state: StepState) -> None:
         state.overdue = True
-        self._event("step_overdue", f"Échéance dépassée : {state.label}", state, org=state.org)
+        self.dossier.timeline.overdue(state)
         await self._notify(state, NotificationKind.ESCALADE)
 
     async def _notify(self, state: StepState, kind: NotificationKind) -> None:
-        start = self.start
+        await self.work.activity(
+            NOTIFY_ACTIVITY, self._notification(state, kind), timeout=timedelta(minutes=1)
+        )
+        if kind == NotificationKind.RAPPEL:
+            state.reminded = True
+            self.dossier.timeline.reminded(state)
+        else:
+            state.escalated = True
+            self.dossier.timeline.escalated(state)
+
+    def _notification(self, state: StepState, kind: NotificationKind) -> Notification:
+        start = self.dossier.start
         due = french_date(state.due) if state.due else ""
         if kind == NotificationKind.RAPPEL:
             subject = f"Rappel : « {state.label} » à accomplir avant le {due}"
         else:
             subject = f"Escalade : « {state.label} » en retard depuis le {due}"
         body = (
-            f"Procédure {start.procedure_id} ({self.catalog.label}).\n"
+            f"Procédure {start.procedure_id} ({self.dossier.definition.label}).\n"
             f"Étape : {state.label}\nÉchéance : {due} — {state.due_explanation}\n"
         )
-        notification = Notification(
+        return Notification(
             id=f"{start.procedure_id}:{state.step_id}:{kind.value}",
             kind=kind,
             procedure_id=start.procedure_id,
@@ -97,21 +97,3 @@ class DeadlineWatch(ProcedureHandlers):
             subject=subject,
             body=body,
         )
-        self._busy += 1
-        try:
-            await workflow.execute_activity(
-                NOTIFY_ACTIVITY,
-                notification,
-                start_to_close_timeout=timedelta(minutes=1),
-                retry_policy=ACTIVITY_RETRY,
-            )
-        finally:
-            self._busy -= 1
-        if kind == NotificationKind.RAPPEL:
-            state.reminded = True
-            self._event("reminder_sent", f"Rappel envoyé : {state.label}", state, org=state.org)
-        else:
-            state.escalated = True
-            self._event(
-                "escalated", f"Escalade aux responsables : {state.label}", state, org=state.org
-            )

@@ -1,10 +1,14 @@
 """The step engine: the one mechanism every procedure runs on.
 
-A procedure subclass writes its `flow` as readable code (`await self.step(...)`); the engine opens
-each step with its actor, the competent organisation, its due date and legal basis; reminds the
-assignee, marks the step overdue and escalates when due; closes it with the implicit outcome where
-the law gives silence a meaning; accepts completion only through the validated `complete_step`
-update; projects every change to the read model; and keeps the search attributes current.
+A procedure subclass names its definition and writes its `flow` as readable code
+(`await self.step(...)`); the engine opens each step with its actor, the competent organisation,
+its due date and legal basis; its deadline watch reminds the assignee, marks the step overdue
+and escalates when due, or closes it with the implicit outcome where the law gives silence a
+meaning; completion comes only through the validated `complete_step` update; its publisher
+projects every settled change to the read model and keeps the search attributes current.
+
+What the engine owns: the dossier (steps, timeline, milestones), the work in progress, the
+publisher and the deadline watch. Procedures use only the public methods below.
 """
 
 from __future__ import annotations
@@ -13,58 +17,67 @@ import asyncio
 import contextlib
 from collections.abc import Callable, Coroutine
 from datetime import date, timedelta
-from typing import Any
+from typing import Any, ClassVar, Generic, TypeVar
 
 from temporalio import workflow
 from temporalio.exceptions import ActivityError, ApplicationError
 
 from domain.actors import Actor
-from domain.calendar import DeadlineRule, french_date
+from domain.calendar import DeadlineRule
 from domain.contracts import (
+    Assignment,
+    CancelProcedure,
+    CompleteStep,
     DeadlineRequest,
     DeadlineResult,
     Declaration,
     DocumentRef,
     DocumentRequest,
     ExpulsionRequest,
-    ImportedStep,
+    Link,
     Milestone,
     ProcedureStart,
-    ProcedureStatus,
     ProcedureView,
+    Propagation,
+    SyncRequest,
 )
-from domain.steps import DeadlineKind, StepSpec, StepState
+from domain.definition import ProcedureDefinition
+from domain.facts import StartFacts
+from domain.steps import CLOSING_KEY, DeadlineKind, StepSpec, StepState
+from workflows import validation
+from workflows.calls import DOCUMENT_ACTIVITY, PROPAGATE_ACTIVITY, Work
 from workflows.deadlines import DeadlineWatch
-from workflows.state import (
-    ACTIVITY_RETRY,
-    DOCUMENT_ACTIVITY,
-    ProcedureCancelled,
-    ProcedureInterrupted,
-)
+from workflows.dossier import Dossier, ProcedureCancelled, ProcedureInterrupted
+from workflows.publication import Publisher
 
 with workflow.unsafe.imports_passed_through():
     from activities.deadlines import compute_expulsion_date, compute_step_deadline
 
+F = TypeVar("F", bound=StartFacts)
+PROPAGATED_SUB = "decision-liee"  # a completion repeated from a linked procedure
 
-__all__ = ["ProcedureCancelled", "ProcedureInterrupted", "ProcedureWorkflow", "done_on"]
 
+class ProcedureWorkflow(Generic[F]):
+    """Base class of every procedure workflow. Subclasses set `definition` and write `flow`."""
 
-class ProcedureWorkflow(DeadlineWatch):
-    """Base class of every procedure workflow. Subclasses set `catalog` and write `flow`."""
+    definition: ClassVar[ProcedureDefinition[Any]]
 
     @workflow.init
     def __init__(self, start: ProcedureStart) -> None:
-        super().__init__(start)
-        self._event(
-            "procedure_started",
-            f"Procédure ouverte : {self.catalog.label}",
-            org=start.bailleur_id,
-            sub=start.created_by,
-        )
+        self.start = start
+        self.facts: F = self.definition.parse(start.facts)
+        self.dossier = Dossier(start, self.definition)
+        self.work = Work()
+        self.publisher = Publisher(self.dossier, self.work)
+        self.deadlines = DeadlineWatch(self.dossier, self.work, self.publisher)
+        self._branches: list[asyncio.Task[Any]] = []
+        self.dossier.timeline.started(self.definition.label, start.bailleur_id, start.created_by)
 
-    async def flow(self, start: ProcedureStart) -> None:
+    async def flow(self) -> None:
         """The procedure itself, written by each subclass."""
         raise NotImplementedError
+
+    # ----- what procedures write -------------------------------------------------------------
 
     async def step(
         self,
@@ -84,26 +97,21 @@ class ProcedureWorkflow(DeadlineWatch):
         Its due date is computed by the step's rule from `counted_from` (default `since`), or
         is the fixed date `on`. `document` (the extra context of a letter named after the step)
         has the letter generated as the step opens. `actor` and `rule` replace the catalogue's
-        for this dossier (e.g. a complaint filed online is the bailleur's own act).
+        for this dossier (e.g. a complaint filed online is the bailleur's own act); `org`
+        assigns it to an organisation the flow names (e.g. an action of a plan).
         """
-        self._ensure_open()
-        spec = self.catalog.spec(key)
-        if actor is not None or rule is not None:
-            changes: dict[str, Any] = {"actor": actor or spec.actor}
-            if rule is not None:
-                changes |= {"rule": rule, "deadline": DeadlineKind.LAW}
-            spec = spec.model_copy(update=changes)
-        state = self._new_state(spec, since)
+        self.dossier.ensure_open()
+        spec = self._spec(key, actor, rule)
+        state = self.dossier.new_step(spec, since)
         if org is not None:
-            state.org = org  # e.g. an action of a joint intervention, assigned by the plan
-        imported = self._imported.pop(key, None)
+            state.org = org
+        imported = self.dossier.imported.pop(key, None)
         if imported is not None:
-            return self._record_imported(state, imported)
+            return self.dossier.record_imported(state, imported)
         if spec.deadline != DeadlineKind.NONE:
-            deadline = await self._deadline(spec, counted_from or since, on, on_label)
-            self._apply_deadline(state, deadline)
-        self._steps.append(state)
-        self._event("step_opened", f"Étape ouverte : {spec.label}", state, org=state.org)
+            _apply_deadline(state, await self._deadline(spec, counted_from or since, on, on_label))
+        self.dossier.steps.append(state)
+        self.dossier.timeline.opened(state)
         if document is not None:
             await self.document(
                 key,
@@ -111,8 +119,17 @@ class ProcedureWorkflow(DeadlineWatch):
                 context={**document, "step": _step_context(state)},
                 org_refs={"bailleur": self.start.bailleur_id, "destinataire": state.org},
             )
-        await self._until_completed(state, spec)
+        await self.deadlines.until_completed(state, spec)
         return state
+
+    async def close(self, *, since: date) -> StepState:
+        """The closing step, done by the bailleur."""
+        return await self.step(CLOSING_KEY, since=since)
+
+    async def record(self, key: str, *, on: date, outcome: str) -> StepState:
+        """Record step `key` as done on `on` (an act done at creation, e.g. the transmission)."""
+        spec = self.definition.catalog.spec(key)
+        return self.dossier.record_done(spec, on, outcome, self.start.created_by)
 
     def spawn(self, branch: Coroutine[Any, Any, Any]) -> None:
         """Run a branch beside the flow without waiting for it; its steps still pending when
@@ -122,8 +139,8 @@ class ProcedureWorkflow(DeadlineWatch):
     async def milestone(self, key: str, label: str, *, since: date, rule: DeadlineRule) -> date:
         """Compute a legal date to show (appeal delay, CPP 85…), recorded on the timeline."""
         request = DeadlineRequest(start=since, rule=rule, reminder_working_days=0)
-        result = await self._local(compute_step_deadline, request)
-        self._milestones.append(
+        result: DeadlineResult = await self.work.local(compute_step_deadline, request)
+        self.dossier.show(
             Milestone(
                 key=key,
                 label=label,
@@ -132,70 +149,48 @@ class ProcedureWorkflow(DeadlineWatch):
                 legal_basis=result.legal_basis,
             )
         )
-        self._event(
-            "milestone",
-            f"{label} : {french_date(result.due)} — {result.explanation}",
-            data={"key": key, "date": result.due.isoformat()},
-        )
         return result.due
+
+    def milestone_on(self, key: str, label: str, day: date, explanation: str) -> None:
+        """Show a date computed by the procedure itself (e.g. the prescription); it replaces
+        an earlier one of the same key (e.g. an agent's status)."""
+        self.dossier.show(Milestone(key=key, label=label, date=day, explanation=explanation))
 
     async def wait_for_day(
         self, day: date, reason: str, unless: Callable[[], bool] | None = None
     ) -> None:
         """Durably wait until 00:00 Europe/Paris on `day` (a step that cannot open before), or
         until `unless` becomes true."""
-        result = await self._local(
-            compute_step_deadline, DeadlineRequest(start=day, fixed=day, reminder_working_days=0)
-        )
+        request = DeadlineRequest(start=day, fixed=day, reminder_working_days=0)
+        result: DeadlineResult = await self.work.local(compute_step_deadline, request)
         if result.day_starts_at > workflow.now():
-            self._event("waiting", f"{reason} : jusqu'au {french_date(day)}")
+            self.dossier.timeline.waiting(reason, day)
             with contextlib.suppress(TimeoutError):
                 await workflow.wait_condition(
                     unless or (lambda: False), timeout=result.day_starts_at - workflow.now()
                 )
 
-    def milestone_on(self, key: str, label: str, day: date, explanation: str) -> None:
-        """Show a date computed by the procedure itself (e.g. the prescription); it replaces
-        an earlier one of the same key (e.g. an agent's status)."""
-        self._milestones = [m for m in self._milestones if m.key != key]
-        self._milestones.append(Milestone(key=key, label=label, date=day, explanation=explanation))
-        self._event(
-            "milestone",
-            f"{label} : {french_date(day)} — {explanation}",
-            data={"key": key, "date": day.isoformat()},
-        )
+    async def until_declared(
+        self, keys: set[str], day: date | None, reason: str = ""
+    ) -> Declaration | None:
+        """Wait for one of the declarations `keys` made from now on, or for `day` (None: no
+        limit); returns the declaration, or None when the day came first."""
+        declarations = self.dossier.declarations
+        seen = len(declarations)
+
+        def declared() -> bool:
+            return any(d.key in keys for d in declarations[seen:])
+
+        if day is None:
+            await workflow.wait_condition(declared)
+        else:
+            await self.wait_for_day(day, reason or "En attente", unless=declared)
+        return next((d for d in declarations[seen:] if d.key in keys), None)
 
     async def earliest_expulsion(self, request: ExpulsionRequest) -> DeadlineResult:
         """The earliest legal expulsion date (trêve, Sundays and public holidays excluded)."""
-        return await self._local(compute_expulsion_date, request)
-
-    async def record(
-        self, key: str, *, on: date, outcome: str, sub: str | None = None
-    ) -> StepState:
-        """Record step `key` as done on `on` (an act done at creation, e.g. the transmission)."""
-        spec = self.catalog.spec(key)
-        state = self._new_state(spec, on)
-        imported = self._imported.pop(key, None)
-        if imported is not None:
-            return self._record_imported(state, imported)
-        self._complete(
-            state,
-            outcome=outcome,
-            on=on,
-            sub=sub or self.start.created_by,
-            org=state.org,
-            data={},
-            comment=None,
-        )
-        self._steps.append(state)
-        self._event(
-            "step_completed",
-            f"{spec.label} : {spec.outcome(outcome).label}",  # type: ignore[union-attr]
-            state,
-            org=state.org,
-            sub=state.completed_by,
-        )
-        return state
+        result: DeadlineResult = await self.work.local(compute_expulsion_date, request)
+        return result
 
     async def document(
         self,
@@ -214,140 +209,82 @@ class ProcedureWorkflow(DeadlineWatch):
             org_refs=org_refs or {},
             commune_insee=self.start.commune_insee,
         )
-        self._busy += 1
         try:
-            ref = await workflow.execute_activity(
+            ref: DocumentRef = await self.work.activity(
                 DOCUMENT_ACTIVITY,
                 request,
                 result_type=DocumentRef,
-                start_to_close_timeout=timedelta(minutes=2),
-                retry_policy=ACTIVITY_RETRY,
+                timeout=timedelta(minutes=2),
             )
         except ActivityError as error:
             # A document that cannot be produced (a template missing or broken) must not stop
             # a legal procedure: the failure is on the timeline, the document can be redone.
             cause = error.cause.message if isinstance(error.cause, ApplicationError) else ""
-            self._event(
-                "document_failed", f"Document non produit ({kind}) : {cause}", data={"kind": kind}
-            )
+            self.dossier.timeline.document_failed(kind, cause)
             return None
-        finally:
-            self._busy -= 1
-        self._event(
-            "document_generated",
-            f"Document produit : {ref.filename}",
-            data={"document_id": ref.id, "kind": kind},
-        )
+        self.dossier.timeline.document(ref.filename, ref.id, kind)
         return ref
 
-    async def until_declared(
-        self, keys: set[str], day: date | None, reason: str = ""
-    ) -> Declaration | None:
-        """Wait for one of the declarations `keys` made from now on, or for `day` (None: no
-        limit); returns the declaration, or None when the day came first."""
-        seen = len(self._declarations)
-
-        def declared() -> bool:
-            return any(d.key in keys for d in self._declarations[seen:])
-
-        if day is None:
-            await workflow.wait_condition(declared)
-        else:
-            await self.wait_for_day(day, reason or "En attente", unless=declared)
-        return next((d for d in self._declarations[seen:] if d.key in keys), None)
+    async def activity(self, name: str, payload: Any, result_type: type) -> Any:
+        """Run the activity `name` for the procedure (e.g. the indicators of its territory)."""
+        return await self.work.activity(
+            name, payload, result_type=result_type, timeout=timedelta(minutes=1)
+        )
 
     def last_act_on(self) -> date:
         """The legal date of the latest act done (where a closing or fallback step starts)."""
-        return max(s.completed_on for s in self._steps if s.completed_on)
+        return self.dossier.last_act_on()
 
     def note(self, message: str, **data: Any) -> None:
         """Record a line on the timeline (e.g. a delay suspended, then resumed)."""
-        self._event("note", message, data=data)
+        self.dossier.timeline.note(message, data)
 
-    def suggest(self, suggestion: str, message: str) -> None:
-        """Record a suggestion for people (e.g. a linked plainte to file)."""
-        self._suggestions.append(suggestion)
-        self._event("suggestion", message)
+    def suggest(self, kind: str, message: str) -> None:
+        """Suggest a procedure of `kind` to people (e.g. a linked plainte to file)."""
+        self.dossier.suggestions.append(kind)
+        self.dossier.timeline.suggestion(message)
 
-    async def execute(self, start: ProcedureStart) -> ProcedureView:
+    async def publish_now(self) -> None:
+        """Project what changed so far at once, before the work that follows (counted as work
+        in progress, so that a `sync` still waits for what comes next)."""
+        with self.work.busy():
+            await self.publisher.publish()
+
+    # ----- running the flow --------------------------------------------------------------------
+
+    async def execute(self) -> ProcedureView:
         """Run the flow to its end, projecting every change; called by each subclass's run."""
-        flusher = asyncio.create_task(self._flush_loop())
+        publishing = asyncio.create_task(self.publisher.run())
         try:
             try:
-                await self.flow(start)
+                await self.flow()
             except ProcedureInterrupted as interruption:
-                self._interrupted = None
-                await self.step("cloture", since=interruption.on)
-            self._skip_pending("Étape sans objet : la procédure est terminée")
-            self._status = ProcedureStatus.CLOSED
-            self._closed_at = workflow.now()
-            self._event("procedure_closed", "Procédure close")
+                self.dossier.interrupted = None
+                await self.close(since=interruption.on)
+            self.dossier.close()
         except ProcedureCancelled:
             pass
         await workflow.wait_condition(
-            lambda: (
-                self._flushed == self._changes
-                and self._busy == 0
-                and workflow.all_handlers_finished()
-            )
+            lambda: self.publisher.settled() and workflow.all_handlers_finished()
         )
-        flusher.cancel()
-        return self.view()
+        publishing.cancel()
+        return self.dossier.view()
 
-    def _next_seq(self, key: str) -> int:
-        """The next occurrence number of step `key`: parallel occurrences (the actions of a
-        plan) are numbered as they open, before any of them is recorded."""
-        self._seqs[key] = self._seqs.get(key, 0) + 1
-        return self._seqs[key]
-
-    def _new_state(self, spec: StepSpec, since: date) -> StepState:
-        return StepState(
-            key=spec.key,
-            seq=self._next_seq(spec.key),
-            label=spec.label,
-            actor=spec.actor,
-            org=self._org_for(spec.actor),
-            opened_at=workflow.now(),
-            opened_on=since,
-            legal_basis=spec.legal_basis,
-        )
-
-    def _org_for(self, actor: Actor) -> str:
-        orgs = self.start.orgs
-        if actor.value in orgs:
-            return orgs[actor.value]
-        raise ApplicationError(
-            f"Aucune organisation compétente pour l'acteur {actor.value}",
-            type="NoCompetentOrganisation",
-            non_retryable=True,
-        )
-
-    def _record_imported(self, state: StepState, imported: ImportedStep) -> StepState:
-        self._complete(
-            state,
-            outcome=imported.outcome,
-            on=imported.on,
-            sub="import",
-            org=state.org,
-            data=imported.data,
-            comment=None,
-        )
-        self._steps.append(state)
-        self._event(
-            "step_imported",
-            f"{state.label} : accomplie le {imported.on.isoformat()} (dossier importé)",
-            state,
-            data={"outcome": imported.outcome},
-        )
-        return state
+    def _spec(self, key: str, actor: Actor | None, rule: DeadlineRule | None) -> StepSpec:
+        spec = self.definition.catalog.spec(key)
+        if actor is None and rule is None:
+            return spec
+        changes: dict[str, Any] = {"actor": actor or spec.actor}
+        if rule is not None:
+            changes |= {"rule": rule, "deadline": DeadlineKind.LAW}
+        return spec.model_copy(update=changes)
 
     async def _deadline(
         self, spec: StepSpec, since: date, on: date | None, on_label: str
     ) -> DeadlineResult:
         policy = self.start.policy
-        rule = (
-            policy.sla.get(spec.key, spec.rule) if spec.deadline == DeadlineKind.SLA else spec.rule
-        )
+        sla = spec.deadline == DeadlineKind.SLA
+        rule = policy.sla.get(spec.key, spec.rule) if sla else spec.rule
         request = DeadlineRequest(
             start=since,
             rule=None if on else rule,
@@ -355,31 +292,102 @@ class ProcedureWorkflow(DeadlineWatch):
             fixed_label=on_label,
             reminder_working_days=policy.reminder_working_days,
         )
-        return await self._local(compute_step_deadline, request)
+        result: DeadlineResult = await self.work.local(compute_step_deadline, request)
+        return result
 
-    async def _local(self, activity: Any, request: Any) -> Any:
-        """Run a local activity (a computation recorded in history), counted as busy."""
-        self._busy += 1
-        try:
-            return await workflow.execute_local_activity(
-                activity, request, start_to_close_timeout=timedelta(seconds=10)
-            )
-        finally:
-            self._busy -= 1
+    # ----- how people act: validated updates, and the query --------------------------------------
 
-    @staticmethod
-    def _apply_deadline(state: StepState, deadline: DeadlineResult) -> None:
-        state.due = deadline.due
-        state.due_at = deadline.due_at
-        state.remind_at = deadline.remind_at
-        state.due_explanation = deadline.explanation
-        state.legal_basis = deadline.legal_basis or state.legal_basis
+    @workflow.update
+    async def complete_step(self, command: CompleteStep) -> ProcedureView:
+        """Complete a pending step; answers once the change is in the read model."""
+        state = self.dossier.accept(command)
+        propagated = self.definition.catalog.spec(state.key).propagated
+        if propagated and self.dossier.links and command.sub != PROPAGATED_SUB:
+            await self._propagate(command)
+        return await self._settled_view()
+
+    @complete_step.validator
+    def validate_complete_step(self, command: CompleteStep) -> None:
+        """Refuse, before history records anything, a completion that is not allowed."""
+        today = workflow.now().date()
+        _raise(validation.completion_refusal(self.dossier, self.facts, command, today))
+
+    async def _propagate(self, command: CompleteStep) -> None:
+        """Repeat a decision in the linked procedures waiting on the same step."""
+        source = self.start.procedure_id
+        propagation = Propagation(
+            source_id=source,
+            targets=[link.procedure_id for link in self.dossier.links],
+            command=command.model_copy(
+                update={"sub": PROPAGATED_SUB, "comment": f"Décision reprise de {source}"}
+            ),
+        )
+        await self.work.activity(PROPAGATE_ACTIVITY, propagation, timeout=timedelta(minutes=1))
+
+    @workflow.update
+    async def declare(self, declaration: Declaration) -> ProcedureView:
+        """Record an event declared at any step (a departure, a withdrawal, an appeal)."""
+        self.dossier.declare(declaration)
+        return await self._settled_view()
+
+    @declare.validator
+    def validate_declare(self, declaration: Declaration) -> None:
+        today = workflow.now().date()
+        _raise(validation.declaration_refusal(self.dossier, declaration, today))
+
+    @workflow.update
+    async def cancel(self, command: CancelProcedure) -> ProcedureView:
+        """Withdraw the procedure: every pending step is cancelled."""
+        self.dossier.withdraw(command)
+        return await self._settled_view()
+
+    @cancel.validator
+    def validate_cancel(self, command: CancelProcedure) -> None:
+        _raise(validation.cancellation_refusal(self.dossier, command))
+
+    @workflow.update
+    async def assign(self, assignment: Assignment) -> ProcedureView:
+        """Assign a pending step to a named person of the assignee organisation."""
+        self.dossier.assign(assignment)
+        return await self._settled_view()
+
+    @assign.validator
+    def validate_assign(self, assignment: Assignment) -> None:
+        _raise(validation.assignment_refusal(self.dossier, assignment))
+
+    @workflow.update
+    async def link(self, link: Link) -> ProcedureView:
+        """Record another procedure linked to this one (the other side records it too)."""
+        self.dossier.add_link(link)
+        return await self._settled_view()
+
+    @workflow.update
+    async def sync(self, request: SyncRequest) -> ProcedureView:
+        """Wait until every change so far is in the read model."""
+        return await self._settled_view()
+
+    @workflow.query
+    def state(self) -> ProcedureView:
+        """The whole state of the procedure."""
+        return self.dossier.view()
+
+    async def _settled_view(self) -> ProcedureView:
+        """The procedure once every change so far is in the read model."""
+        await self.publisher.until_settled()
+        return self.dossier.view()
 
 
-def done_on(state: StepState) -> date:
-    """The legal date a completed step was done on."""
-    assert state.completed_on is not None
-    return state.completed_on
+def _raise(refusal: ApplicationError | None) -> None:
+    if refusal is not None:
+        raise refusal
+
+
+def _apply_deadline(state: StepState, deadline: DeadlineResult) -> None:
+    state.due = deadline.due
+    state.due_at = deadline.due_at
+    state.remind_at = deadline.remind_at
+    state.due_explanation = deadline.explanation
+    state.legal_basis = deadline.legal_basis or state.legal_basis
 
 
 def _step_context(state: StepState) -> dict[str, Any]:

@@ -8,42 +8,47 @@ from datetime import date
 from temporalio import workflow
 
 from domain.actors import Actor
-from domain.calendar import DeadlineRule, Regime
-from domain.catalog.plainte import PARTIE_CIVILE, PLAINTE, prescription
 from domain.contracts import ProcedureStart, ProcedureView
-from domain.facts import CanalPlainte, PlainteFacts
+from domain.kinds import ProcedureKind
+from domain.outcomes import Audience, Renvoi
+from domain.procedures.plainte import (
+    DEFINITION,
+    FILED_BY_THE_BAILLEUR,
+    PARTIE_CIVILE,
+    CanalPlainte,
+    Condamnation,
+    OutcomeKey,
+    PlainteEnregistree,
+    PlainteFacts,
+    RendezVous,
+    StepKey,
+    prescription,
+)
 from domain.steps import StepState
-from workflows.engine import ProcedureWorkflow, done_on
-
-FILED_BY_THE_BAILLEUR = DeadlineRule(working_days=5, regime=Regime.SLA, label="dépôt")
+from workflows.engine import ProcedureWorkflow
 
 
-@workflow.defn(name="plainte")
-class PlainteWorkflow(ProcedureWorkflow):
-    catalog = PLAINTE
-
-    @workflow.init
-    def __init__(self, start: ProcedureStart) -> None:
-        super().__init__(start)
-        self.facts = PlainteFacts.model_validate(start.facts)
-        self.decision: StepState | None = None
+@workflow.defn(name=DEFINITION.workflow)
+class PlainteWorkflow(ProcedureWorkflow[PlainteFacts]):
+    definition = DEFINITION
+    decision: StepState | None = None  # the parquet's, once taken
 
     @workflow.run
     async def run(self, start: ProcedureStart) -> ProcedureView:
-        return await self.execute(start)
+        return await self.execute()
 
-    async def flow(self, start: ProcedureStart) -> None:
-        faits = self.facts.faits
-        day, rule = prescription(faits.le, faits.qualification.value, faits.trafic_stupefiants)
+    async def flow(self) -> None:
+        faits, start = self.facts.faits, self.start
+        day, rule = prescription(faits.le, faits.qualification, faits.trafic_stupefiants)
         self.milestone_on(
             "prescription", "Prescription de l'action publique acquise à l'expiration du", day, rule
         )
-        prepared = await self.step("preparation_dossier", since=start.created_on)
-        filed = await self.filing(done_on(prepared))
-        filed_on = done_on(filed)
+        prepared = await self.step(StepKey.PREPARATION_DOSSIER, since=start.created_on)
+        filed = await self.filing(prepared.done_on)
+        filed_on = filed.done_on
         await self.document(
             "recepisse_depot_plainte",
-            step_key="depot_plainte",
+            step_key=StepKey.DEPOT_PLAINTE,
             context={
                 "date_document": filed_on.isoformat(),
                 "facts": start.facts,
@@ -52,52 +57,57 @@ class PlainteWorkflow(ProcedureWorkflow):
             },
             org_refs={"bailleur": start.bailleur_id, "service": filed.org},
         )
-        # CPP 85: 3 months from a complaint lodged with the procureur, or from the copy sent to
-        # him of a complaint lodged with the police or gendarmerie (its date, when given).
-        copy_sent = filed.data.get("copie_procureur_le")
+        await self.partie_civile_milestone(filed)
+        investigation = await self.step(StepKey.ENQUETE, since=filed_on)
+        self.decision = await self.step(StepKey.DECISION_PARQUET, since=investigation.done_on)
+        decided_on = self.decision.done_on
+        notice = self.step(
+            StepKey.AVIS_PLAIGNANT,
+            since=decided_on,
+            on=decided_on,
+            on_label="avec la décision (art. 40-2 CPP)",
+        )
+        if self.decision.outcome == OutcomeKey.CLASSEMENT:
+            recourse = self.step(StepKey.RECOURS_PROCUREUR_GENERAL, since=decided_on)
+            await asyncio.gather(notice, recourse)
+        elif self.decision.outcome == OutcomeKey.POURSUITES:
+            await asyncio.gather(notice, self.trial(Audience.of(self.decision).audience))
+        else:
+            await notice
+        await self.close(since=self.last_act_on())
+
+    async def filing(self, ready_on: date) -> StepState:
+        """At the commissariat or brigade by appointment; online or by letter by the bailleur."""
+        if self.facts.canal.by_appointment:
+            appointment = await self.step(StepKey.RENDEZ_VOUS_DEPOT, since=ready_on)
+            return await self.step(
+                StepKey.DEPOT_PLAINTE,
+                since=appointment.done_on,
+                on=RendezVous.of(appointment).rendez_vous,
+                on_label="rendez-vous le",
+            )
+        return await self.step(
+            StepKey.DEPOT_PLAINTE,
+            since=ready_on,
+            actor=Actor.BAILLEUR,
+            rule=FILED_BY_THE_BAILLEUR,
+        )
+
+    async def partie_civile_milestone(self, filed: StepState) -> None:
+        """CPP 85: 3 months from a complaint lodged with the procureur, or from the copy sent to
+        him of a complaint lodged with the police or gendarmerie (its date, when given)."""
+        copy_sent = PlainteEnregistree.of(filed).copie_procureur_le
         to_procureur = self.facts.canal == CanalPlainte.COURRIER_PROCUREUR or copy_sent
-        partie_civile_from = await self.milestone(
+        admissible_from = await self.milestone(
             "partie_civile",
             "Plainte avec constitution de partie civile recevable à partir du"
             if to_procureur
             else "Plainte avec constitution de partie civile recevable au plus tôt le "
             "(si une copie de la plainte est adressée au procureur le jour du dépôt)",
-            since=date.fromisoformat(copy_sent) if copy_sent else filed_on,
+            since=copy_sent or filed.done_on,
             rule=PARTIE_CIVILE,
         )
-        self.spawn(self.partie_civile(partie_civile_from))
-        investigation = await self.step("enquete", since=filed_on)
-        self.decision = await self.step("decision_parquet", since=done_on(investigation))
-        decided_on = done_on(self.decision)
-        notice = self.step(
-            "avis_plaignant",
-            since=decided_on,
-            on=decided_on,
-            on_label="avec la décision (art. 40-2 CPP)",
-        )
-        if self.decision.outcome == "classement":
-            await asyncio.gather(notice, self.step("recours_procureur_general", since=decided_on))
-        elif self.decision.outcome == "poursuites":
-            await asyncio.gather(
-                notice, self.trial(date.fromisoformat(self.decision.data["audience"]))
-            )
-        else:
-            await notice
-        await self.step("cloture", since=self.last_act_on())
-
-    async def filing(self, ready_on: date) -> StepState:
-        """At the commissariat or brigade by appointment; online or by letter by the bailleur."""
-        if self.facts.canal in (CanalPlainte.COMMISSARIAT, CanalPlainte.BRIGADE):
-            appointment = await self.step("rendez_vous_depot", since=ready_on)
-            return await self.step(
-                "depot_plainte",
-                since=done_on(appointment),
-                on=date.fromisoformat(appointment.data["rendez_vous"]),
-                on_label="rendez-vous le",
-            )
-        return await self.step(
-            "depot_plainte", since=ready_on, actor=Actor.BAILLEUR, rule=FILED_BY_THE_BAILLEUR
-        )
+        self.spawn(self.partie_civile(admissible_from))
 
     async def partie_civile(self, admissible_from: date) -> None:
         """CPP 85: 3 months after the filing, or at once if the parquet declines to prosecute."""
@@ -107,33 +117,34 @@ class PlainteWorkflow(ProcedureWorkflow):
             unless=lambda: self.decision is not None,
         )
         if self.decision is None:
-            await self.step("partie_civile_possible", since=admissible_from)
-        elif self.decision.outcome == "classement":
-            await self.step("partie_civile_possible", since=done_on(self.decision))
+            await self.step(StepKey.PARTIE_CIVILE_POSSIBLE, since=admissible_from)
+        elif self.decision.outcome == OutcomeKey.CLASSEMENT:
+            await self.step(StepKey.PARTIE_CIVILE_POSSIBLE, since=self.decision.done_on)
 
     async def trial(self, hearing_day: date) -> None:
         """After poursuites: the hearing (maybe adjourned), the judgment, its copy to the file."""
         assert self.decision is not None
         hearing = await self.step(
-            "audience_penale",
-            since=done_on(self.decision),
+            StepKey.AUDIENCE_PENALE,
+            since=self.decision.done_on,
             on=hearing_day,
             on_label="audience fixée au",
         )
-        while hearing.outcome == "renvoi":
+        while hearing.outcome == OutcomeKey.RENVOI:
             hearing = await self.step(
-                "audience_penale",
-                since=done_on(hearing),
-                on=date.fromisoformat(hearing.data["nouvelle_audience"]),
+                StepKey.AUDIENCE_PENALE,
+                since=hearing.done_on,
+                on=Renvoi.of(hearing).nouvelle_audience,
                 on_label="audience renvoyée au",
             )
-        judgment = await self.step("jugement_penal", since=done_on(hearing))
-        if judgment.outcome == "condamnation" and judgment.data.get("condamne_locataire"):
+        judgment = await self.step(StepKey.JUGEMENT_PENAL, since=hearing.done_on)
+        convicted = judgment.outcome == OutcomeKey.CONDAMNATION
+        if convicted and Condamnation.of(judgment).condamne_locataire:
             # The conviction alone never ends a lease (CC 2016-745 DC): the judge must find
             # an actual disturbance. The résiliation is suggested, not started.
             self.suggest(
-                "resiliation",
+                ProcedureKind.RESILIATION,
                 "Un locataire ou un membre du foyer est condamné : une "
                 "résiliation de bail liée peut être engagée.",
             )
-        await self.step("transmission_decision", since=done_on(judgment))
+        await self.step(StepKey.TRANSMISSION_DECISION, since=judgment.done_on)

@@ -13,7 +13,7 @@ from sqlmodel import Session
 from api.deps import ServiceProvider
 from api.schemas import MovedStep, ReassignResult
 from domain.facts import Strict
-from quietude.procedures import StepRefused
+from quietude.procedures import AssignRequest, StepRefused
 from quietude.tokens import Claims
 from store.queries import TaskFilters, TaskRow, inbox
 
@@ -52,16 +52,24 @@ def steps_of(engine: Engine, org_id: str, sub: str) -> list[TaskRow]:
 
 
 async def reassign_all(
-    service: ServiceProvider, rows: list[TaskRow], caller: Claims, to_sub: str
+    services: ServiceProvider, rows: list[TaskRow], caller: Claims, to_sub: str
 ) -> ReassignResult:
     """Assign each step of `rows` to `to_sub` through its workflow (each records the change on
     its timeline); the steps no longer pending are left out of the answer."""
     gate = asyncio.Semaphore(PARALLEL_ASSIGNMENTS)
+    service = await services.get()
 
     async def move(row: TaskRow) -> MovedStep | None:
         async with gate:
             try:
-                await service.assign(caller, row.procedure.id, row.step.key, to_sub)
+                await service.assign(
+                    AssignRequest(
+                        caller=caller,
+                        procedure_id=row.procedure.id,
+                        key=row.step.key,
+                        assignee_sub=to_sub,
+                    )
+                )
             except StepRefused as refusal:
                 if refusal.kind not in GONE:
                     raise

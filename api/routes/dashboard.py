@@ -4,7 +4,7 @@ from fastapi import APIRouter
 
 from api.deps import ManagerDep, ScopeDep, SessionDep
 from api.schemas import DashboardPublic, OrganisationRef
-from domain.actors import ACTOR_LABELS
+from domain.actors import Actor
 from quietude.procedures import today_in_paris
 from store.queries import dashboard, organisation_names
 
@@ -14,7 +14,6 @@ router = APIRouter(prefix="/dashboard", tags=["tableau de bord"])
 @router.get("", response_model=DashboardPublic)
 def read_dashboard(session: SessionDep, caller: ManagerDep, scope: ScopeDep) -> DashboardPublic:
     """Étapes en attente et en retard par acteur et organisation, durées médianes (responsables)."""
-    labels = {actor.value: label for actor, label in ACTOR_LABELS.items()}
-    figures = dashboard(session, scope, labels)
+    figures = dashboard(session, scope, {actor.value: actor.label for actor in Actor})
     name = organisation_names(session, {caller.org}).get(caller.org)
     return DashboardPublic.of(OrganisationRef(id=caller.org, name=name), figures, today_in_paris())

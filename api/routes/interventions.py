@@ -12,28 +12,24 @@ from fastapi.responses import Response
 from sqlalchemy import Engine
 from sqlmodel import Session
 
-from activities.document_context import LABELS, STEP_STATUS_LABELS, humanise
 from activities.documents import DocumentActivities
 from api.audit import Action, record
 from api.deps import CallerDep, EngineDep, SessionDep, SettingsDep, require_files
 from api.schemas import ProcedurePublic, StepPublic
-from domain.catalog.intervention import INTERVENTION
+from domain.contracts import ProcedureStatus
+from domain.facts import CategorieSignalement
+from domain.labels import humanise, wording
+from domain.procedures.intervention_conjointe import DEFINITION, Proposant, StepKey
+from domain.steps import StepStatus
 from store.queries import ProcedureRecord, get_procedure
 from store.visibility import Scope
 
 router = APIRouter(prefix="/procedures", tags=["interventions conjointes"])
 
-KIND = "intervention_conjointe"
 TEMPLATE = "compte_rendu_intervention"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 NOT_FOUND = "Intervention conjointe introuvable."
 PARIS = ZoneInfo("Europe/Paris")
-PROPOSANTS = {
-    "bailleur": "Le bailleur",
-    "forces": "Les forces de l'ordre",
-    "prefecture": "La préfecture",
-}
-PROCEDURE_STATUSES = {"open": "En cours", "closed": "Close", "cancelled": "Retirée"}
 
 
 def _day(value: Any) -> str | None:
@@ -49,7 +45,7 @@ def _step(step: StepPublic) -> dict[str, Any]:
         "org_id": step.org,
         "org": step.org_name or step.org,
         "status": step.status,
-        "status_label": STEP_STATUS_LABELS.get(step.status, humanise(step.status)),
+        "status_label": wording(StepStatus, step.status),
         "outcome": step.outcome,
         "outcome_label": step.outcome_label or "",
         "opened_on": _day(step.opened_on),
@@ -63,7 +59,9 @@ def _step(step: StepPublic) -> dict[str, Any]:
 
 def _planned_actions(record: ProcedureRecord) -> list[dict[str, Any]]:
     """The actions of the last plan, in the order the plan lists them (which gives their seq)."""
-    plans = [s for s in record.steps if s.key == "planification" and s.status == "done"]
+    plans = [
+        s for s in record.steps if s.key == StepKey.PLANIFICATION and s.status == StepStatus.DONE
+    ]
     if not plans:
         return []
     actions = plans[-1].data.get("actions", [])
@@ -94,11 +92,11 @@ def indicators(record: ProcedureRecord) -> dict[str, Any] | None:
     data = notes[-1].data
     before: dict[str, int] = dict(data.get("avant") or {})
     after: dict[str, int] = dict(data.get("apres") or {})
-    categories = sorted(set(before) | set(after), key=lambda c: LABELS.get(c, humanise(c)))
+    categories = sorted(set(before) | set(after), key=lambda c: wording(CategorieSignalement, c))
     rows = [
         {
             "code": code,
-            "categorie": LABELS.get(code, humanise(code)),
+            "categorie": wording(CategorieSignalement, code),
             "avant": before.get(code, 0),
             "apres": after.get(code, 0),
             "evolution": _evolution(before.get(code, 0), after.get(code, 0)),
@@ -124,9 +122,9 @@ def intervention_view(session: Session, scope: Scope, procedure_id: str) -> dict
     """Everything the plan page and the compte rendu show, as `scope` may read it; None when
     the procedure is not a joint intervention the scope sees."""
     record = get_procedure(session, scope, procedure_id)
-    if record is None or record.procedure.kind != KIND:
+    if record is None or record.procedure.kind != DEFINITION.kind:
         return None
-    public = ProcedurePublic.of_record(record, scope.org_kind, INTERVENTION, scope.role)
+    public = ProcedurePublic.of_record(record, scope.org_kind, DEFINITION.catalog, scope.role)
     steps = sorted(public.steps, key=lambda s: (s.opened_at, s.seq))
     planned = _planned_actions(record)
 
@@ -145,7 +143,7 @@ def intervention_view(session: Session, scope: Scope, procedure_id: str) -> dict
             "id": public.id,
             "title": public.title,
             "status": public.status,
-            "status_label": PROCEDURE_STATUSES.get(public.status, public.status),
+            "status_label": wording(ProcedureStatus, public.status),
             "created_on": public.created_at.astimezone(PARIS).date().isoformat(),
         },
         "bailleur": public.bailleur.name or public.bailleur.id,
@@ -159,14 +157,17 @@ def intervention_view(session: Session, scope: Scope, procedure_id: str) -> dict
             for k, v in diagnostic.items()
         ),
         "objectifs": facts.get("objectifs", ""),
-        "proposant": PROPOSANTS.get(str(facts.get("proposant", "")), ""),
-        "validations": [_step(s) for s in of("validation_bailleur") + of("validation_forces")],
-        "planification": last("planification"),
+        "proposant": wording(Proposant, str(facts.get("proposant", ""))),
+        "validations": [
+            _step(s) for s in of(StepKey.VALIDATION_BAILLEUR) + of(StepKey.VALIDATION_FORCES)
+        ],
+        "planification": last(StepKey.PLANIFICATION),
         "actions": sorted(
-            (_action(s, planned) for s in of("action")), key=lambda a: (a["date"] or "", a["seq"])
+            (_action(s, planned) for s in of(StepKey.ACTION)),
+            key=lambda a: (a["date"] or "", a["seq"]),
         ),
-        "compte_rendu": last("compte_rendu"),
-        "evaluation": last("evaluation"),
+        "compte_rendu": last(StepKey.COMPTE_RENDU),
+        "evaluation": last(StepKey.EVALUATION),
         "indicateurs": indicators(record),
     }
 

@@ -20,8 +20,9 @@ from api.audit import Action, record
 from api.deps import CallerDep, FilesDep, ScopeDep, SessionDep, SettingsDep, require_files
 from api.routes.procedures import NOT_FOUND, VisibleId
 from api.schemas import PiecePublic
+from domain.pieces import PieceKind
 from quietude.tokens import Claims
-from store.tables import Piece, PieceKind, Procedure, Step
+from store.tables import Piece, Procedure, Step
 from store.visibility import can_see
 
 router = APIRouter(tags=["pièces"])

@@ -2,22 +2,21 @@
 
 from pydantic import Field
 
-from domain.facts import (
+from domain.facts import CategorieSignalement, Lien, Personne, Strict
+from domain.kinds import ProcedureKind
+from domain.procedures.plainte import PlainteFacts
+from domain.procedures.resiliation_facts import (
     Bail,
-    Lien,
     Logement,
     MotifResiliation,
     OrigineResiliation,
-    Personne,
-    PlainteFacts,
     ResiliationFacts,
-    Strict,
 )
 
 # The ground of the résiliation, from the category of the offence judged.
 MOTIF_OF_CATEGORY = {
-    "trafic_stupefiants": MotifResiliation.TRAFIC_STUPEFIANTS,
-    "agression_personnel": MotifResiliation.AGRESSION_PERSONNEL,
+    CategorieSignalement.TRAFIC_STUPEFIANTS: MotifResiliation.TRAFIC_STUPEFIANTS,
+    CategorieSignalement.AGRESSION_PERSONNEL: MotifResiliation.AGRESSION_PERSONNEL,
 }
 
 
@@ -31,11 +30,9 @@ class ResiliationFromPlainte(Strict):
     def facts_for(self, plainte_id: str, plainte: PlainteFacts) -> ResiliationFacts:
         """The résiliation's start body, pre-filled from the plainte (its residence, the tenants
         among the persons implicated, the ground) and linked to it."""
-        motif = MOTIF_OF_CATEGORY.get(
-            plainte.faits.categorie.value, MotifResiliation.TROUBLES_JOUISSANCE
-        )
+        motif = MOTIF_OF_CATEGORY.get(plainte.faits.categorie, MotifResiliation.TROUBLES_JOUISSANCE)
         return ResiliationFacts(
-            kind="resiliation",
+            kind=ProcedureKind.RESILIATION,
             logement=Logement(residence=plainte.residence, reference=self.logement_reference),
             bail=self.bail,
             locataires=[

@@ -19,8 +19,8 @@ from api.routes.pieces import contributing_procedure, download_piece, own_proced
 from api.web.pages import FormDep, PageError, PageUser, UserDep, see_other
 from api.web.procedure_view import FormState
 from api.web.steps import render_procedure
+from domain.pieces import PieceKind
 from quietude.settings import Settings
-from store.tables import PieceKind
 
 router = APIRouter(include_in_schema=False)
 

@@ -4,15 +4,19 @@ fields they concern."""
 from __future__ import annotations
 
 import re
+import typing
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from pydantic import BaseModel, ValidationError
+from pydantic import AwareDatetime, BaseModel, ValidationError
 from starlette.datastructures import FormData
 
 from api.web.labels import PARIS
 from api.web.session import CSRF_FIELD
+from domain.facts import Lien
+from domain.labels import Labelled
 from domain.validation_messages import describe_error
 
 _INDEX = re.compile(r"\.\d+(?=\.|$)")
@@ -48,6 +52,78 @@ class FormResult:
     @property
     def ok(self) -> bool:
         return self.model is not None and not self.errors and not self.general
+
+
+def _models_in(annotation: Any) -> tuple[str, type[BaseModel]] | None:
+    """("." , model) for a field holding a model (maybe optional), (".*.", model) for a list of
+    models, else None."""
+    if typing.get_origin(annotation) is list:
+        inner = typing.get_args(annotation)
+        if inner and isinstance(inner[0], type) and issubclass(inner[0], BaseModel):
+            return ".*.", inner[0]
+        return None
+    for candidate in (annotation, *typing.get_args(annotation)):
+        if isinstance(candidate, type) and issubclass(candidate, BaseModel):
+            return ".", candidate
+    return None
+
+
+def _walk(model: type[BaseModel], prefix: str = "") -> Iterator[tuple[str, Any, bool]]:
+    """(dotted path, annotation, required) of every field of `model`, nested ones included
+    (a list's items under "path.*")."""
+    for name, info in model.model_fields.items():
+        path = prefix + name
+        yield path, info.annotation, info.is_required()
+        nested = _models_in(info.annotation)
+        if nested is not None:
+            yield from _walk(nested[1], path + nested[0])
+
+
+def _is(annotation: Any, kind: type) -> bool:
+    return any(
+        a is kind or (isinstance(a, type) and issubclass(a, kind))
+        for a in (annotation, *typing.get_args(annotation))
+    )
+
+
+def form_spec(model: type[BaseModel], messages: dict[str, str] | None = None) -> FormSpec:
+    """How an HTML form maps to `model`, from the types of its fields."""
+    datetimes, checkboxes, multiple, id_lists, optional_groups = set(), set(), set(), set(), set()
+    kind = model.model_fields.get("kind")
+    for path, annotation, required in _walk(model):
+        inner = typing.get_args(annotation)
+        if annotation is AwareDatetime or _is(annotation, datetime):
+            datetimes.add(path)
+        elif annotation is bool:
+            checkboxes.add(path)
+        elif typing.get_origin(annotation) is list and inner and _is(inner[0], Labelled):
+            multiple.add(path)
+        elif typing.get_origin(annotation) is list and inner and inner[0] is Lien:
+            id_lists.add(path)
+        elif not required and (_models_in(annotation) or ("", None))[0] == ".":
+            optional_groups.add(path)
+    return FormSpec(
+        model=model,
+        fixed={"kind": typing.get_args(kind.annotation)[0]} if kind else {},
+        multiple=frozenset(multiple),
+        datetimes=frozenset(datetimes),
+        checkboxes=frozenset(checkboxes),
+        id_lists=frozenset(id_lists),
+        messages=dict(messages or {}),
+        optional_groups=frozenset(optional_groups),
+    )
+
+
+def choices_of(model: type[BaseModel]) -> dict[str, tuple[tuple[str, str], ...]]:
+    """The options of every field of `model` whose values are codes, by dotted path."""
+    found = {}
+    for path, annotation, _ in _walk(model):
+        for candidate in (annotation, *typing.get_args(annotation)):
+            inner = typing.get_args(candidate) or (candidate,)
+            for item in inner:
+                if isinstance(item, type) and issubclass(item, Labelled):
+                    found[path] = item.choices()
+    return found
 
 
 def field_id(name: str, prefix: str = "") -> str:

@@ -22,13 +22,15 @@ from api.routes.interventions import (
 )
 from api.web.pages import FormDep, PageError, PageUser, UserDep, refusal, render, see_other
 from domain.actors import OrgKind
-from domain.catalog.intervention import plan_error
 from domain.facts import StepCompletion
-from quietude.procedures import StepRefused, TemporalUnavailable, today_in_paris
+from domain.procedures.intervention_conjointe import CATALOG, OutcomeKey, StepKey
+from domain.steps import data_problem
+from quietude.procedures import StepRefused, StepRequest, TemporalUnavailable, today_in_paris
 from store.tables import Commune, Organisation
 from store.visibility import FRONT_LINE_REFUSED, sees_files
 
 router = APIRouter(include_in_schema=False)
+PLANIFIEE = CATALOG.outcome_of(StepKey.PLANIFICATION, OutcomeKey.PLANIFIEE)
 
 PLAN_ROWS = 5
 NOT_FOUND = (
@@ -142,11 +144,11 @@ def read_plan(
         errors["date"] = "Date invalide (format attendu AAAA-MM-JJ)."
     if errors:
         return None, values, errors
-    problem = plan_error(actions)
+    problem = data_problem(PLANIFIEE, {"actions": actions})
     if problem:
         return None, values, {"actions.0.libelle": problem}
     completion = StepCompletion(
-        outcome="planifiee",
+        outcome=OutcomeKey.PLANIFIEE,
         date=day,
         data={"actions": actions},
         comment=values.get("comment") or None,
@@ -175,8 +177,14 @@ async def plan_actions(
             _page, request, user, procedure_id, values, errors, message, 422
         )
     try:
-        await request.app.state.services.complete_step(
-            user.claims, procedure_id, "planification", completion
+        service = await request.app.state.services.get()
+        await service.complete_step(
+            StepRequest(
+                caller=user.claims,
+                procedure_id=procedure_id,
+                key=StepKey.PLANIFICATION,
+                completion=completion,
+            )
         )
     except (StepRefused, TemporalUnavailable) as error:
         status, message = refusal(error)
@@ -189,7 +197,7 @@ async def plan_actions(
         user.claims,
         Action.COMPLETE,
         procedure_id,
-        "planification",
+        StepKey.PLANIFICATION,
     )
     return see_other(f"/interventions/{procedure_id}?fait=plan")
 

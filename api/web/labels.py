@@ -1,4 +1,5 @@
-"""French words the pages show for the values the API keeps as keys."""
+"""French words the pages show for the values the API keeps as keys: each from the enum or
+the model (field titles) that defines it in domain/, and the dates written out."""
 
 from __future__ import annotations
 
@@ -6,21 +7,40 @@ from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from domain.actors import ACTOR_LABELS
+from pydantic import BaseModel
+
+from domain.actors import Actor, Role
 from domain.calendar import french_date
-from domain.catalog import CATALOGS
+from domain.contracts import ProcedureStatus
+from domain.kinds import ProcedureKind
+from domain.labels import (
+    Labelled,
+    field_enum,
+    field_moment,
+    field_title,
+    humanise,
+    nested_model,
+    wording,
+)
+from domain.pieces import PieceKind
+from domain.procedures import DEFINITIONS
+from domain.steps import StepStatus
 
 PARIS = ZoneInfo("Europe/Paris")
 
-KINDS = {kind: catalog.label for kind, catalog in CATALOGS.items()}
-STATUSES = {"open": "En cours", "closed": "Close", "cancelled": "Retirée"}
-STEP_STATUSES = {
-    "pending": "En attente",
-    "done": "Accomplie",
-    "cancelled": "Annulée",
-    "skipped": "Sans objet",
-}
-ACTORS = {actor.value: label for actor, label in ACTOR_LABELS.items()}
+
+def _codes(enum: type[Labelled]) -> dict[str, str]:
+    return dict(enum.choices())
+
+
+# The words of the codes the pages show, each from the enum that holds it.
+KINDS = _codes(ProcedureKind)
+STATUSES = _codes(ProcedureStatus)
+STEP_STATUSES = _codes(StepStatus)
+ACTORS = _codes(Actor)
+ROLES = _codes(Role)
+PIECE_KINDS = _codes(PieceKind)
+# How the sign-in page groups the organisations it offers.
 ORG_KINDS = {
     "bailleur": "Bailleurs (démonstration)",
     "parquet": "Parquet",
@@ -30,64 +50,7 @@ ORG_KINDS = {
     "police": "Police nationale",
     "gendarmerie": "Gendarmerie nationale",
 }
-ROLES = {
-    "agent": "Agent",
-    "juriste": "Juriste",
-    "manager": "Responsable",
-    "admin": "Administrateur",
-}
 RELATIONS = {"origine": "à l'origine de ce dossier", "suite": "suite donnée à ce dossier"}
-
-CATEGORIES = {
-    "trafic_stupefiants": "Trafic de stupéfiants",
-    "occupation_halls": "Occupation des halls",
-    "troubles_jouissance": "Troubles de jouissance",
-    "degradations": "Dégradations",
-    "agression_personnel": "Agression du personnel",
-    "autre": "Autre",
-}
-SOURCES = {
-    "agent": "Agent du bailleur",
-    "agent_assermente": "Agent assermenté (procès-verbal)",
-    "locataire": "Locataire",
-    "gardien": "Gardien",
-}
-DESTINATAIRES = {
-    "forces": "Police ou gendarmerie",
-    "parquet": "Procureur de la République",
-    "forces_et_parquet": "Police ou gendarmerie et procureur",
-}
-MOTIFS = {
-    "troubles_jouissance": "Troubles de jouissance",
-    "trafic_stupefiants": "Trafic de stupéfiants",
-    "agression_personnel": "Agression du personnel",
-    "autre": "Autre motif",
-}
-ORIGINES = {"bailleur": "Initiative du bailleur", "injonction_prefet": "Injonction du préfet"}
-EXCEPTIONS_TREVE = {
-    "relogement_assure": "Relogement assuré",
-    "entree_voie_de_fait": "Entrée par voie de fait",
-    "logement_etudiant": "Logement étudiant",
-    "conjoint_violent": "Conjoint violent",
-}
-QUALIFICATIONS = {"contravention": "Contravention", "delit": "Délit", "crime": "Crime"}
-CANAUX = {
-    "commissariat": "Au commissariat",
-    "brigade": "À la brigade de gendarmerie",
-    "en_ligne": "En ligne (atteintes aux biens listées)",
-    "courrier_procureur": "Par courrier au procureur",
-}
-PLAIGNANTS = {"bailleur": "Le bailleur (personne morale)", "agent_victime": "Un agent victime"}
-PIECE_KINDS = {
-    "pv": "Procès-verbal",
-    "constat": "Constat",
-    "jugement": "Jugement",
-    "plainte": "Plainte",
-    "main_courante": "Main courante",
-    "courrier": "Courrier",
-    "photo": "Photographie",
-    "autre": "Autre",
-}
 DOCUMENT_KINDS = {
     "fiche_signalement": "Fiche de signalement",
     "mise_en_demeure": "Mise en demeure",
@@ -97,102 +60,42 @@ DOCUMENT_KINDS = {
     "recapitulatif_procedure": "Récapitulatif de la procédure",
 }
 
-# The data a step completion may carry (catalog.data_types), as the forms name them.
-DATA_FIELDS = {
-    "audience": "Date d'audience",
-    "nouvelle_audience": "Nouvelle date d'audience",
-    "nouvelle_date": "Nouvelle date",
-    "motif": "Motif",
-    "delai_reduit_jours": "Délai réduit (en jours)",
-    "offre_relogement": "Offre de relogement faite",
-    "delais_accordes": "Délais accordés au locataire",
-    "delai_deux_mois": "Délai de deux mois après le commandement",
-    "rendez_vous": "Date du rendez-vous",
-    "numero_procedure": "Numéro de procédure",
-    "condamne_locataire": "Un locataire ou un membre du foyer est condamné",
-}
-CHOICES = {"maintenu": "Maintenu", "reduit": "Réduit", "supprime": "Supprimé"}
-
-# Names of the facts' fields, for the facts shown on a procedure page.
-FACT_NAMES = {
-    "kind": "Type",
-    "residence": "Résidence",
-    "nom": "Nom",
-    "prenom": "Prénom",
-    "adresse": "Adresse",
-    "commune_insee": "Commune (code INSEE)",
-    "batiment": "Bâtiment",
-    "hall": "Hall",
-    "categorie": "Catégorie",
-    "faits_le": "Faits du",
-    "constate_le": "Constatés le",
-    "description": "Description",
-    "source": "Source",
-    "destinataire": "Destinataire",
-    "personnes": "Personnes concernées",
-    "locataire": "Locataire",
-    "logement": "Logement",
-    "reference": "Référence",
-    "bail": "Bail",
-    "date_effet": "Date d'effet",
-    "locataires": "Locataires",
-    "occupants": "Occupants",
-    "motifs": "Motifs",
-    "impayes": "Impayés de loyer",
-    "origine": "Origine",
-    "injonction": "Injonction",
-    "date": "Date",
-    "commissaire_justice": "Commissaire de justice",
-    "exception_treve": "Exception à la trêve hivernale",
-    "liens": "Procédures liées",
-    "procedure_id": "Procédure",
-    "plaignant": "Plaignant",
-    "type": "Qualité",
-    "adresse_employeur": "Domiciliation chez l'employeur",
-    "faits": "Faits",
-    "le": "Le",
-    "qualification": "Qualification",
-    "trafic_stupefiants": "Lié à un trafic de stupéfiants",
-    "canal": "Canal du dépôt",
-    "mis_en_cause": "Mis en cause",
-}
-FACT_VALUES: dict[str, dict[str, str]] = {
-    "kind": KINDS,
-    "categorie": CATEGORIES,
-    "source": SOURCES,
-    "destinataire": DESTINATAIRES,
-    "motifs": MOTIFS,
-    "origine": ORIGINES,
-    "exception_treve": EXCEPTIONS_TREVE,
-    "qualification": QUALIFICATIONS,
-    "canal": CANAUX,
-    "type": PLAIGNANTS,
-}
-
-
 # Inputs of the step and exhibit forms, for the summary of a form's errors.
 FORM_NAMES = {
     "outcome": "Résultat",
+    "date": "Date de l'acte",
     "comment": "Commentaire",
     "title": "Intitulé",
     "file": "Fichier",
+    "kind": "Nature",
     "data": "Données",
     "org": "Organisation",
     "role": "Rôle",
 }
 
 
-def error_label(name: str) -> str:
-    """The words naming an input in the summary of errors ("Locataires › n° 2 › Nom")."""
+def error_label(name: str, model: type[BaseModel] | None = None) -> str:
+    """The words naming an input in the summary of errors ("Locataires › n° 2 › Nom"): the
+    titles of the fields of `model` (a start body), else those of the step forms."""
     words = []
     for part in name.split("."):
         if part.isdigit():
             words.append(f"n° {int(part) + 1}")
-        elif part != "data":
-            words.append(
-                FORM_NAMES.get(part) or DATA_FIELDS.get(part) or FACT_NAMES.get(part, part)
-            )
+            continue
+        title = field_title(model, part) if model is not None else None
+        words.append(title or FORM_NAMES.get(part) or DATA_TITLES.get(part) or humanise(part))
+        if model is not None:
+            model = nested_model(model, part)
     return " › ".join(words)
+
+
+# The titles of the data a step completion may carry, from every outcome's model.
+DATA_TITLES = {
+    name: field.title or humanise(name)
+    for item in DEFINITIONS.values()
+    for spec in item.catalog.steps
+    for name, field in spec.data_fields().items()
+}
 
 
 def date_fr(value: date | str | None, weekday: bool = False) -> str:
@@ -237,35 +140,39 @@ def datetime_fr(value: datetime | str | None) -> str:
     return f"{french_date(local.date())} à {local.hour} h {local.minute:02d}"
 
 
-def _fact_value(name: str, value: Any) -> Any:
+def _fact_text(model: type[BaseModel] | None, name: str, value: Any) -> str:
     if isinstance(value, bool):
         return "Oui" if value else "Non"
-    if isinstance(value, str):
-        if name in FACT_VALUES:
-            return FACT_VALUES[name].get(value, value)
-        if name in ("faits_le", "le") and "T" in value:
-            return datetime_fr(value)
-        if name in ("date_effet", "constate_le", "date"):
-            return date_fr(value)
-    return value
+    enum = field_enum(model, name) if model is not None else None
+    if enum is not None and isinstance(value, str):
+        return wording(enum, value)
+    moment = field_moment(model, name) if model is not None else None
+    if moment is not None and isinstance(value, str):
+        try:
+            return datetime_fr(value) if moment is datetime else date_fr(value)
+        except ValueError:
+            return value
+    return str(value)
 
 
-def facts_view(facts: dict[str, Any]) -> list[dict[str, Any]]:
+def facts_view(facts: dict[str, Any], model: type[BaseModel] | None = None) -> list[dict[str, Any]]:
     """The facts as entries {"label", and "text", "pairs" (an object) or "items" (a list)},
-    rendered recursively by the page."""
+    named by the titles of `model` (a kind's start facts), rendered recursively by the page."""
     entries: list[dict[str, Any]] = []
     for name, value in facts.items():
         if value is None or value == [] or name == "kind":
             continue
-        entry: dict[str, Any] = {"label": FACT_NAMES.get(name, name)}
+        title = field_title(model, name) if model is not None else None
+        entry: dict[str, Any] = {"label": title or humanise(name)}
+        inner = nested_model(model, name) if model is not None else None
         if isinstance(value, dict):
-            entry["pairs"] = facts_view(value)
+            entry["pairs"] = facts_view(value, inner)
         elif isinstance(value, list):
             entry["items"] = [
-                facts_view(item) if isinstance(item, dict) else str(_fact_value(name, item))
+                facts_view(item, inner) if isinstance(item, dict) else _fact_text(model, name, item)
                 for item in value
             ]
         else:
-            entry["text"] = str(_fact_value(name, value))
+            entry["text"] = _fact_text(model, name, value)
         entries.append(entry)
     return entries

@@ -3,10 +3,12 @@ response models as the API."""
 
 from __future__ import annotations
 
+import typing
 from dataclasses import dataclass, field
 from typing import Any
 
-from pydantic import BaseModel, ValidationError
+from pydantic import ValidationError
+from pydantic.fields import FieldInfo
 from sqlmodel import Session
 
 from activities.document_context import pieces_of
@@ -14,28 +16,18 @@ from api import audit
 from api.schemas import ProcedurePublic, StepPublic
 from api.web import labels
 from api.web.pages import PageError, PageUser
-from domain.facts import PlainteFacts, ResiliationFacts, SignalementFacts
-from domain.steps import Catalog, StepSpec, StepStatus
-from quietude.procedures import KINDS, today_in_paris
+from domain.labels import field_enum, field_moment
+from domain.procedures import find
+from domain.steps import Catalog, OutcomeData, StepSpec, StepStatus
+from quietude.procedures import today_in_paris
 from quietude.settings import Settings
 from store.queries import get_procedure
 
 NOT_FOUND = "Procédure introuvable : elle n'existe pas ou votre organisation ne la voit pas."
-# Data a step accepts without any outcome requiring it (see the workflows).
-OPTIONAL_DATA: dict[tuple[str, str], tuple[str, ...]] = {
-    ("resiliation", "delai_mise_en_demeure"): ("offre_relogement",),
-    ("resiliation", "jugement"): ("delai_reduit_jours", "delais_accordes"),
-    ("plainte", "jugement_penal"): ("condamne_locataire",),
-}
 STEP_NOT_YOURS = (
     "Cette étape n'attend pas votre organisation, ou elle est déjà accomplie : "
     "rien n'a été enregistré."
 )
-FACT_MODELS: dict[str, type[BaseModel]] = {
-    "signalement": SignalementFacts,
-    "plainte": PlainteFacts,
-    "resiliation": ResiliationFacts,
-}
 FLASH = {
     "ouverte": "La procédure est ouverte : ses premières étapes et leurs échéances figurent "
     "ci-dessous.",
@@ -75,22 +67,39 @@ class FormState:
     message: str = ""
 
 
-def _data_field(catalog: Catalog, spec: StepSpec, name: str) -> DataField:
-    kind = catalog.data_types.get(name, "text")
-    choices: tuple[tuple[str, str], ...] = ()
-    if kind.startswith("choice:"):
-        keys = kind[len("choice:") :].split(",")
-        choices = tuple((key, labels.CHOICES.get(key, key)) for key in keys)
-        kind = "choice"
+def _data_field(spec: StepSpec, name: str, field: FieldInfo) -> DataField:
+    moment = field_moment(field_model(spec, name), name)
+    enum = field_enum(field_model(spec, name), name)
+    if enum is not None:
+        kind, choices = "choice", enum.choices()
+    elif moment is not None:
+        kind, choices = "date", ()
+    elif field.annotation in (bool, bool | None):
+        kind, choices = "bool", ()
+    elif field.annotation in (int, int | None):
+        kind, choices = "int", ()
+    else:
+        kind, choices = "text", ()
     required_for = tuple(o.label for o in spec.outcomes if name in o.required)
-    return DataField(name, labels.DATA_FIELDS.get(name, name), kind, choices, required_for)
+    return DataField(name, field.title or name, kind, choices, required_for)
 
 
-def data_fields(catalog: Catalog, spec: StepSpec) -> tuple[DataField, ...]:
-    """The data inputs of a step: those its outcomes require, then the optional ones."""
-    names = [name for o in spec.outcomes for name in o.required]
-    names += list(OPTIONAL_DATA.get((catalog.kind, spec.key), ()))
-    return tuple(_data_field(catalog, spec, name) for name in dict.fromkeys(names))
+def field_model(spec: StepSpec, name: str) -> type[OutcomeData]:
+    """The model of the first outcome of `spec` whose data has field `name`."""
+    return next(o.data for o in spec.outcomes if o.data and name in o.data.model_fields)
+
+
+def data_fields(spec: StepSpec) -> tuple[DataField, ...]:
+    """The data inputs of a step, from its outcomes' models: the required ones first (a list,
+    such as the actions of a plan, has a page of its own)."""
+    fields = {
+        name: field
+        for name, field in spec.data_fields().items()
+        if typing.get_origin(field.annotation) is not list
+    }
+    required = [name for o in spec.outcomes for name in o.required]
+    names = dict.fromkeys(name for name in [*required, *fields] if name in fields)
+    return tuple(_data_field(spec, name, fields[name]) for name in names)
 
 
 def step_form(catalog: Catalog, step: StepPublic) -> StepForm | None:
@@ -99,19 +108,19 @@ def step_form(catalog: Catalog, step: StepPublic) -> StepForm | None:
         return None
     spec = catalog.spec(step.key)
     outcomes = tuple((o.key, o.label) for o in spec.outcomes)
-    return StepForm(step=step, outcomes=outcomes, fields=data_fields(catalog, spec))
+    return StepForm(step=step, outcomes=outcomes, fields=data_fields(spec))
 
 
-def applicable_steps(kind_name: str, facts: dict[str, Any]) -> frozenset[str] | None:
+def applicable_steps(kind: str, facts: dict[str, Any]) -> frozenset[str] | None:
     """The steps this dossier may go through, when its facts are all visible."""
-    kind, model = KINDS.get(kind_name), FACT_MODELS.get(kind_name)
-    if kind is None or model is None:
+    definition = find(kind)
+    if definition is None:
         return None
     try:
-        parsed = model.model_validate(facts)
+        parsed = definition.parse(facts)
     except ValidationError:
         return None  # a partner sees part of the facts only
-    return kind.applicable(parsed)
+    return definition.applicable(parsed)
 
 
 def planned_next(
@@ -133,15 +142,16 @@ def own_step_form(session: Session, user: PageUser, procedure_id: str, key: str)
     found = get_procedure(session, user.scope, procedure_id)
     if found is None:
         raise PageError(404, NOT_FOUND, "Procédure introuvable")
-    kind = KINDS.get(found.procedure.kind)
+    definition = find(found.procedure.kind)
     waiting = [
         s
         for s in found.steps
         if s.key == key and s.status == StepStatus.PENDING and s.org_id == user.claims.org
     ]
     form = None
-    if kind and waiting:
-        form = step_form(kind.catalog, StepPublic.of(waiting[-1], found.org_names, kind.catalog))
+    if definition and waiting:
+        catalog = definition.catalog
+        form = step_form(catalog, StepPublic.of(waiting[-1], found.org_names, catalog))
     if form is None:
         raise PageError(409, STEP_NOT_YOURS, "Étape indisponible")
     return form
@@ -154,8 +164,8 @@ def procedure_context(
     found = get_procedure(session, user.scope, procedure_id)
     if found is None:
         raise PageError(404, NOT_FOUND, "Procédure introuvable")
-    kind = KINDS.get(found.procedure.kind)
-    catalog = kind.catalog if kind else None
+    definition = find(found.procedure.kind)
+    catalog = definition.catalog if definition else None
     procedure = ProcedurePublic.of_record(found, user.org_kind, catalog, user.claims.role.value)
     audit.record(session, user.claims, audit.Action.READ, procedure_id)
     pending = [s for s in procedure.steps if s.status == StepStatus.PENDING]
@@ -165,7 +175,7 @@ def procedure_context(
     namespace = settings.temporal_namespace
     return {
         "procedure": procedure,
-        "facts": labels.facts_view(procedure.facts),
+        "facts": labels.facts_view(procedure.facts, definition.facts if definition else None),
         "pending": pending,
         "done": [s for s in procedure.steps if s.status != StepStatus.PENDING],
         "forms": {f.step.key: f for f in forms},

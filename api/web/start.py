@@ -12,54 +12,25 @@ from starlette.concurrency import run_in_threadpool
 
 from api.audit import Action, record
 from api.web import labels
-from api.web.forms import FormResult, FormSpec, read_form
+from api.web.forms import FormResult, FormSpec, choices_of, form_spec, read_form
 from api.web.pages import FormDep, PageError, PageUser, UserDep, refusal, render, see_other
-from domain.facts import PlainteFacts, ResiliationFacts, SignalementFacts
-from quietude.procedures import StartRefused, TemporalUnavailable
+from domain.procedures import DEFINITIONS, definition
+from quietude.procedures import StartRefused, StartRequest, TemporalUnavailable
 from store.tables import Commune, Residence
 
 router = APIRouter(include_in_schema=False)
 
-SPECS: dict[str, FormSpec] = {
-    "signalement": FormSpec(
-        model=SignalementFacts,
-        fixed={"kind": "signalement"},
-        datetimes=frozenset({"faits_le"}),
-        checkboxes=frozenset({"personnes.*.locataire"}),
-    ),
-    "plainte": FormSpec(
-        model=PlainteFacts,
-        fixed={"kind": "plainte"},
-        datetimes=frozenset({"faits.le"}),
-        checkboxes=frozenset(
-            {"faits.trafic_stupefiants", "plaignant.adresse_employeur", "mis_en_cause.*.locataire"}
-        ),
-        id_lists=frozenset({"liens"}),
-    ),
-    "resiliation": FormSpec(
-        model=ResiliationFacts,
-        fixed={"kind": "resiliation"},
-        multiple=frozenset({"motifs"}),
-        checkboxes=frozenset({"impayes"}),
-        id_lists=frozenset({"liens"}),
-        messages={
-            "motifs": "Cocher au moins un motif.",
-            "locataires": "Indiquer au moins un locataire (nom).",
-        },
-        optional_groups=frozenset({"injonction"}),
-    ),
-}
-TITLES = {
-    "signalement": "Nouveau signalement",
-    "plainte": "Nouvelle plainte",
-    "resiliation": "Nouvelle résiliation de bail",
-}
 DEFAULTS: dict[str, dict[str, Any]] = {
     "signalement": {"destinataire": "forces"},
     "plainte": {"plaignant.type": "bailleur", "faits.qualification": "delit"},
     "resiliation": {"origine": "bailleur", "motifs": []},
 }
 ROWS = {"signalement": 2, "plainte": 3, "resiliation": 3}
+SPECS: dict[str, FormSpec] = {
+    kind.value: form_spec(definition.facts, definition.wording.messages)
+    for kind, definition in DEFINITIONS.items()
+    if kind.value in DEFAULTS
+}
 
 
 def _bailleur(user: PageUser) -> None:
@@ -79,7 +50,8 @@ def _form_page(
         ).all()
         context = {
             "kind": kind,
-            "title": TITLES[kind],
+            "title": definition(kind).wording.title,
+            "choices": choices_of(definition(kind).facts),
             "communes": list(communes),
             "residences": list(residences),
             "values": result.values,
@@ -116,7 +88,8 @@ async def start_procedure(request: Request, user: UserDep, form: FormDep, kind: 
     if not result.ok or result.model is None:
         return await run_in_threadpool(_form_page, request, user, kind, result, 422)
     try:
-        procedure_id = await request.app.state.services.start(user.claims, result.model)
+        service = await request.app.state.services.get()
+        procedure_id = await service.start(StartRequest(caller=user.claims, facts=result.model))
     except (StartRefused, TemporalUnavailable) as error:
         status, message = refusal(error)
         result.general.append(message)

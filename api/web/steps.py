@@ -26,7 +26,7 @@ from api.web.procedure_view import (
     procedure_context,
 )
 from domain.facts import StepCompletion
-from quietude.procedures import StepRefused, TemporalUnavailable
+from quietude.procedures import StepRefused, StepRequest, TemporalUnavailable
 from quietude.settings import Settings
 
 router = APIRouter(include_in_schema=False)
@@ -153,7 +153,12 @@ async def complete_step(
             render_procedure, request, settings, user, procedure_id, page_key, state, 422
         )
     try:
-        await request.app.state.services.complete_step(user.claims, procedure_id, key, completion)
+        service = await request.app.state.services.get()
+        await service.complete_step(
+            StepRequest(
+                caller=user.claims, procedure_id=procedure_id, key=key, completion=completion
+            )
+        )
     except (StepRefused, TemporalUnavailable) as error:
         status, state.message = refusal(error)
         return await run_in_threadpool(

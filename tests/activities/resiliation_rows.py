@@ -13,7 +13,7 @@ from sqlmodel import Session
 from activities.projection import ProjectionActivities
 from domain.actors import Actor
 from domain.contracts import EventRecord, Milestone, ProcedureSnapshot, ProcedureStatus
-from domain.facts import ResiliationFacts
+from domain.procedures.resiliation_facts import ResiliationFacts
 from domain.steps import StepState, StepStatus
 from store.tables import Piece
 from tests.builders import BAILLEUR, EVRY, PARQUET

@@ -24,7 +24,8 @@ from activities.documents import (
     date_fr,
     label,
 )
-from domain.facts import CategorieSignalement, Destinataire, SignalementFacts, SourceSignalement
+from domain.facts import CategorieSignalement
+from domain.procedures.signalement import Destinataire, SignalementFacts, SourceSignalement
 from store.db import make_engine, migrate
 from store.tables import Document
 from tests.builders import signalement_body

@@ -11,9 +11,8 @@ from docx.document import Document as DocumentObject
 from docx.oxml.ns import qn
 
 from activities.documents import DocumentActivities
-from domain.catalog.plainte import prescription
 from domain.contracts import DocumentRequest
-from domain.facts import PlainteFacts
+from domain.procedures.plainte import PlainteFacts, prescription
 from tests.activities.conftest import open_docx, table_rows, text_of
 from tests.builders import BAILLEUR, EVRY, POLICE_EVRY, plainte_body
 

@@ -13,10 +13,9 @@ from temporalio.client import Client
 from activities.projection import ProjectionActivities
 from domain.actors import Actor
 from domain.contracts import EventRecord, ProcedureSnapshot, ProcedureStatus
-from domain.facts import StepCompletion
 from domain.steps import StepState, StepStatus
+from quietude.procedures import CancelRequest, StartRequest, StepRequest
 from quietude.settings import Settings
-from quietude.tokens import Claims
 from store.tables import Step
 from tests.builders import BAILLEUR, EVRY, OTHER_BAILLEUR, PARQUET, POLICE_EVRY, signalement_body
 
@@ -124,9 +123,10 @@ class FakeService:
     calls: list[tuple[str, Any]] = field(default_factory=list)
     next_id: str = "signalement-2026-000042"
 
-    async def start(self, caller: Claims, body: Any) -> str:
+    async def start(self, request: StartRequest) -> str:
         """Record the start and project a fresh procedure for the caller."""
-        self.calls.append(("start", (caller, body)))
+        caller = request.caller
+        self.calls.append(("start", (caller, request.facts)))
         if self.error:
             raise self.error
         opened = date(2026, 11, 23)
@@ -134,11 +134,10 @@ class FakeService:
         project(self.engine, self.next_id, steps, bailleur=caller.org)
         return self.next_id
 
-    async def complete_step(
-        self, caller: Claims, procedure_id: str, key: str, completion: StepCompletion
-    ) -> None:
+    async def complete_step(self, request: StepRequest) -> None:
         """Record the completion and mark the step done in the read model."""
-        self.calls.append(("complete_step", (caller, procedure_id, key, completion)))
+        procedure_id, key, completion = request.procedure_id, request.key, request.completion
+        self.calls.append(("complete_step", (request.caller, procedure_id, key, completion)))
         if self.error:
             raise self.error
         with Session(self.engine) as session:
@@ -151,9 +150,10 @@ class FakeService:
             session.add(row)
             session.commit()
 
-    async def cancel(self, caller: Claims, procedure_id: str, reason: str) -> None:
+    async def cancel(self, request: CancelRequest) -> None:
         """Record the withdrawal."""
-        self.calls.append(("cancel", (caller, procedure_id, reason)))
+        reason = request.cancellation.reason
+        self.calls.append(("cancel", (request.caller, request.procedure_id, reason)))
         if self.error:
             raise self.error
 

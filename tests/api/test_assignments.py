@@ -15,11 +15,10 @@ from sqlmodel import Session, select
 
 from api.deps import ServiceProvider
 from domain.contracts import Link, Milestone, ProcedureStatus
-from domain.facts import ResiliationFacts
+from domain.procedures.resiliation_facts import ResiliationFacts
 from domain.steps import StepStatus
-from quietude.procedures import StepRefused
+from quietude.procedures import AssignRequest, StepRefused
 from quietude.settings import Settings
-from quietude.tokens import Claims
 from store.tables import Step
 from tests.api.conftest import Tokens
 from tests.api.rows import (
@@ -47,9 +46,10 @@ class AssigningService(FakeService):
 
     refused: dict[str, StepRefused] | None = None
 
-    async def assign(self, caller: Claims, procedure_id: str, key: str, assignee_sub: str) -> None:
+    async def assign(self, request: AssignRequest) -> None:
         """Record the assignment and write it on the pending step."""
-        self.calls.append(("assign", (caller, procedure_id, key, assignee_sub)))
+        procedure_id, key, assignee_sub = request.procedure_id, request.key, request.assignee_sub
+        self.calls.append(("assign", (request.caller, procedure_id, key, assignee_sub)))
         if self.error:
             raise self.error
         if self.refused and procedure_id in self.refused:

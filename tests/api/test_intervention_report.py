@@ -14,8 +14,8 @@ from sqlalchemy import Engine
 
 from activities.projection import ProjectionActivities
 from domain.actors import Actor
-from domain.catalog.intervention import INTERVENTION
 from domain.contracts import EventRecord, ProcedureSnapshot, ProcedureStatus
+from domain.procedures.intervention_conjointe import CATALOG as INTERVENTION
 from domain.steps import StepState, StepStatus
 from tests.api.conftest import Tokens
 from tests.api.rows import BAILLEUR, EVRY, OTHER_BAILLEUR, PARQUET, POLICE_EVRY, at, step

@@ -10,13 +10,9 @@ from workflows.signalement import SignalementWorkflow
 
 @workflow.defn(name="signalement")
 class UnguardedSignalementWorkflow(SignalementWorkflow):
-    @workflow.init
-    def __init__(self, start: ProcedureStart) -> None:
-        super().__init__(start)
-
     @workflow.run
     async def run(self, start: ProcedureStart) -> ProcedureView:
-        return await self.execute(start)
+        return await self.execute()
 
     def announces_transmission(self) -> bool:
         return True

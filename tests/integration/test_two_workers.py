@@ -24,8 +24,9 @@ from temporalio.api.enums.v1 import EventType
 from temporalio.client import Client
 from temporalio.testing import WorkflowEnvironment
 
-from domain.facts import SignalementFacts, StepCompletion
-from quietude.procedures import ProcedureService
+from domain.facts import StepCompletion
+from domain.procedures.signalement import SignalementFacts
+from quietude.procedures import ProcedureService, StartRequest, StepRequest
 from quietude.settings import Settings
 from quietude.temporal_client import data_converter
 from quietude.tokens import Claims
@@ -103,12 +104,15 @@ async def take_through_two_steps(service: ProcedureService, gate: asyncio.Semaph
     """Start one signalement, acknowledge it and give the information back."""
     today = datetime.now(ZoneInfo("Europe/Paris")).date()
     async with gate:
-        procedure_id = await service.start(
-            BAILLEUR_CLAIMS, SignalementFacts.model_validate(signalement_body())
-        )
+        facts = SignalementFacts.model_validate(signalement_body())
+        procedure_id = await service.start(StartRequest(caller=BAILLEUR_CLAIMS, facts=facts))
         for key, outcome in (("accuse_reception", "recu"), ("retour_information", "sans_suite")):
             completion = StepCompletion(outcome=outcome, date=today)
-            await service.complete_step(POLICE_CLAIMS, procedure_id, key, completion)
+            await service.complete_step(
+                StepRequest(
+                    caller=POLICE_CLAIMS, procedure_id=procedure_id, key=key, completion=completion
+                )
+            )
     return procedure_id
 
 

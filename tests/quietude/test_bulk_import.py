@@ -12,10 +12,10 @@ import pytest
 from pydantic import BaseModel
 
 from domain.actors import Role
-from domain.facts import ResiliationFacts
+from domain.procedures.resiliation_facts import ResiliationFacts
 from quietude.bulk_import import import_dossiers
 from quietude.dossier_csv import read_dossiers
-from quietude.procedures import StartRefused
+from quietude.procedures import StartRefused, StartRequest
 from quietude.tokens import Claims
 from tests.quietude.dossier_rows import csv_bytes, row
 
@@ -31,13 +31,15 @@ class FakeService:
         self.validated: list[BaseModel] = []
         self.started: list[ResiliationFacts] = []
 
-    def validate(self, caller: Claims, body: BaseModel) -> None:
+    def validate(self, request: StartRequest) -> None:
+        body = request.facts
         assert isinstance(body, ResiliationFacts)
         self.validated.append(body)
         if body.bail.reference in self.refuse:
             raise StartRefused(self.refuse[body.bail.reference])
 
-    async def start(self, caller: Claims, body: BaseModel) -> str:
+    async def start(self, request: StartRequest) -> str:
+        body = request.facts
         assert isinstance(body, ResiliationFacts)
         self.started.append(body)
         return f"resiliation-2026-{len(self.started):06d}"
@@ -142,7 +144,7 @@ async def test_a_line_with_more_cells_than_columns_is_refused() -> None:
 
 async def test_a_start_refused_by_the_engine_is_reported_on_its_line() -> None:
     class RefusingAtStart(FakeService):
-        async def start(self, caller: Claims, body: BaseModel) -> str:
+        async def start(self, request: StartRequest) -> str:
             raise StartRefused("Aucun numéro de procédure libre.")
 
     report = await import_dossiers(read_dossiers(csv_bytes([row()])), RefusingAtStart(), CALLER)
@@ -157,12 +159,12 @@ async def test_starts_run_at_most_eight_at_once() -> None:
     class Slow(FakeService):
         running = peak = 0
 
-        async def start(self, caller: Claims, body: BaseModel) -> str:
+        async def start(self, request: StartRequest) -> str:
             Slow.running += 1
             Slow.peak = max(Slow.peak, Slow.running)
             await asyncio.sleep(0.01)
             Slow.running -= 1
-            return await super().start(caller, body)
+            return await super().start(request)
 
     rows = [row(bail_reference=f"B-{n}") for n in range(20)]
     report = await import_dossiers(read_dossiers(csv_bytes(rows)), Slow(), CALLER)

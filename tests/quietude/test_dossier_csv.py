@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from domain.catalog.resiliation import RESILIATION, applicable_steps
 from domain.imports import DossierImportError, plan_import
+from domain.procedures.resiliation import DEFINITION as RESILIATION
 from quietude.dossier_csv import (
     ImportFileError,
     LineError,
@@ -174,11 +174,11 @@ def test_import_rules_name_the_columns_of_the_file(cells: dict[str, str], expect
         date_audience="2026-05-04",
         resultat_audience="tenue",
     )
-    en_cours = facts_of(judged | {"resultat_audience": ""} | cells).en_cours
-    assert en_cours is not None
+    facts = facts_of(judged | {"resultat_audience": ""} | cells)
+    assert facts.en_cours is not None
 
     with pytest.raises(DossierImportError) as refused:
-        plan_import(RESILIATION, en_cours, applicable_steps("bailleur", False), date(2026, 11, 26))
+        plan_import(RESILIATION, facts, date(2026, 11, 26))
 
     assert expected in in_csv_terms(str(refused.value))
     assert "en_cours" not in in_csv_terms(str(refused.value))

@@ -21,7 +21,13 @@ from temporalio.client import Client
 
 from quietude.devstack import prepare_read_model, temporal_command
 from quietude.drift import check_drift
-from quietude.procedures import ProcedureService, StepRefused, today_in_paris
+from quietude.procedures import (
+    ProcedureService,
+    StartRequest,
+    StepRefused,
+    StepRequest,
+    today_in_paris,
+)
 from quietude.settings import Settings
 from quietude.temporal_client import data_converter
 from quietude.tokens import Claims
@@ -187,12 +193,15 @@ class Reliability:
 
     async def start_signalements(self, count: int) -> list[str]:
         """Start `count` signalements to the police of Évry, concurrently."""
-        from domain.facts import SignalementFacts
+        from domain.procedures.signalement import SignalementFacts
         from tests.builders import signalement_body
 
         body = SignalementFacts.model_validate(signalement_body())
         started = await asyncio.gather(
-            *(retrying(lambda: self.service.start(AS_BAILLEUR, body)) for _ in range(count))
+            *(
+                retrying(lambda: self.service.start(StartRequest(caller=AS_BAILLEUR, facts=body)))
+                for _ in range(count)
+            )
         )
         return [str(pid) for pid in started]
 
@@ -205,7 +214,11 @@ class Reliability:
 
             async def act(key: str = key, completion: StepCompletion = completion) -> None:
                 try:
-                    await self.service.complete_step(AS_POLICE, pid, key, completion)
+                    await self.service.complete_step(
+                        StepRequest(
+                            caller=AS_POLICE, procedure_id=pid, key=key, completion=completion
+                        )
+                    )
                 except StepRefused as refused:
                     # Applied on an earlier attempt whose answer was lost in the crash.
                     if refused.kind != "StepNotPending":

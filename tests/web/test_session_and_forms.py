@@ -10,7 +10,7 @@ from starlette.datastructures import FormData
 
 from api.web.forms import FormSpec, field_id, read_form
 from api.web.session import WebSession, decode_session, encode_session
-from domain.facts import ResiliationFacts
+from domain.procedures.resiliation_facts import ResiliationFacts
 from quietude.settings import Settings
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from domain.facts import ResiliationFacts
+from domain.procedures.resiliation_facts import ResiliationFacts
 from quietude.procedures import StartRefused
 from tests.api.rows import BAILLEUR, POLICE_EVRY, FakeService
 from tests.builders import resiliation_body

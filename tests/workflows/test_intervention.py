@@ -21,7 +21,7 @@ from tests.builders import (
     start_of,
 )
 from tests.workflows.helpers import complete, pending, skip_to, start_procedure, view
-from workflows.intervention import InterventionWorkflow
+from workflows.intervention_conjointe import InterventionWorkflow
 
 ACTIONS = [
     {"org": BAILLEUR, "libelle": "Éclairage du hall B2 remplacé", "date": "2030-03-20"},

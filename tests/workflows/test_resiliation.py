@@ -7,16 +7,18 @@ from datetime import date
 import pytest
 from temporalio.client import WorkflowUpdateFailedError
 
-from domain.catalog.resiliation import RESILIATION, applicable_steps
 from domain.contracts import ProcedureStatus
 from domain.facts import EnCours
 from domain.imports import plan_import
+from domain.procedures.resiliation import DEFINITION as RESILIATION
+from domain.procedures.resiliation_facts import ResiliationFacts
 from tests.builders import (
     BAILLEUR,
     COMMISSAIRE,
     PARQUET,
     PREFECTURE,
     TRIBUNAL,
+    resiliation_body,
     resiliation_start,
 )
 from tests.workflows.helpers import complete, pending, skip_to, start_procedure, view
@@ -268,9 +270,8 @@ async def test_imported_dossier_at_judgment_with_a_rejected_claim(time_env, clie
         },
         data={"assignation": {"audience": "2026-05-04"}},
     )
-    imported = plan_import(
-        RESILIATION, en_cours, applicable_steps("bailleur", False), date(2026, 11, 1)
-    )
+    facts = ResiliationFacts.model_validate(resiliation_body(en_cours=en_cours.model_dump()))
+    imported = plan_import(RESILIATION, facts, date(2026, 11, 1))
     assert [s.key for s in imported] == [
         "constitution_dossier",
         "demande_information_parquet",

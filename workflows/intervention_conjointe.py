@@ -4,59 +4,51 @@ parallel, the forces' report, then an evaluation against the territory's indicat
 from __future__ import annotations
 
 import asyncio
-from datetime import date, timedelta
+from datetime import date
 
 from dateutil.relativedelta import relativedelta
 from temporalio import workflow
 
-from domain.catalog.intervention import INTERVENTION, plan_error
-from domain.contracts import (
-    CompleteStep,
-    IndicatorRequest,
-    IndicatorResult,
-    ProcedureStart,
-    ProcedureView,
+from domain.contracts import IndicatorRequest, IndicatorResult, ProcedureStart, ProcedureView
+from domain.procedures.intervention_conjointe import (
+    DEFINITION,
+    InterventionFacts,
+    OutcomeKey,
+    Plan,
+    StepKey,
 )
-from domain.facts import ActionPrevue, InterventionFacts
-from domain.steps import StepState
-from workflows.engine import ProcedureWorkflow, done_on
-from workflows.state import ACTIVITY_RETRY
-
-INDICATORS_ACTIVITY = "territory_indicators"
+from workflows.calls import INDICATORS_ACTIVITY
+from workflows.engine import ProcedureWorkflow
 
 
-@workflow.defn(name="intervention_conjointe")
-class InterventionWorkflow(ProcedureWorkflow):
-    catalog = INTERVENTION
-
-    @workflow.init
-    def __init__(self, start: ProcedureStart) -> None:
-        super().__init__(start)
-        self.facts = InterventionFacts.model_validate(start.facts)
+@workflow.defn(name=DEFINITION.workflow)
+class InterventionWorkflow(ProcedureWorkflow[InterventionFacts]):
+    definition = DEFINITION
 
     @workflow.run
     async def run(self, start: ProcedureStart) -> ProcedureView:
-        return await self.execute(start)
+        return await self.execute()
 
-    async def flow(self, start: ProcedureStart) -> None:
+    async def flow(self) -> None:
+        opened_on = self.start.created_on
         validations = await asyncio.gather(
-            self.step("validation_bailleur", since=start.created_on),
-            self.step("validation_forces", since=start.created_on),
+            self.step(StepKey.VALIDATION_BAILLEUR, since=opened_on),
+            self.step(StepKey.VALIDATION_FORCES, since=opened_on),
         )
-        if all(v.outcome == "accepte" for v in validations):
-            await self.carry_out(max(done_on(v) for v in validations))
-        await self.step("cloture", since=self.last_act_on())
+        if all(v.outcome == OutcomeKey.ACCEPTE for v in validations):
+            await self.carry_out(max(v.done_on for v in validations))
+        await self.close(since=self.last_act_on())
 
     async def carry_out(self, validated_on: date) -> None:
         """Plan, act (one step per action, each for the organisation the plan names), report,
         then evaluate once the effects can be measured."""
-        plan = await self.step("planification", since=validated_on)
-        actions = [ActionPrevue.model_validate(a) for a in plan.data["actions"]]
+        plan = await self.step(StepKey.PLANIFICATION, since=validated_on)
+        actions = Plan.of(plan).actions
         await asyncio.gather(
             *(
                 self.step(
-                    "action",
-                    since=done_on(plan),
+                    StepKey.ACTION,
+                    since=plan.done_on,
                     on=action.date,
                     org=action.org,
                     on_label=action.libelle,
@@ -66,11 +58,17 @@ class InterventionWorkflow(ProcedureWorkflow):
         )
         first = min(a.date for a in actions)
         last = max(a.date for a in actions)
-        await self.step("compte_rendu", since=last)
+        await self.step(StepKey.COMPTE_RENDU, since=last)
         opens = last + relativedelta(months=self.start.policy.evaluation_delay_months)
         await self.wait_for_day(opens, "Évaluation des effets")
+        await self.measure(first, opens)
+        await self.step(StepKey.EVALUATION, since=opens)
+
+    async def measure(self, first: date, opens: date) -> None:
+        """The facts reported on the territory before the first action and after it, over
+        periods of the same length, on the timeline."""
         span = opens - first
-        indicators: IndicatorResult = await workflow.execute_activity(
+        indicators: IndicatorResult = await self.activity(
             INDICATORS_ACTIVITY,
             IndicatorRequest(
                 commune_insee=self.start.commune_insee,
@@ -81,8 +79,6 @@ class InterventionWorkflow(ProcedureWorkflow):
                 after_to=opens,
             ),
             result_type=IndicatorResult,
-            start_to_close_timeout=timedelta(minutes=1),
-            retry_policy=ACTIVITY_RETRY,
         )
         self.note(
             f"Indicateurs du territoire : {sum(indicators.before.values())} faits signalés "
@@ -92,9 +88,3 @@ class InterventionWorkflow(ProcedureWorkflow):
             periode_avant=[(first - span).isoformat(), first.isoformat()],
             periode_apres=[first.isoformat(), opens.isoformat()],
         )
-        await self.step("evaluation", since=opens)
-
-    def check_completion(self, state: StepState, command: CompleteStep) -> str | None:
-        if command.outcome == "planifiee":
-            return plan_error(command.data.get("actions"))
-        return None

@@ -1,0 +1,65 @@
+"""The registry of procedure definitions: the one place that lists the kinds of procedure."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Annotated, Any, Union
+
+from pydantic import Field
+
+from domain.definition import ProcedureDefinition
+from domain.facts import StartFacts
+from domain.kinds import ProcedureKind
+from domain.labels import Labelled, labelled_enums
+from domain.procedures import (
+    assermentation,
+    intervention_conjointe,
+    plainte,
+    resiliation,
+    signalement,
+)
+
+DEFINITIONS: dict[ProcedureKind, ProcedureDefinition[Any]] = {
+    module.DEFINITION.kind: module.DEFINITION
+    for module in (signalement, plainte, resiliation, assermentation, intervention_conjointe)
+}
+assert set(DEFINITIONS) == set(ProcedureKind), "one definition per kind of procedure"
+
+
+def definition(kind: str) -> ProcedureDefinition[Any]:
+    """The definition of `kind`; ValueError for a kind this version does not know."""
+    return DEFINITIONS[ProcedureKind(kind)]
+
+
+def find(kind: str) -> ProcedureDefinition[Any] | None:
+    """The definition of `kind`, or None (a row written by another version)."""
+    try:
+        return DEFINITIONS[ProcedureKind(kind)]
+    except ValueError:
+        return None
+
+
+def code_labels() -> dict[str, str]:
+    """The French wording of every code the start facts of any kind may hold (categories,
+    sources, grounds…), for texts that name a code out of its field (documents)."""
+    labels: dict[str, str] = {}
+    for enum in _fact_enums():
+        for member in enum:
+            labels.setdefault(member.value, member.label)
+    return labels
+
+
+def _fact_enums() -> list[type[Labelled]]:
+    found: dict[type[Labelled], None] = {}
+    for item in DEFINITIONS.values():
+        found.update(dict.fromkeys(labelled_enums(item.facts)))
+    return list(found)
+
+
+# The body of POST /api/procedures: the start facts of one kind, chosen by "kind".
+if TYPE_CHECKING:
+    StartBody = StartFacts
+else:
+    StartBody = Annotated[
+        Union[tuple(item.facts for item in DEFINITIONS.values())],  # noqa: UP007
+        Field(discriminator="kind"),
+    ]

@@ -1,0 +1,366 @@
+"""Assermentation of a staff member: garde particulier (CPP 29, 29-1, R. 15-33-24 to
+R. 15-33-29-2) or agent of a landlords' internal security service (CSI L. 614-1, L. 614-6)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+from enum import StrEnum
+from typing import Literal
+
+from dateutil.relativedelta import relativedelta
+from pydantic import Field, model_validator
+
+from domain.actors import Actor
+from domain.calendar import DeadlineRule, Regime
+from domain.contracts import CompleteStep
+from domain.definition import ProcedureDefinition, StartWording
+from domain.facts import Residence, StartFacts, Strict
+from domain.kinds import ProcedureKind
+from domain.labels import Labelled
+from domain.outcomes import Motif
+from domain.steps import (
+    CLOSING_STEP,
+    Catalog,
+    DeadlineKind,
+    OutcomeData,
+    OutcomeSpec,
+    StepSpec,
+    StepState,
+    outcome,
+)
+
+AGREMENT_YEARS = 5  # R. 15-33-27-1 (garde particulier), R. 614-15 (service interne)
+SUSPENSION = DeadlineRule(
+    months=3,
+    regime=Regime.CIVIL,
+    label="suspension d'urgence",
+    legal_basis="art. R. 15-33-29-2 CPP",
+)
+MIN_TRAINING_HOURS = 10  # arrêté du 30 août 2006, module 1
+# The milestones the register reads: the agent's status, the day the agrément ends.
+STATUS_MILESTONE = "statut"
+AGREMENT_END_MILESTONE = "fin_agrement"
+
+
+class AgentStatus(StrEnum):
+    """The agent's status, as its milestone says it (followed by the day it began)."""
+
+    ACTIF = "Agent actif depuis le"
+    SUSPENDU = "Agent suspendu depuis le"
+    EXPIRE = "Agrément expiré le"
+    NON_RENOUVELE = "Agrément non renouvelé le"
+    RETIRE = "Agrément retiré le"
+    COMMISSION_TERMINEE = "Commission terminée le"
+
+
+class RouteAssermentation(Labelled):
+    GARDE_PARTICULIER = "garde_particulier", "Garde particulier assermenté"  # CPP 29, 29-1
+    SERVICE_INTERNE = "service_interne_securite", "Service interne de sécurité"  # CSI L. 614-1
+
+
+# The six contraventions an agent of an internal security service may record (CSI L. 614-6).
+INTERNAL_SERVICE_OFFENCES = ("R. 631-1", "R. 632-1", "R. 634-1", "R. 634-2", "R. 635-1", "R. 635-8")
+
+
+class AgentAssermente(Strict):
+    nom: str = Field(min_length=1, max_length=100, title="Nom")
+    prenom: str = Field(min_length=1, max_length=100, title="Prénom")
+    poste: str = Field(min_length=1, max_length=100, title="Poste")
+
+
+class AssermentationFacts(StartFacts):
+    kind: Literal["assermentation"]
+    agent: AgentAssermente = Field(title="Agent")
+    route: RouteAssermentation = Field(title="Voie")
+    residences: list[Residence] = Field(min_length=1, title="Résidences de la commission")
+    infractions: list[str] = Field(
+        min_length=1,
+        title="Infractions que l'agent constatera",
+        description="Par exemple R. 632-1 ; pour un service interne de sécurité : "
+        + ", ".join(INTERNAL_SERVICE_OFFENCES)
+        + " (art. L. 614-6 CSI).",
+    )
+    # Whether a renewal needs a new oath is disputed in practice (law.md: UNCONF): per case.
+    nouveau_serment_au_renouvellement: bool = Field(
+        default=False, title="Nouveau serment à chaque renouvellement"
+    )
+
+    @model_validator(mode="after")
+    def _offences_of_the_route(self) -> AssermentationFacts:
+        if self.route == RouteAssermentation.SERVICE_INTERNE:
+            outside = [i for i in self.infractions if i not in INTERNAL_SERVICE_OFFENCES]
+            if outside:
+                raise ValueError(
+                    "un agent d'un service interne de sécurité ne constate que les "
+                    f"contraventions {', '.join(INTERNAL_SERVICE_OFFENCES)} (art. L. 614-6 CSI) : "
+                    f"{', '.join(outside)} refusée(s)"
+                )
+        return self
+
+    @property
+    def residence(self) -> Residence:
+        return self.residences[0]
+
+    @property
+    def place(self) -> Residence:
+        return self.residences[0]
+
+
+class StepKey(StrEnum):
+    FORMATION = "formation"
+    APTITUDE_TECHNIQUE = "aptitude_technique"
+    COMMISSION = "commission"
+    DEMANDE_AGREMENT = "demande_agrement"
+    INSTRUCTION_AGREMENT = "instruction_agrement"
+    CARTE_AGREMENT = "carte_agrement"
+    PRESTATION_SERMENT = "prestation_serment"
+    RENOUVELLEMENT = "renouvellement"
+    SUSPENSION = "suspension"
+    FIN_COMMISSION = "fin_commission"
+    CLOTURE = "cloture"
+
+
+class OutcomeKey(StrEnum):
+    SUIVIE = "suivie"
+    RECONNUE = "reconnue"
+    REFUSEE = "refusee"
+    SIGNEE = "signee"
+    DEPOSEE = "deposee"
+    AGREE = "agree"
+    REFUSE = "refuse"
+    DELIVREE = "delivree"
+    PRETEE = "pretee"
+    DEMANDEE = "demandee"
+    EXPIRE = "expire"
+    LEVEE = "levee"
+    RENOUVELEE = "renouvelee"
+    RETRAIT = "retrait"
+    INFORMEE = "informee"
+    CLOSE = "close"
+
+
+class Formation(OutcomeData):
+    heures: int = Field(title="Heures de formation suivies")
+
+
+class Arrete(OutcomeData):
+    arrete_le: date = Field(title="Date de l'arrêté")
+
+
+class DemandeAgrement(OutcomeData):
+    pieces_completes: bool = Field(title="Les sept pièces de la demande sont jointes")
+
+
+class Carte(OutcomeData):
+    visa_le: date = Field(title="Date du visa du préfet")
+
+
+def _step(
+    key: StepKey,
+    label: str,
+    actor: Actor,
+    months: int,
+    outcomes: tuple[OutcomeSpec, ...],
+    legal_basis: str = "",
+    note: str = "",
+    when: Callable[[AssermentationFacts], bool] | None = None,
+) -> StepSpec:
+    return StepSpec(
+        key=key,
+        label=label,
+        actor=actor,
+        deadline=DeadlineKind.SLA,
+        rule=DeadlineRule(months=months, regime=Regime.SLA, label=label.lower()),
+        outcomes=outcomes,
+        legal_basis=legal_basis,
+        note=note,
+        when=when,
+    )
+
+
+# Short names inside the catalogue.
+Step, Out = StepKey, OutcomeKey
+
+CATALOG = Catalog(
+    keys=StepKey,
+    outcome_keys=OutcomeKey,
+    first=(Step.FORMATION,),
+    steps=(
+        _step(
+            Step.FORMATION,
+            "Formation",
+            Actor.BAILLEUR,
+            3,
+            (
+                outcome(
+                    Out.SUIVIE,
+                    "Formation suivie",
+                    Step.APTITUDE_TECHNIQUE,
+                    Step.COMMISSION,
+                    data=Formation,
+                ),
+            ),
+            "arrêté du 30 août 2006",
+        ),
+        _step(
+            Step.APTITUDE_TECHNIQUE,
+            "Reconnaissance de l'aptitude technique",
+            Actor.PREFET,
+            2,
+            (
+                outcome(Out.RECONNUE, "Aptitude reconnue", Step.COMMISSION, data=Arrete),
+                outcome(Out.REFUSEE, "Aptitude refusée", Step.CLOTURE, data=Motif),
+            ),
+            "art. R. 15-33-26 CPP",
+            when=lambda facts: facts.route == RouteAssermentation.GARDE_PARTICULIER,
+        ),
+        _step(
+            Step.COMMISSION,
+            "Commission par le bailleur",
+            Actor.BAILLEUR,
+            1,
+            (outcome(Out.SIGNEE, "Commission signée", Step.DEMANDE_AGREMENT),),
+            "art. R. 15-33-24 CPP",
+        ),
+        _step(
+            Step.DEMANDE_AGREMENT,
+            "Demande d'agrément au préfet",
+            Actor.BAILLEUR,
+            1,
+            (
+                outcome(
+                    Out.DEPOSEE,
+                    "Demande déposée (sept pièces)",
+                    Step.INSTRUCTION_AGREMENT,
+                    data=DemandeAgrement,
+                ),
+            ),
+            "art. R. 15-33-25 CPP",
+        ),
+        _step(
+            Step.INSTRUCTION_AGREMENT,
+            "Instruction de l'agrément",
+            Actor.PREFET,
+            2,
+            (
+                outcome(Out.AGREE, "Agrément accordé", Step.CARTE_AGREMENT, data=Arrete),
+                outcome(Out.REFUSE, "Agrément refusé", Step.CLOTURE, data=Motif),
+            ),
+            "art. R. 15-33-27 CPP",
+            "Aucun délai d'instruction n'est fixé par les textes : objectif de la convention.",
+        ),
+        _step(
+            Step.CARTE_AGREMENT,
+            "Carte d'agrément",
+            Actor.BAILLEUR,
+            1,
+            (
+                outcome(
+                    Out.DELIVREE, "Carte délivrée et visée", Step.PRESTATION_SERMENT, data=Carte
+                ),
+            ),
+            "art. R. 15-33-27-1 CPP",
+        ),
+        _step(
+            Step.PRESTATION_SERMENT,
+            "Prestation de serment",
+            Actor.JUGE,
+            2,
+            # The agent is active from the oath until the agrément comes up for renewal.
+            (outcome(Out.PRETEE, "Serment prêté", Step.RENOUVELLEMENT),),
+            "art. R. 15-33-29 CPP",
+        ),
+        StepSpec(
+            key=Step.RENOUVELLEMENT,
+            label="Renouvellement de l'agrément",
+            actor=Actor.BAILLEUR,
+            deadline=DeadlineKind.DATE,
+            silence_outcome=Out.EXPIRE,
+            outcomes=(
+                outcome(Out.DEMANDEE, "Renouvellement demandé", Step.INSTRUCTION_AGREMENT),
+                outcome(Out.EXPIRE, "Agrément expiré", Step.CLOTURE),
+            ),
+            legal_basis="art. R. 15-33-28 CPP",
+        ),
+        StepSpec(
+            key=Step.SUSPENSION,
+            label="Suspension d'urgence de l'agrément",
+            actor=Actor.PREFET,
+            deadline=DeadlineKind.LAW,
+            rule=SUSPENSION,
+            silence_outcome=Out.LEVEE,
+            outcomes=(
+                outcome(Out.LEVEE, "Suspension levée"),
+                outcome(Out.RENOUVELEE, "Suspension renouvelée", Step.SUSPENSION),
+                outcome(Out.RETRAIT, "Agrément retiré", Step.CLOTURE, data=Motif),
+            ),
+            legal_basis="art. R. 15-33-29-2 CPP (3 mois, renouvelable une fois)",
+        ),
+        StepSpec(
+            key=Step.FIN_COMMISSION,
+            label="Information du préfet : fin de la commission",
+            actor=Actor.BAILLEUR,
+            deadline=DeadlineKind.DATE,
+            outcomes=(outcome(Out.INFORMEE, "Préfet informé", Step.CLOTURE),),
+            legal_basis="art. R. 15-33-29-1 CPP (sans délai)",
+        ),
+        CLOSING_STEP,
+    ),
+    anytime=(
+        outcome(Step.SUSPENSION, "Suspension d'urgence décidée par le préfet"),
+        outcome(Step.FIN_COMMISSION, "Fin de la commission de l'agent"),
+    ),
+    anytime_actors={Step.SUSPENSION: Actor.PREFET},
+)
+
+
+def agrement_end(arrete_le: date) -> date:
+    """The day the agrément ends: five years after its arrêté (CPC 641 counting, no shift)."""
+    return arrete_le + relativedelta(years=AGREMENT_YEARS)
+
+
+def completion_refusal(
+    facts: AssermentationFacts, state: StepState, command: CompleteStep
+) -> str | None:
+    """A French message when a completion breaks a rule of the assermentation, else None."""
+    garde = facts.route == RouteAssermentation.GARDE_PARTICULIER
+    if (
+        state.key == Step.FORMATION
+        and garde
+        and Formation.model_validate(command.data).heures < MIN_TRAINING_HOURS
+    ):
+        return (
+            f"La formation d'un garde particulier compte au moins {MIN_TRAINING_HOURS} "
+            "heures (arrêté du 30 août 2006, module 1)."
+        )
+    if state.key == Step.SUSPENSION and command.outcome == Out.RENOUVELEE and state.seq >= 2:
+        return (
+            "La suspension d'urgence n'est renouvelable qu'une fois (art. R. 15-33-29-2 CPP) : "
+            "la lever ou retirer l'agrément."
+        )
+    if (
+        state.key == Step.DEMANDE_AGREMENT
+        and not DemandeAgrement.model_validate(command.data).pieces_completes
+    ):
+        return "Les sept pièces de la demande (art. R. 15-33-25 CPP) doivent être présentes."
+    return None
+
+
+DEFINITION = ProcedureDefinition(
+    kind=ProcedureKind.ASSERMENTATION,
+    facts=AssermentationFacts,
+    catalog=CATALOG,
+    title=lambda facts: f"Assermentation — {facts.agent.poste}",
+    plural="Assermentations",
+    wording=StartWording(
+        title="Nouvelle assermentation",
+        summary="Faire agréer et assermenter un agent : garde particulier ou service interne "
+        "de sécurité, jusqu'au renouvellement de son agrément.",
+        note="La formation de l'agent est la première étape.",
+        submit="Engager l'assermentation",
+    ),
+    # The préfet grants the agrément and the court takes the oath of a named agent.
+    shared_facts=("kind", "agent", "route", "residences", "infractions"),
+    completion_refusal=completion_refusal,
+)

@@ -1,0 +1,134 @@
+"""What a procedure starts with: the caller's bailleur, the commune and the organisations
+competent for it, the procedures it rests on, a dossier in progress, the convention's policy."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlmodel import Session, select
+
+from domain.actors import Actor, OrgKind
+from domain.contracts import Link, Policy, ProcedureStart
+from domain.facts import Lien, StartFacts
+from domain.imports import DossierImportError, plan_import
+from domain.procedures import definition
+from quietude.sworn_agents import PvRefused, check_pv
+from quietude.tokens import Claims
+from store.tables import Commune, Organisation, Procedure
+
+PARIS = ZoneInfo("Europe/Paris")
+AGENT_ROUTE = "agent_route"  # resolved at the start: the route of a PV's sworn agent
+# One parquet, préfecture, tribunal and commissaire de justice per département today.
+DEPARTEMENT_ACTORS = (
+    (Actor.PARQUET, OrgKind.PARQUET),
+    (Actor.PREFET, OrgKind.PREFECTURE),
+    (Actor.JUGE, OrgKind.JUGE),
+    (Actor.COMMISSAIRE_JUSTICE, OrgKind.COMMISSAIRE_JUSTICE),
+)
+
+
+class StartRefused(Exception):
+    """The procedure cannot be started as asked (message in French, HTTP 422)."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+def today_in_paris() -> date:
+    """The legal date of today (Europe/Paris)."""
+    return datetime.now(PARIS).date()
+
+
+def prepare(
+    session: Session, caller: Claims, facts: StartFacts, policy: Policy, today: date
+) -> ProcedureStart:
+    """The input of the procedure's workflow (its id still empty); StartRefused when the law
+    or the reference data refuse it."""
+    kind = definition(facts.kind)
+    bailleur = session.get(Organisation, caller.org)
+    if bailleur is None or bailleur.kind != OrgKind.BAILLEUR:
+        raise StartRefused("Seule une organisation bailleur peut ouvrir une procédure.")
+    commune = session.get(Commune, facts.place.commune_insee)
+    if commune is None:
+        raise StartRefused(
+            f"Commune inconnue : {facts.place.commune_insee} "
+            "(code INSEE d'une commune de l'Essonne attendu)."
+        )
+    if facts.facts_date is not None and facts.facts_date > today:
+        raise StartRefused("La date des faits est dans le futur.")
+    refusal = kind.refusal(facts)
+    if refusal:
+        raise StartRefused(refusal)
+    links = _links(session, bailleur.id, facts.linked)
+    resolved: dict[str, str] = {}
+    if facts.sworn_agent:
+        try:
+            agent_link, route = check_pv(session, bailleur.id, facts)
+        except PvRefused as error:
+            raise StartRefused(str(error)) from None
+        links.append(agent_link)
+        resolved[AGENT_ROUTE] = route
+    imported = []
+    if facts.en_cours is not None:
+        try:
+            imported = plan_import(kind, facts, today)
+        except DossierImportError as error:
+            raise StartRefused(str(error)) from None
+    return ProcedureStart(
+        procedure_id="",
+        kind=kind.kind,
+        bailleur_id=bailleur.id,
+        created_by=caller.sub,
+        created_at=datetime.now(UTC),
+        created_on=today,
+        commune_insee=commune.insee,
+        residence_nom=facts.place.nom,
+        title=kind.title(facts),
+        orgs=competent_orgs(session, bailleur.id, commune, facts.chosen_commissaire),
+        facts=facts.model_dump(mode="json", exclude={"en_cours"}),
+        resolved=resolved,
+        imported=imported,
+        etape=facts.en_cours.etape if facts.en_cours else None,
+        policy=policy,
+        links=links,
+    )
+
+
+def _links(session: Session, bailleur_id: str, liens: list[Lien]) -> list[Link]:
+    """The procedures of the same bailleur this one rests on."""
+    links = []
+    for lien in liens:
+        other = session.get(Procedure, lien.procedure_id)
+        if other is None or other.bailleur_id != bailleur_id:
+            raise StartRefused(f"Procédure liée introuvable : {lien.procedure_id}.")
+        links.append(Link(procedure_id=other.id, kind=other.kind, relation="origine"))
+    return links
+
+
+def competent_orgs(
+    session: Session, bailleur_id: str, commune: Commune, chosen_commissaire: str | None
+) -> dict[str, str]:
+    """The organisation competent for each actor of a dossier in `commune`."""
+    orgs: dict[str, Any] = {Actor.BAILLEUR: bailleur_id, Actor.FORCES: commune.forces_org_id}
+    if chosen_commissaire is not None:
+        org = session.get(Organisation, chosen_commissaire)
+        if org is None or org.kind != OrgKind.COMMISSAIRE_JUSTICE:
+            raise StartRefused(f"Commissaire de justice inconnu : {chosen_commissaire}.")
+        orgs[Actor.COMMISSAIRE_JUSTICE] = org.id
+    forces = session.get(Organisation, commune.forces_org_id)
+    if forces is not None:
+        orgs[forces.kind] = forces.id
+    for actor, org_kind in DEPARTEMENT_ACTORS:
+        if actor in orgs:
+            continue
+        org = session.exec(
+            select(Organisation)
+            .where(Organisation.kind == org_kind.value)
+            .order_by(Organisation.id)  # type: ignore[arg-type]
+        ).first()
+        if org is not None:
+            orgs[actor] = org.id
+    return {str(actor): org_id for actor, org_id in orgs.items()}
