@@ -7,7 +7,7 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 
 from domain.actors import Actor
 from domain.contracts import ProcedureStatus
@@ -16,8 +16,8 @@ from domain.labels import humanise, wording
 from domain.pieces import PieceKind
 from domain.procedures import find
 from domain.steps import StepStatus
-from store.queries import organisation_names
-from store.tables import Commune, Event, Piece, Procedure, Step
+from store.queries import organisation_names, pieces_of, steps_and_events
+from store.tables import Commune, Piece, Procedure, Step
 
 PARIS = ZoneInfo("Europe/Paris")
 # Documents whose context the activity reads from the read model, given only
@@ -46,16 +46,6 @@ def outcome_label(kind: str, step_key: str, outcome: str | None) -> str:
 def paris_date(moment: datetime) -> str:
     """The ISO date of an instant, in Paris."""
     return moment.astimezone(PARIS).date().isoformat()
-
-
-def pieces_of(session: Session, procedure_id: str) -> list[Piece]:
-    """The exhibits of a procedure in the order they are numbered (oldest first)."""
-    statement = (
-        select(Piece)
-        .where(col(Piece.procedure_id) == procedure_id)
-        .order_by(col(Piece.created_at), col(Piece.id))
-    )
-    return list(session.exec(statement).all())
 
 
 def _step_context(step: Step, kind: str, names: dict[str, str]) -> dict[str, Any]:
@@ -103,14 +93,7 @@ def read_model_context(session: Session, procedure_id: str) -> dict[str, Any] | 
     procedure = session.get(Procedure, procedure_id)
     if procedure is None:
         return None
-    steps = session.exec(
-        select(Step)
-        .where(col(Step.procedure_id) == procedure_id)
-        .order_by(col(Step.opened_at), col(Step.seq), col(Step.id))
-    ).all()
-    events = session.exec(
-        select(Event).where(col(Event.procedure_id) == procedure_id).order_by(col(Event.seq))
-    ).all()
+    steps, events = steps_and_events(session, procedure_id)
     org_ids = {procedure.bailleur_id} | {s.org_id for s in steps}
     names = organisation_names(session, org_ids | {e.org_id for e in events if e.org_id})
     commune = session.get(Commune, procedure.commune_insee)

@@ -71,6 +71,13 @@ class DeadlineRule(BaseModel, frozen=True):
         return self
 
 
+def target(months: int = 0, days: int = 0, working_days: int = 0, label: str = "") -> DeadlineRule:
+    """A target of the convention (no legal effect), in months, days or working days."""
+    return DeadlineRule(
+        months=months, days=days, working_days=working_days, regime=Regime.SLA, label=label
+    )
+
+
 class Shift(BaseModel):
     """One move of a due date to a later day, with its French reason."""
 

@@ -114,6 +114,7 @@ class StepSpec(BaseModel, frozen=True):
     optional: bool = False  # a step a dossier may go without (e.g. a rehousing offer)
     propagated: bool = False  # the same decision is repeated in the linked procedures
     judgment: bool = False  # a court decides here: the file becomes litigation data
+    decision: bool = False  # its outcome is a decision the partners follow (diagnostics)
     legal_basis: str = ""
     note: str = ""  # what is unsure in law, said to people
     # The dossiers this step applies to, from their start facts (all of them by default).
@@ -217,6 +218,31 @@ class Catalog(BaseModel, frozen=True):
             reached.add(key)
             frontier.extend(n for o in spec.outcomes for n in o.next)
         return frozenset(reached)
+
+
+def sla_step(
+    key: str,
+    label: str,
+    actor: Actor,
+    rule: DeadlineRule,
+    outcomes: tuple[OutcomeSpec, ...],
+    legal_basis: str = "",
+    *,
+    note: str = "",
+    when: Callable[[Any], bool] | None = None,
+) -> StepSpec:
+    """A step whose due date is a target of the convention (`rule`, from domain.calendar)."""
+    return StepSpec(
+        key=key,
+        label=label,
+        actor=actor,
+        deadline=DeadlineKind.SLA,
+        rule=rule,
+        outcomes=outcomes,
+        legal_basis=legal_basis,
+        note=note,
+        when=when,
+    )
 
 
 # The bailleur closes every procedure, whatever its kind.

@@ -17,7 +17,7 @@ from sqlmodel import Session, col, select
 
 from domain.actors import Role
 from domain.kinds import ProcedureKind
-from domain.procedures import StartBody
+from domain.procedures import StartBody, plainte, resiliation, signalement
 from quietude.procedures import StartRefused, StartRequest
 from quietude.tokens import Claims
 from store.reference import DEMO_BAILLEURS
@@ -37,6 +37,8 @@ CATEGORIES = {  # weights, after the USH observatory's orders of magnitude
 }
 NIGHT = frozenset({"occupation_halls", "trafic_stupefiants"})
 _BODY: TypeAdapter[Any] = TypeAdapter(StartBody)
+# Short names of the step keys the demo dossiers are imported at.
+S, P, R = signalement.StepKey, plainte.StepKey, resiliation.StepKey
 # The share of each kind of procedure among the demo ones.
 SHARES = {ProcedureKind.SIGNALEMENT: 60, ProcedureKind.PLAINTE: 25, ProcedureKind.RESILIATION: 15}
 
@@ -104,14 +106,14 @@ class DemoPlanner:
         sent = self._after(moment.date(), 0, 2)
         acknowledged = self._after(sent, 0, 6)
         answered = self._after(acknowledged, 3, 30)
-        etape = self.random.choice(["accuse_reception", "retour_information", "decision_parquet"])
-        dates = {"transmission": sent}
+        etape = self.random.choice([S.ACCUSE_RECEPTION, S.RETOUR_INFORMATION, S.DECISION_PARQUET])
+        dates: dict[str, date] = {S.TRANSMISSION: sent}
         outcomes: dict[str, str] = {}
-        if etape != "accuse_reception":
-            dates["accuse_reception"] = acknowledged
-        if etape == "decision_parquet":
-            dates["retour_information"] = answered
-            outcomes["retour_information"] = "transmis_parquet"
+        if etape != S.ACCUSE_RECEPTION:
+            dates[S.ACCUSE_RECEPTION] = acknowledged
+        if etape == S.DECISION_PARQUET:
+            dates[S.RETOUR_INFORMATION] = answered
+            outcomes[S.RETOUR_INFORMATION] = signalement.OutcomeKey.TRANSMIS_PARQUET
         return {
             "kind": ProcedureKind.SIGNALEMENT.value,
             "residence": self._place(),
@@ -131,21 +133,28 @@ class DemoPlanner:
         filed = self._after(meeting, 0, 5)
         sent = self._after(filed, 10, 60)
         decided = self._after(sent, 5, 90)
-        etape = self.random.choice(["enquete", "decision_parquet", "avis_plaignant"])
-        dates = {"preparation_dossier": ready, "rendez_vous_depot": meeting, "depot_plainte": filed}
+        etape = self.random.choice([P.ENQUETE, P.DECISION_PARQUET, P.AVIS_PLAIGNANT])
+        dates: dict[str, date] = {
+            P.PREPARATION_DOSSIER: ready,
+            P.RENDEZ_VOUS_DEPOT: meeting,
+            P.DEPOT_PLAINTE: filed,
+        }
         data: dict[str, dict[str, Any]] = {
-            "rendez_vous_depot": {"rendez_vous": filed.isoformat()},
-            "depot_plainte": {"numero_procedure": f"PV-{self.random.randint(10000, 99999)}"},
+            P.RENDEZ_VOUS_DEPOT: {"rendez_vous": filed.isoformat()},
+            P.DEPOT_PLAINTE: {"numero_procedure": f"PV-{self.random.randint(10000, 99999)}"},
         }
         outcomes: dict[str, str] = {}
-        if etape != "enquete":
-            dates["enquete"] = sent
-        if etape == "avis_plaignant":
-            dates["decision_parquet"] = decided
-            outcome = self.random.choice(["alternative", "classement", "alternative"])
-            outcomes["decision_parquet"] = outcome
-            if outcome == "classement":
-                data["decision_parquet"] = {"motif": "Auteur inconnu"}
+        if etape != P.ENQUETE:
+            dates[P.ENQUETE] = sent
+        if etape == P.AVIS_PLAIGNANT:
+            dates[P.DECISION_PARQUET] = decided
+            decision = plainte.OutcomeKey
+            outcome = self.random.choice(
+                [decision.ALTERNATIVE, decision.CLASSEMENT, decision.ALTERNATIVE]
+            )
+            outcomes[P.DECISION_PARQUET] = outcome
+            if outcome == decision.CLASSEMENT:
+                data[P.DECISION_PARQUET] = {"motif": "Auteur inconnu"}
         return {
             "kind": ProcedureKind.PLAINTE.value,
             "plaignant": {"type": "bailleur"},
@@ -169,14 +178,14 @@ class DemoPlanner:
     def _resiliation(self) -> dict[str, Any]:
         started = self.today - timedelta(days=self.random.randint(20, 360))
         warned = self._after(started, 5, 30)
-        etape = self.random.choice(["mise_en_demeure", "delai_mise_en_demeure", "assignation"])
-        dates = {"constitution_dossier": started}
+        etape = self.random.choice([R.MISE_EN_DEMEURE, R.DELAI_MISE_EN_DEMEURE, R.ASSIGNATION])
+        dates: dict[str, date] = {R.CONSTITUTION_DOSSIER: started}
         outcomes: dict[str, str] = {}
-        if etape != "mise_en_demeure":
-            dates["mise_en_demeure"] = warned
-        if etape == "assignation":
-            dates["delai_mise_en_demeure"] = self._after(warned, 30, 45)
-            outcomes["delai_mise_en_demeure"] = "troubles_persistants"
+        if etape != R.MISE_EN_DEMEURE:
+            dates[R.MISE_EN_DEMEURE] = warned
+        if etape == R.ASSIGNATION:
+            dates[R.DELAI_MISE_EN_DEMEURE] = self._after(warned, 30, 45)
+            outcomes[R.DELAI_MISE_EN_DEMEURE] = resiliation.OutcomeKey.TROUBLES_PERSISTANTS
         motif = self.random.choices(
             ["trafic_stupefiants", "troubles_jouissance", "agression_personnel"], [4, 5, 1]
         )[0]

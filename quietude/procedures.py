@@ -35,6 +35,7 @@ from store.db import next_procedure_id, session_scope
 from workflows.engine import ProcedureWorkflow
 
 __all__ = [
+    "Act",
     "AssignRequest",
     "CancelRequest",
     "DeclarationRequest",

@@ -10,16 +10,16 @@ from zoneinfo import ZoneInfo
 from sqlmodel import Session, select
 
 from domain.actors import Actor, OrgKind
-from domain.contracts import Link, Policy, ProcedureStart
+from domain.contracts import ImportedStep, Link, Policy, ProcedureStart
 from domain.facts import Lien, StartFacts
 from domain.imports import DossierImportError, plan_import
 from domain.procedures import definition
+from domain.procedures.signalement import AGENT_ROUTE
 from quietude.sworn_agents import PvRefused, check_pv
 from quietude.tokens import Claims
 from store.tables import Commune, Organisation, Procedure
 
 PARIS = ZoneInfo("Europe/Paris")
-AGENT_ROUTE = "agent_route"  # resolved at the start: the route of a PV's sworn agent
 # One parquet, préfecture, tribunal and commissaire de justice per département today.
 DEPARTEMENT_ACTORS = (
     (Actor.PARQUET, OrgKind.PARQUET),
@@ -48,15 +48,7 @@ def prepare(
     """The input of the procedure's workflow (its id still empty); StartRefused when the law
     or the reference data refuse it."""
     kind = definition(facts.kind)
-    bailleur = session.get(Organisation, caller.org)
-    if bailleur is None or bailleur.kind != OrgKind.BAILLEUR:
-        raise StartRefused("Seule une organisation bailleur peut ouvrir une procédure.")
-    commune = session.get(Commune, facts.place.commune_insee)
-    if commune is None:
-        raise StartRefused(
-            f"Commune inconnue : {facts.place.commune_insee} "
-            "(code INSEE d'une commune de l'Essonne attendu)."
-        )
+    bailleur, commune = _bailleur_and_commune(session, caller, facts)
     if facts.facts_date is not None and facts.facts_date > today:
         raise StartRefused("La date des faits est dans le futur.")
     refusal = kind.refusal(facts)
@@ -71,12 +63,7 @@ def prepare(
             raise StartRefused(str(error)) from None
         links.append(agent_link)
         resolved[AGENT_ROUTE] = route
-    imported = []
-    if facts.en_cours is not None:
-        try:
-            imported = plan_import(kind, facts, today)
-        except DossierImportError as error:
-            raise StartRefused(str(error)) from None
+    imported = _imported(facts, today)
     return ProcedureStart(
         procedure_id="",
         kind=kind.kind,
@@ -95,6 +82,32 @@ def prepare(
         policy=policy,
         links=links,
     )
+
+
+def _bailleur_and_commune(
+    session: Session, caller: Claims, facts: StartFacts
+) -> tuple[Organisation, Commune]:
+    """The caller's bailleur and the commune of the dossier, if both are known."""
+    bailleur = session.get(Organisation, caller.org)
+    if bailleur is None or bailleur.kind != OrgKind.BAILLEUR:
+        raise StartRefused("Seule une organisation bailleur peut ouvrir une procédure.")
+    commune = session.get(Commune, facts.place.commune_insee)
+    if commune is None:
+        raise StartRefused(
+            f"Commune inconnue : {facts.place.commune_insee} "
+            "(code INSEE d'une commune de l'Essonne attendu)."
+        )
+    return bailleur, commune
+
+
+def _imported(facts: StartFacts, today: date) -> list[ImportedStep]:
+    """The steps of a dossier in progress already done, with their dates and outcomes."""
+    if facts.en_cours is None:
+        return []
+    try:
+        return plan_import(definition(facts.kind), facts, today)
+    except DossierImportError as error:
+        raise StartRefused(str(error)) from None
 
 
 def _links(session: Session, bailleur_id: str, liens: list[Lien]) -> list[Link]:

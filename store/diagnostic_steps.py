@@ -13,13 +13,19 @@ from typing import Any
 from sqlalchemy import and_, case, func, or_
 from sqlmodel import Session, col, select
 
+from domain.procedures import DEFINITIONS
+from domain.steps import StepStatus
 from store.diagnostic_figures import OutcomeCount, ResponseTime, Shown
 from store.diagnostic_sql import days_taken, late_clause
 from store.tables import Step
 
-DONE = "done"
+DONE = StepStatus.DONE.value
 # Steps whose outcome is a decision the partners follow: parquet, courts, enforcement.
-OUTCOME_STEPS = ("decision_parquet", "jugement_penal", "jugement", "expulsion")
+OUTCOME_STEPS = tuple(
+    sorted(
+        {step.key for item in DEFINITIONS.values() for step in item.catalog.steps if step.decision}
+    )
+)
 
 
 def step_figures(

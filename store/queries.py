@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TypeVar
 
 from sqlalchemy import ColumnElement, case, exists, false, func, true
 from sqlalchemy.orm import aliased
@@ -26,10 +27,11 @@ from store.inbox import TaskFilters as TaskFilters
 from store.inbox import count_tasks as count_tasks
 from store.inbox import inbox as inbox
 from store.inbox import inbox_counts as inbox_counts
-from store.tables import Commune, Document, Event, Organisation, Procedure, Step
+from store.tables import Commune, Document, Event, Organisation, Piece, Procedure, Step
 from store.visibility import Scope, scope_clause
 
 PENDING = StepStatus.PENDING.value
+T = TypeVar("T", Document, Piece)
 
 
 @dataclass(frozen=True)
@@ -156,14 +158,7 @@ def get_procedure(session: Session, scope: Scope, procedure_id: str) -> Procedur
     if found is None:
         return None
     procedure, commune_name, bailleur_name = found
-    steps = session.exec(
-        select(Step)
-        .where(col(Step.procedure_id) == procedure_id)
-        .order_by(col(Step.opened_at), col(Step.seq), col(Step.id))
-    ).all()
-    events = session.exec(
-        select(Event).where(col(Event.procedure_id) == procedure_id).order_by(col(Event.seq))
-    ).all()
+    steps, events = steps_and_events(session, procedure_id)
     org_ids = {s.org_id for s in steps} | {e.org_id for e in events if e.org_id}
     return ProcedureRecord(
         procedure=procedure,
@@ -175,6 +170,19 @@ def get_procedure(session: Session, scope: Scope, procedure_id: str) -> Procedur
         org_names=organisation_names(session, org_ids),
         linked=_linked(session, scope, procedure),
     )
+
+
+def steps_and_events(session: Session, procedure_id: str) -> tuple[list[Step], list[Event]]:
+    """The steps of a procedure in the order they opened, and its timeline."""
+    steps = session.exec(
+        select(Step)
+        .where(col(Step.procedure_id) == procedure_id)
+        .order_by(col(Step.opened_at), col(Step.seq), col(Step.id))
+    ).all()
+    events = session.exec(
+        select(Event).where(col(Event.procedure_id) == procedure_id).order_by(col(Event.seq))
+    ).all()
+    return list(steps), list(events)
 
 
 def _linked(session: Session, scope: Scope, procedure: Procedure) -> dict[str, Procedure]:
@@ -192,10 +200,20 @@ def _linked(session: Session, scope: Scope, procedure: Procedure) -> dict[str, P
 
 def list_documents(session: Session, procedure_id: str) -> list[Document]:
     """The documents of a procedure, oldest first (the caller checks visibility)."""
+    return _oldest_first(session, Document, procedure_id)
+
+
+def pieces_of(session: Session, procedure_id: str) -> list[Piece]:
+    """The exhibits of a procedure in the order they are numbered (oldest first)."""
+    return _oldest_first(session, Piece, procedure_id)
+
+
+def _oldest_first(session: Session, table: type[T], procedure_id: str) -> list[T]:
+    """The rows of `table` (documents, exhibits) of a procedure, in the order they came."""
     statement = (
-        select(Document)
-        .where(col(Document.procedure_id) == procedure_id)
-        .order_by(col(Document.created_at), col(Document.id))
+        select(table)
+        .where(col(table.procedure_id) == procedure_id)  # type: ignore[attr-defined]
+        .order_by(col(table.created_at), col(table.id))  # type: ignore[attr-defined]
     )
     return list(session.exec(statement).all())
 

@@ -10,6 +10,7 @@ from typing import Any
 from sqlmodel import Session, col, select
 
 from domain.kinds import ProcedureKind
+from domain.procedures import signalement
 from domain.procedures.assermentation import AGREMENT_END_MILESTONE, STATUS_MILESTONE
 from domain.steps import StepStatus
 from store.tables import Procedure, Step
@@ -74,7 +75,7 @@ def sworn_agents(session: Session, bailleur_id: str, today: date) -> list[SwornA
             step.procedure_id: step
             for step in session.exec(
                 select(Step).where(
-                    col(Step.key) == "transmission_pv",
+                    col(Step.key) == signalement.StepKey.TRANSMISSION_PV,
                     col(Step.procedure_id).in_([p.id for p in pvs]),
                 )
             ).all()

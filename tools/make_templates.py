@@ -31,6 +31,13 @@ from resiliation_templates import RESILIATION_TEMPLATES
 logger = logging.getLogger("make_templates")
 
 TEMPLATES_DIR = Path(__file__).resolve().parents[1] / "templates" / "docx"
+# The lines that open the documents built from the read model: which procedure, about what.
+PROCEDURE_FIELDS = [
+    ("Procédure", "n° {{ procedure.id }} — {{ procedure.kind_label }}"),
+    ("Objet", "{{ procedure.title }}"),
+    ("Bailleur", "{{ bailleur }}"),
+    ("Résidence", "{{ procedure.residence_nom }}, {{ commune }}"),
+]
 
 
 def fiche_signalement() -> DocumentObject:
@@ -99,10 +106,7 @@ def bordereau_pieces() -> DocumentObject:
     fields_table(
         document,
         [
-            ("Procédure", "n° {{ procedure.id }} — {{ procedure.kind_label }}"),
-            ("Objet", "{{ procedure.title }}"),
-            ("Bailleur", "{{ bailleur }}"),
-            ("Résidence", "{{ procedure.residence_nom }}, {{ commune }}"),
+            *PROCEDURE_FIELDS,
             ("Établi le", "{{ date_document | date_fr }}"),
             ("Nombre de pièces", "{{ pieces | length }}"),
         ],
@@ -141,10 +145,7 @@ def recapitulatif_procedure() -> DocumentObject:
     fields_table(
         document,
         [
-            ("Procédure", "n° {{ procedure.id }} — {{ procedure.kind_label }}"),
-            ("Objet", "{{ procedure.title }}"),
-            ("Bailleur", "{{ bailleur }}"),
-            ("Résidence", "{{ procedure.residence_nom }}, {{ commune }}"),
+            *PROCEDURE_FIELDS,
             ("Ouverte le", "{{ procedure.created_on | date_fr }}"),
             ("État", "{{ procedure.status_label }}{% if procedure.closed_on %} depuis le "
                      "{{ procedure.closed_on | date_fr }}{% endif %}"),

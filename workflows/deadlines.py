@@ -1,29 +1,54 @@
-"""Watching a pending step's deadline: remind, then mark overdue and escalate, or close it
-with the outcome the law gives silence."""
+"""A step's deadline: its due date fixed once, then the watch of it: remind, then mark it
+overdue and escalate, or close it with the outcome the law gives silence."""
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from temporalio import workflow
 
 from domain.calendar import french_date
-from domain.contracts import Notification, NotificationKind
-from domain.steps import StepSpec, StepState, StepStatus
+from domain.contracts import DeadlineRequest, DeadlineResult, Notification, NotificationKind
+from domain.steps import DeadlineKind, StepSpec, StepState, StepStatus
 from workflows.calls import NOTIFY_ACTIVITY, Work
 from workflows.dossier import Dossier, ProcedureCancelled
 from workflows.publication import Publisher
+
+with workflow.unsafe.imports_passed_through():
+    from activities.deadlines import compute_step_deadline
 
 SILENCE_SUB = "delai"  # who "completes" a step the law closes by silence
 
 
 class DeadlineWatch:
-    """Reminders, overdue steps, escalations and implicit outcomes of one dossier."""
+    """Due dates, reminders, overdue steps, escalations and implicit outcomes of one dossier."""
 
     def __init__(self, dossier: Dossier, work: Work, publisher: Publisher) -> None:
         self.dossier = dossier
         self.work = work
         self.publisher = publisher
+
+    async def fix(
+        self, state: StepState, spec: StepSpec, since: date, on: date | None, on_label: str
+    ) -> None:
+        """Give a step opening its due date: the fixed date `on`, or its rule (the convention's
+        target for an SLA step) counted from `since`; recorded in history once computed."""
+        policy = self.dossier.start.policy
+        sla = spec.deadline == DeadlineKind.SLA
+        rule = policy.sla.get(spec.key, spec.rule) if sla else spec.rule
+        request = DeadlineRequest(
+            start=since,
+            rule=None if on else rule,
+            fixed=on,
+            fixed_label=on_label,
+            reminder_working_days=policy.reminder_working_days,
+        )
+        result: DeadlineResult = await self.work.local(compute_step_deadline, request)
+        state.due = result.due
+        state.due_at = result.due_at
+        state.remind_at = result.remind_at
+        state.due_explanation = result.explanation
+        state.legal_basis = result.legal_basis or state.legal_basis
 
     async def until_completed(self, state: StepState, spec: StepSpec) -> None:
         """Wait for completion, reminding before the due date and escalating once it passes."""

@@ -109,7 +109,7 @@ class ProcedureWorkflow(Generic[F]):
         if imported is not None:
             return self.dossier.record_imported(state, imported)
         if spec.deadline != DeadlineKind.NONE:
-            _apply_deadline(state, await self._deadline(spec, counted_from or since, on, on_label))
+            await self.deadlines.fix(state, spec, counted_from or since, on, on_label)
         self.dossier.steps.append(state)
         self.dossier.timeline.opened(state)
         if document is not None:
@@ -279,22 +279,6 @@ class ProcedureWorkflow(Generic[F]):
             changes |= {"rule": rule, "deadline": DeadlineKind.LAW}
         return spec.model_copy(update=changes)
 
-    async def _deadline(
-        self, spec: StepSpec, since: date, on: date | None, on_label: str
-    ) -> DeadlineResult:
-        policy = self.start.policy
-        sla = spec.deadline == DeadlineKind.SLA
-        rule = policy.sla.get(spec.key, spec.rule) if sla else spec.rule
-        request = DeadlineRequest(
-            start=since,
-            rule=None if on else rule,
-            fixed=on,
-            fixed_label=on_label,
-            reminder_working_days=policy.reminder_working_days,
-        )
-        result: DeadlineResult = await self.work.local(compute_step_deadline, request)
-        return result
-
     # ----- how people act: validated updates, and the query --------------------------------------
 
     @workflow.update
@@ -380,14 +364,6 @@ class ProcedureWorkflow(Generic[F]):
 def _raise(refusal: ApplicationError | None) -> None:
     if refusal is not None:
         raise refusal
-
-
-def _apply_deadline(state: StepState, deadline: DeadlineResult) -> None:
-    state.due = deadline.due
-    state.due_at = deadline.due_at
-    state.remind_at = deadline.remind_at
-    state.due_explanation = deadline.explanation
-    state.legal_basis = deadline.legal_basis or state.legal_basis
 
 
 def _step_context(state: StepState) -> dict[str, Any]:

@@ -13,6 +13,7 @@ from domain.contracts import ProcedureStart, ProcedureView
 from domain.kinds import ProcedureKind
 from domain.procedures.assermentation import RouteAssermentation
 from domain.procedures.signalement import (
+    AGENT_ROUTE,
     DEFINITION,
     OutcomeKey,
     SignalementFacts,
@@ -24,7 +25,6 @@ from workflows.engine import ProcedureWorkflow
 # The transmission is announced on the timeline, and projected, before the fiche is rendered.
 # Procedures started before this change replay their history without it.
 TRANSMISSION_NOTE_PATCH = "signalement-transmission-note"
-AGENT_ROUTE = "agent_route"  # the route of a PV's sworn agent, resolved at the start
 
 
 @workflow.defn(name=DEFINITION.workflow)

@@ -15,13 +15,13 @@ from sqlalchemy import Engine
 from sqlmodel import Session
 from starlette.background import BackgroundTask
 
-from activities.document_context import pieces_of
 from activities.documents import DocumentActivities
 from api.audit import Action, record
 from api.deps import CallerDep, EngineDep, FilesDep, SessionDep, SettingsDep
 from api.routes.pieces import OwnProcedure
 from domain.contracts import DocumentRequest
 from quietude.settings import Settings
+from store.queries import pieces_of
 
 router = APIRouter(tags=["pièces"])
 

@@ -14,7 +14,6 @@ from fastapi.responses import FileResponse
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
-from activities.document_context import pieces_of
 from activities.documents import write_atomically
 from api.audit import Action, record
 from api.deps import CallerDep, FilesDep, ScopeDep, SessionDep, SettingsDep, require_files
@@ -22,6 +21,7 @@ from api.routes.procedures import NOT_FOUND, VisibleId
 from api.schemas import PiecePublic
 from domain.pieces import PieceKind
 from quietude.tokens import Claims
+from store.queries import pieces_of
 from store.tables import Piece, Procedure, Step
 from store.visibility import can_see
 

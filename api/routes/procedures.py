@@ -19,6 +19,7 @@ from domain.facts import Cancellation, DeclarationBody, StepCompletion
 from domain.procedures import StartBody, find
 from domain.steps import StepStatus
 from quietude.procedures import (
+    Act,
     AssignRequest,
     CancelRequest,
     DeclarationRequest,
@@ -76,6 +77,15 @@ def fresh_detail(
     with Session(engine) as session:
         scope = scope_of(session, caller.org, caller.role)
         return _detail(session, caller, scope, procedure_id, action, target, retry_of)
+
+
+async def answer(
+    engine: Engine, request: Act, action: str, target: str | None = None
+) -> ProcedurePublic:
+    """The procedure once acted on, as the caller may now read it (the act logged)."""
+    return await run_in_threadpool(
+        fresh_detail, engine, request.caller, request.procedure_id, action, target
+    )
 
 
 def _done_as(steps: list, caller: Claims, key: str | None, completion: StepCompletion) -> bool:
@@ -240,11 +250,9 @@ async def cancel_procedure(
     cancellation: Cancellation,
 ) -> ProcedurePublic:
     """Retire la procédure (bailleur seulement), avec un motif."""
-    service = await services.get()
-    await service.cancel(
-        CancelRequest(caller=caller, procedure_id=procedure_id, cancellation=cancellation)
-    )
-    return await run_in_threadpool(fresh_detail, engine, caller, procedure_id, Action.CANCEL)
+    request = CancelRequest(caller=caller, procedure_id=procedure_id, cancellation=cancellation)
+    await (await services.get()).cancel(request)
+    return await answer(engine, request, Action.CANCEL)
 
 
 @router.post("/{procedure_id}/declarations", response_model=ProcedurePublic)
@@ -256,13 +264,9 @@ async def declare(
     declaration: DeclarationBody,
 ) -> ProcedurePublic:
     """Déclare un événement à tout moment : départ volontaire, désistement, appel."""
-    service = await services.get()
-    await service.declare(
-        DeclarationRequest(caller=caller, procedure_id=procedure_id, declaration=declaration)
-    )
-    return await run_in_threadpool(
-        fresh_detail, engine, caller, procedure_id, Action.DECLARE, str(declaration.type)
-    )
+    request = DeclarationRequest(caller=caller, procedure_id=procedure_id, declaration=declaration)
+    await (await services.get()).declare(request)
+    return await answer(engine, request, Action.DECLARE, declaration.type)
 
 
 @router.post("/{procedure_id}/steps/{key}/assignee", response_model=ProcedurePublic)
@@ -275,8 +279,8 @@ async def assign_step(
     assignee: AssigneeBody,
 ) -> ProcedurePublic:
     """Confie une étape en attente de l'organisation appelante à une personne (responsables)."""
-    service = await services.get()
-    await service.assign(
-        AssignRequest(caller=caller, procedure_id=procedure_id, key=key, assignee_sub=assignee.sub)
+    request = AssignRequest(
+        caller=caller, procedure_id=procedure_id, key=key, assignee_sub=assignee.sub
     )
-    return await run_in_threadpool(fresh_detail, engine, caller, procedure_id, Action.ASSIGN, key)
+    await (await services.get()).assign(request)
+    return await answer(engine, request, Action.ASSIGN, key)

@@ -14,11 +14,12 @@ from fastapi.responses import Response
 
 from api.deps import CallerDep, SessionDep
 from domain.actors import OrgKind, Role
+from domain.kinds import ProcedureKind
 from quietude.procedures import today_in_paris
 from store.register import sworn_agents
 from store.tables import Organisation
 
-router = APIRouter(prefix="/assermentations", tags=["assermentation"])
+router = APIRouter(prefix="/assermentations", tags=[ProcedureKind.ASSERMENTATION.value])
 
 
 @router.get("")

@@ -97,7 +97,7 @@ class ProcedurePublic(ProcedureSummary):
     events: list[EventPublic]
     documents: list[DocumentPublic]
     links: list[LinkPublic]
-    suggestions: list[str]  # kinds of procedure suggested (e.g. "resiliation")
+    suggestions: list[str]  # kinds of procedure suggested (e.g. a résiliation)
     milestones: list[MilestonePublic]
 
     @classmethod

@@ -29,7 +29,7 @@ class FormSpec:
     ("residence.nom", "locataires.0.nom"); `*` stands for a row number."""
 
     model: type[BaseModel]
-    fixed: dict[str, Any] = field(default_factory=dict)  # e.g. {"kind": "resiliation"}
+    fixed: dict[str, Any] = field(default_factory=dict)  # e.g. the kind of the procedure
     multiple: frozenset[str] = frozenset()  # checkboxes sharing a name: a list of values
     datetimes: frozenset[str] = frozenset()  # <input type="datetime-local">, Paris time
     checkboxes: frozenset[str] = frozenset()

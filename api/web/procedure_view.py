@@ -11,7 +11,6 @@ from pydantic import ValidationError
 from pydantic.fields import FieldInfo
 from sqlmodel import Session
 
-from activities.document_context import pieces_of
 from api import audit
 from api.schemas import ProcedurePublic, StepPublic
 from api.web import labels
@@ -21,7 +20,7 @@ from domain.procedures import find
 from domain.steps import Catalog, OutcomeData, StepSpec, StepStatus
 from quietude.procedures import today_in_paris
 from quietude.settings import Settings
-from store.queries import get_procedure
+from store.queries import get_procedure, pieces_of
 
 NOT_FOUND = "Procédure introuvable : elle n'existe pas ou votre organisation ne la voit pas."
 STEP_NOT_YOURS = (

@@ -12,7 +12,7 @@ from dateutil.relativedelta import relativedelta
 from pydantic import Field, model_validator
 
 from domain.actors import Actor
-from domain.calendar import DeadlineRule, Regime
+from domain.calendar import DeadlineRule, Regime, target
 from domain.contracts import CompleteStep
 from domain.definition import ProcedureDefinition, StartWording
 from domain.facts import Residence, StartFacts, Strict
@@ -28,6 +28,7 @@ from domain.steps import (
     StepSpec,
     StepState,
     outcome,
+    sla_step,
 )
 
 AGREMENT_YEARS = 5  # R. 15-33-27-1 (garde particulier), R. 614-15 (service interne)
@@ -166,17 +167,9 @@ def _step(
     note: str = "",
     when: Callable[[AssermentationFacts], bool] | None = None,
 ) -> StepSpec:
-    return StepSpec(
-        key=key,
-        label=label,
-        actor=actor,
-        deadline=DeadlineKind.SLA,
-        rule=DeadlineRule(months=months, regime=Regime.SLA, label=label.lower()),
-        outcomes=outcomes,
-        legal_basis=legal_basis,
-        note=note,
-        when=when,
-    )
+    """A step of the convention's timetable, `months` months from the step before."""
+    rule = target(months=months, label=label.lower())
+    return sla_step(key, label, actor, rule, outcomes, legal_basis, note=note, when=when)
 
 
 # Short names inside the catalogue.

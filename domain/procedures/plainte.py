@@ -11,7 +11,7 @@ from dateutil.relativedelta import relativedelta
 from pydantic import AwareDatetime, Field, model_validator
 
 from domain.actors import Actor
-from domain.calendar import DeadlineRule, Regime
+from domain.calendar import DeadlineRule, Regime, target
 from domain.definition import Diagnosed, ProcedureDefinition, StartWording
 from domain.facts import CategorieSignalement, Lien, Residence, StartFacts, Strict
 from domain.kinds import ProcedureKind
@@ -172,10 +172,6 @@ class Condamnation(OutcomeData):
     )
 
 
-def _sla(working_days: int = 0, months: int = 0, label: str = "") -> DeadlineRule:
-    return DeadlineRule(working_days=working_days, months=months, regime=Regime.SLA, label=label)
-
-
 # Short names inside the catalogue.
 Step, Out = StepKey, OutcomeKey
 
@@ -189,7 +185,7 @@ CATALOG = Catalog(
             label="Préparation du dossier de plainte",
             actor=Actor.BAILLEUR,
             deadline=DeadlineKind.SLA,
-            rule=_sla(working_days=5, label="préparation"),
+            rule=target(working_days=5, label="préparation"),
             outcomes=(
                 outcome(Out.PRET, "Dossier prêt", Step.RENDEZ_VOUS_DEPOT, Step.DEPOT_PLAINTE),
             ),
@@ -199,7 +195,7 @@ CATALOG = Catalog(
             label="Rendez-vous pour le dépôt de plainte",
             actor=Actor.FORCES,
             deadline=DeadlineKind.SLA,
-            rule=_sla(working_days=5, label="rendez-vous"),
+            rule=target(working_days=5, label="rendez-vous"),
             outcomes=(outcome(Out.FIXE, "Rendez-vous fixé", Step.DEPOT_PLAINTE, data=RendezVous),),
             when=lambda facts: facts.canal.by_appointment,
         ),
@@ -220,7 +216,7 @@ CATALOG = Catalog(
             label="Enquête",
             actor=Actor.FORCES,
             deadline=DeadlineKind.SLA,
-            rule=_sla(months=3, label="enquête"),
+            rule=target(months=3, label="enquête"),
             outcomes=(
                 outcome(
                     Out.TRANSMISE_PARQUET, "Procédure transmise au parquet", Step.DECISION_PARQUET
@@ -229,10 +225,11 @@ CATALOG = Catalog(
         ),
         StepSpec(
             key=Step.DECISION_PARQUET,
+            decision=True,
             label="Décision du parquet",
             actor=Actor.PARQUET,
             deadline=DeadlineKind.SLA,
-            rule=_sla(months=3, label="décision du parquet"),
+            rule=target(months=3, label="décision du parquet"),
             outcomes=(
                 outcome(
                     Out.POURSUITES,
@@ -298,6 +295,7 @@ CATALOG = Catalog(
         ),
         StepSpec(
             key=Step.JUGEMENT_PENAL,
+            decision=True,
             judgment=True,
             label="Jugement pénal",
             actor=Actor.JUGE,
@@ -314,7 +312,7 @@ CATALOG = Catalog(
             label="Transmission de la décision au bailleur",
             actor=Actor.PARQUET,
             deadline=DeadlineKind.SLA,
-            rule=_sla(months=1, label="transmission"),
+            rule=target(months=1, label="transmission"),
             outcomes=(outcome(Out.TRANSMISE, "Décision transmise", Step.CLOTURE),),
         ),
         CLOSING_STEP,

@@ -3,7 +3,6 @@ outcome carries, the legal checks of a completion (the start facts: resiliation_
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import date
 from enum import StrEnum
 
@@ -17,6 +16,7 @@ from domain.calendar import (
     earliest_event_after,
     french_date,
     latest_before,
+    target,
 )
 from domain.contracts import CompleteStep
 from domain.definition import Diagnosed, ProcedureDefinition, StartWording
@@ -29,10 +29,10 @@ from domain.steps import (
     Catalog,
     DeadlineKind,
     OutcomeData,
-    OutcomeSpec,
     StepSpec,
     StepState,
     outcome,
+    sla_step,
 )
 
 
@@ -122,35 +122,6 @@ class Report(OutcomeData):
     nouvelle_date: date = Field(title="Nouvelle date")
 
 
-def _sla(
-    key: StepKey,
-    label: str,
-    actor: Actor,
-    rule: DeadlineRule,
-    outcomes: tuple[OutcomeSpec, ...],
-    legal_basis: str = "",
-    when: Callable[[ResiliationFacts], bool] | None = None,
-) -> StepSpec:
-    return StepSpec(
-        key=key,
-        label=label,
-        actor=actor,
-        deadline=DeadlineKind.SLA,
-        rule=rule,
-        outcomes=outcomes,
-        legal_basis=legal_basis,
-        when=when,
-    )
-
-
-def _sla_months(months: int, label: str) -> DeadlineRule:
-    return DeadlineRule(months=months, regime=Regime.SLA, label=label)
-
-
-def _sla_days(days: int, label: str) -> DeadlineRule:
-    return DeadlineRule(days=days, regime=Regime.SLA, label=label)
-
-
 def _injonction(facts: ResiliationFacts) -> bool:
     return facts.after_injonction
 
@@ -221,19 +192,19 @@ CATALOG = Catalog(
             ),
             legal_basis="art. L. 442-4-3 CCH",
         ),
-        _sla(
+        sla_step(
             Step.CONSTITUTION_DOSSIER,
             "Constitution du dossier",
             Actor.BAILLEUR,
-            _sla_months(1, "constitution du dossier"),
+            target(months=1, label="constitution du dossier"),
             (outcome(Out.COMPLET, "Dossier complet", Step.MISE_EN_DEMEURE),),
             when=_bailleur,
         ),
-        _sla(
+        sla_step(
             Step.DEMANDE_INFORMATION_PARQUET,
             "Demande d'information au parquet (condamnations, décisions)",
             Actor.PARQUET,
-            _sla_months(1, "réponse du parquet"),
+            target(months=1, label="réponse du parquet"),
             (
                 outcome(Out.TRANSMISE, "Information transmise", data=InformationTransmise),
                 outcome(Out.AUCUNE_INFORMATION, "Aucune information"),
@@ -241,19 +212,19 @@ CATALOG = Catalog(
             "convention sécurité – tranquillité résidentielle",
             when=_bailleur,
         ),
-        _sla(
+        sla_step(
             Step.MISE_EN_DEMEURE,
             "Mise en demeure du locataire",
             Actor.BAILLEUR,
-            _sla_days(15, "mise en demeure"),
+            target(days=15, label="mise en demeure"),
             (outcome(Out.ENVOYEE, "Mise en demeure envoyée", Step.DELAI_MISE_EN_DEMEURE),),
             "art. 6-1 loi 89-462 ; art. L. 442-4-1 CCH",
         ),
-        _sla(
+        sla_step(
             Step.DELAI_MISE_EN_DEMEURE,
             "Délai laissé après la mise en demeure",
             Actor.BAILLEUR,
-            _sla_months(1, "délai après la mise en demeure"),
+            target(months=1, label="délai après la mise en demeure"),
             (
                 outcome(
                     Out.TROUBLES_PERSISTANTS,
@@ -286,11 +257,11 @@ CATALOG = Catalog(
             optional=True,
             legal_basis="art. L. 442-4-1 CCH",
         ),
-        _sla(
+        sla_step(
             Step.ASSIGNATION,
             "Assignation devant le juge des contentieux de la protection",
             Actor.COMMISSAIRE_JUSTICE,
-            _sla_months(1, "assignation"),
+            target(months=1, label="assignation"),
             (outcome(Out.DELIVREE, "Assignation délivrée", *SEIZURE, data=Audience),),
             "art. L. 213-4-4 COJ",
         ),
@@ -316,6 +287,7 @@ CATALOG = Catalog(
         ),
         StepSpec(
             key=Step.JUGEMENT,
+            decision=True,
             judgment=True,
             label="Jugement",
             actor=Actor.JUGE,
@@ -331,19 +303,19 @@ CATALOG = Catalog(
             ),
             legal_basis="art. 1728 et 1729 C. civ. ; art. 7 b loi 89-462",
         ),
-        _sla(
+        sla_step(
             Step.SIGNIFICATION_JUGEMENT,
             "Signification du jugement",
             Actor.COMMISSAIRE_JUSTICE,
-            _sla_months(1, "signification"),
+            target(months=1, label="signification"),
             (outcome(Out.SIGNIFIE, "Jugement signifié", Step.COMMANDEMENT_QUITTER_LES_LIEUX),),
             "art. 503 CPC",
         ),
-        _sla(
+        sla_step(
             Step.COMMANDEMENT_QUITTER_LES_LIEUX,
             "Commandement de quitter les lieux",
             Actor.COMMISSAIRE_JUSTICE,
-            _sla_months(1, "commandement"),
+            target(months=1, label="commandement"),
             (
                 outcome(
                     Out.DELIVRE,
@@ -363,11 +335,11 @@ CATALOG = Catalog(
             legal_basis="art. L. 412-5 CPCE",
             note="Tant que le préfet n'est pas informé, le délai de deux mois est suspendu.",
         ),
-        _sla(
+        sla_step(
             Step.REQUISITION_FORCE_PUBLIQUE,
             "Réquisition de la force publique",
             Actor.COMMISSAIRE_JUSTICE,
-            _sla_months(1, "réquisition"),
+            target(months=1, label="réquisition"),
             (
                 outcome(
                     Out.REQUISE,
@@ -413,6 +385,7 @@ CATALOG = Catalog(
         ),
         StepSpec(
             key=Step.EXPULSION,
+            decision=True,
             label="Expulsion",
             actor=Actor.COMMISSAIRE_JUSTICE,
             deadline=DeadlineKind.DATE,

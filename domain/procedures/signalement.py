@@ -18,6 +18,8 @@ from domain.outcomes import Motif
 from domain.steps import CLOSING_STEP, Catalog, DeadlineKind, StepSpec, outcome
 
 CONVENTION = "convention sécurité – tranquillité résidentielle (objectif)"
+# Resolved when the signalement starts (ProcedureStart.resolved): the route of a PV's agent.
+AGENT_ROUTE = "agent_route"
 
 
 class SourceSignalement(Labelled):
@@ -180,6 +182,7 @@ CATALOG = Catalog(
         ),
         StepSpec(
             key=Step.DECISION_PARQUET,
+            decision=True,
             label="Décision du parquet",
             actor=Actor.PARQUET,
             deadline=DeadlineKind.SLA,
