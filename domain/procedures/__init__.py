@@ -1,7 +1,10 @@
-"""The registry of procedure definitions: the one place that lists the kinds of procedure."""
+"""The registry of procedure definitions: each module of this package that holds a DEFINITION
+(domain/procedures/<kind>.py), one per member of ProcedureKind."""
 
 from __future__ import annotations
 
+import importlib
+import pkgutil
 from typing import TYPE_CHECKING, Annotated, Any, Union
 
 from pydantic import Field
@@ -10,19 +13,22 @@ from domain.definition import ProcedureDefinition
 from domain.facts import StartFacts
 from domain.kinds import ProcedureKind
 from domain.labels import Labelled, labelled_enums
-from domain.procedures import (
-    assermentation,
-    intervention_conjointe,
-    plainte,
-    resiliation,
-    signalement,
-)
 
-DEFINITIONS: dict[ProcedureKind, ProcedureDefinition[Any]] = {
-    module.DEFINITION.kind: module.DEFINITION
-    for module in (signalement, plainte, resiliation, assermentation, intervention_conjointe)
-}
-assert set(DEFINITIONS) == set(ProcedureKind), "one definition per kind of procedure"
+
+def _discovered() -> dict[ProcedureKind, ProcedureDefinition[Any]]:
+    """The DEFINITION of each module of this package, in the order of ProcedureKind."""
+    found = {}
+    for module in pkgutil.iter_modules(__path__):
+        item = getattr(importlib.import_module(f"{__name__}.{module.name}"), "DEFINITION", None)
+        if isinstance(item, ProcedureDefinition):
+            found[item.kind] = item
+    return {kind: found[kind] for kind in ProcedureKind if kind in found}
+
+
+DEFINITIONS: dict[ProcedureKind, ProcedureDefinition[Any]] = _discovered()
+if set(DEFINITIONS) != set(ProcedureKind):
+    missing = ", ".join(kind.value for kind in set(ProcedureKind) - set(DEFINITIONS))
+    raise ImportError(f"no definition in domain/procedures/ for: {missing}")
 
 
 def definition(kind: str) -> ProcedureDefinition[Any]:
