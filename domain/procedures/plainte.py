@@ -205,8 +205,13 @@ CATALOG = Catalog(
             actor=Actor.FORCES,
             deadline=DeadlineKind.DATE,
             outcomes=(
+                # CPP 85: the partie civile may become possible 3 months after the filing.
                 outcome(
-                    Out.ENREGISTREE, "Plainte enregistrée", Step.ENQUETE, data=PlainteEnregistree
+                    Out.ENREGISTREE,
+                    "Plainte enregistrée",
+                    Step.ENQUETE,
+                    Step.PARTIE_CIVILE_POSSIBLE,
+                    data=PlainteEnregistree,
                 ),
             ),
             legal_basis="art. 15-3 CPP (récépissé)",

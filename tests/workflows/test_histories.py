@@ -14,7 +14,8 @@ from quietude.worker import SANDBOX, WORKFLOWS
 from tests.histories.unguarded import UnguardedSignalementWorkflow
 
 HISTORIES = Path(__file__).resolve().parents[1] / "histories"
-RECORDED = sorted(HISTORIES.glob("*.json"))
+# One run per kind at each version, and every other path of the flows' tests (paths/).
+RECORDED = sorted(HISTORIES.rglob("*.json"))
 
 
 def load(path: Path) -> WorkflowHistory:
