@@ -4,7 +4,6 @@ throw-away SQLite read model with the reference data; counts 5xx and schema viol
 from __future__ import annotations
 
 import os
-import secrets
 import sys
 import tempfile
 from collections.abc import AsyncIterator
@@ -17,21 +16,10 @@ from hypothesis import HealthCheck, given, settings
 from schemathesis.core.failures import FailureGroup
 from schemathesis.core.result import Ok
 from schemathesis.specs.openapi.checks import response_schema_conformance
-from sqlmodel import Session
 
-from api.deps import ServiceProvider
-from api.main import create_app
-from quietude.settings import Settings
-from quietude.tokens import mint_token
-from store.db import make_engine, migrate
-from store.reference import load_reference_data
+from tests.fixtures import bearer, make_app, read_model, settings_for
 
 EXAMPLES = int(os.environ.get("QUIETUDE_FUZZ_EXAMPLES", "100"))
-DATA_DIR = Path(__file__).resolve().parents[1] / "data" / "essonne"
-
-
-async def _no_temporal(config: Settings) -> object:
-    raise RuntimeError("Temporal absent du banc de fuzzing")
 
 
 @asynccontextmanager
@@ -42,23 +30,15 @@ async def no_lifespan(app: FastAPI) -> AsyncIterator[None]:
 
 def main() -> None:
     """Fuzz every operation; print `fuzz_cases`, `fuzz_5xx` and `fuzz_schema_violations`."""
-    with tempfile.TemporaryDirectory() as folder:
-        url = f"sqlite:///{Path(folder) / 'quietude.db'}"
-        migrate(url)
-        engine = make_engine(url)
-        with Session(engine) as session:
-            load_reference_data(session, DATA_DIR)
-            session.commit()
-        config = Settings(
-            var_dir=Path(folder), jwt_secret=secrets.token_urlsafe(48), database_url=url
-        )
-        app = create_app()
+    with (
+        tempfile.TemporaryDirectory() as folder,
+        read_model("sqlite", Path(folder)) as (url, engine),
+    ):
+        config = settings_for(Path(folder), database_url=url)
+        app = make_app(config, engine)  # Temporal absent from this bench on purpose
         # The state is set here: the in-process transport must not run the real lifespan.
         app.router.lifespan_context = no_lifespan
-        app.state.settings, app.state.engine = config, engine
-        app.state.services = ServiceProvider(config, engine, connector=_no_temporal)  # type: ignore[arg-type]
-        token = mint_token(config, "demo-habitat-essonne", "admin", "admin@demo")
-        headers = {"Authorization": f"Bearer {token}"}
+        headers = bearer(config, "demo-habitat-essonne", "admin", "admin@demo")
         counts = {"cases": 0, "5xx": 0, "schema": 0}
         schema = schemathesis.openapi.from_asgi("/openapi.json", app)
         for result in schema.get_all_operations():
@@ -86,7 +66,6 @@ def main() -> None:
                     sys.stderr.write(f"schema: {case.method} {case.formatted_path}: {failure}\n")
 
             call()
-        engine.dispose()
     sys.stdout.write(f"fuzz_cases: {counts['cases']}\n")
     sys.stdout.write(f"fuzz_5xx: {counts['5xx']}\n")
     sys.stdout.write(f"fuzz_schema_violations: {counts['schema']}\n")

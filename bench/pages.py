@@ -11,7 +11,6 @@ import argparse
 import gc
 import random
 import re
-import secrets
 import statistics
 import sys
 import tempfile
@@ -24,20 +23,15 @@ from typing import Any
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 from sqlmodel import Session, select
-from temporalio.client import Client
 
 from activities.projection import ProjectionActivities
-from api.deps import ServiceProvider
-from api.main import create_app
 from domain.contracts import EventRecord, ProcedureSnapshot, ProcedureStatus
 from domain.steps import StepState, StepStatus
 from quietude.procedures import KINDS, today_in_paris
-from quietude.settings import Settings
-from store.db import make_engine, migrate
-from store.reference import DEMO_BAILLEURS, load_reference_data
+from store.reference import DEMO_BAILLEURS
 from store.tables import Commune
+from tests.fixtures import make_app, read_model, settings_for
 
-DATA_DIR = Path(__file__).resolve().parents[1] / "data" / "essonne"
 CSRF = re.compile(r'name="csrf" value="([^"]+)"')
 # The steps each demo dossier goes through, in order, and who acts on them.
 PATHS: dict[str, tuple[str, ...]] = {
@@ -183,10 +177,6 @@ def load_demo(engine: Engine, count: int) -> None:
         )
 
 
-async def _no_temporal(settings: Settings) -> Client:
-    raise RuntimeError("pages only read the read model")
-
-
 def _signed_in(app: Any, org: str, role: str) -> TestClient:
     client = TestClient(app, base_url="http://localhost")
     page = client.get("/connexion")
@@ -213,21 +203,13 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--procedures", type=int, default=400)
     parser.add_argument("--repeat", type=int, default=20)
     args = parser.parse_args(argv if argv is not None else [])
-    with tempfile.TemporaryDirectory(prefix="bench-pages-") as folder:
-        url = f"sqlite:///{folder}/quietude.db"
-        migrate(url)
-        engine = make_engine(url)
-        with Session(engine) as session:
-            load_reference_data(session, DATA_DIR)
-            session.commit()
+    with (
+        tempfile.TemporaryDirectory(prefix="bench-pages-") as folder,
+        read_model("sqlite", Path(folder)) as (url, engine),
+    ):
         load_demo(engine, args.procedures)
-        settings = Settings(
-            var_dir=Path(folder) / "var", database_url=url, jwt_secret=secrets.token_urlsafe(48)
-        )
-        app = create_app()
-        app.state.settings = settings
-        app.state.engine = engine
-        app.state.services = ServiceProvider(settings, engine, connector=_no_temporal)
+        settings = settings_for(Path(folder) / "var", database_url=url)
+        app = make_app(settings, engine)  # the pages only read the read model
         # The demo data's loading leaves a heap a server would not hold: kept out of the
         # collector's reach so that its full collections do not land in the pages' timings.
         gc.collect()
@@ -255,7 +237,6 @@ def main(argv: list[str] | None = None) -> None:
             timings = _measure(client, path, args.repeat)
             sys.stdout.write(f"{name}: {statistics.median(timings):.1f} ms\n")
             sys.stdout.write(f"{name}_max: {max(timings):.1f} ms\n")
-        engine.dispose()
 
 
 if __name__ == "__main__":

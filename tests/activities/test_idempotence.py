@@ -34,6 +34,7 @@ from domain.contracts import (
 )
 from domain.steps import StepState, StepStatus
 from tests.builders import BAILLEUR, EVRY, POLICE_EVRY, signalement_body
+from tests.fixtures import TEMPLATES_DIR
 
 PROCEDURE_ID = "signalement-2030-000042"
 AT = datetime(2030, 3, 4, 9, 0, tzinfo=UTC)
@@ -131,9 +132,8 @@ def test_send_notification_twice_sends_one_mail(reference_engine, tmp_path: Path
 
 
 def test_render_document_twice_stores_one_document(reference_engine, tmp_path: Path):
-    templates = Path(__file__).resolve().parents[2] / "templates" / "docx"
     storage = tmp_path / "documents"
-    activity = DocumentActivities(reference_engine, templates, storage)
+    activity = DocumentActivities(reference_engine, TEMPLATES_DIR, storage)
     request = DocumentRequest(
         procedure_id=PROCEDURE_ID,
         kind="fiche_signalement",

@@ -14,8 +14,8 @@ from activities.documents import DocumentActivities
 from domain.catalog.plainte import prescription
 from domain.contracts import DocumentRequest
 from domain.facts import PlainteFacts
-from tests.activities.conftest import open_docx, table_rows, text_of
 from tests.builders import BAILLEUR, EVRY, POLICE_EVRY, plainte_body
+from tests.docx_text import open_docx, table_rows, text_of
 
 PROCEDURE_ID = "plainte-2026-000012"
 KIND = "recepisse_depot_plainte"

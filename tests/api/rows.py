@@ -4,21 +4,28 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine
 from sqlmodel import Session, select
-from temporalio.client import Client
 
 from activities.projection import ProjectionActivities
 from domain.actors import Actor
-from domain.contracts import EventRecord, ProcedureSnapshot, ProcedureStatus
+from domain.contracts import EventRecord, Link, Milestone, ProcedureSnapshot, ProcedureStatus
 from domain.facts import StepCompletion
 from domain.steps import StepState, StepStatus
-from quietude.settings import Settings
 from quietude.tokens import Claims
-from store.tables import Step
-from tests.builders import BAILLEUR, EVRY, OTHER_BAILLEUR, PARQUET, POLICE_EVRY, signalement_body
+from store.tables import Document, Piece, Step
+from tests.builders import (
+    BAILLEUR,
+    EVRY,
+    OTHER_BAILLEUR,
+    PARQUET,
+    POLICE_EVRY,
+    plainte_body,
+    signalement_body,
+)
 
 __all__ = ["BAILLEUR", "EVRY", "OTHER_BAILLEUR", "PARQUET", "POLICE_EVRY"]
 
@@ -115,6 +122,99 @@ def project(
     ProjectionActivities(engine).project(snapshot)
 
 
+def project_kind(
+    engine: Engine,
+    procedure_id: str,
+    steps: list[StepState],
+    *,
+    bailleur: str = BAILLEUR,
+    commune: str = EVRY,
+    status: ProcedureStatus = ProcedureStatus.OPEN,
+    facts: dict[str, Any] | None = None,
+    links: list[Link] | None = None,
+    suggestions: list[str] | None = None,
+    milestones: list[Milestone] | None = None,
+) -> None:
+    """Write a procedure of the kind its id starts with through the real projection."""
+    kind = procedure_id.split("-")[0]
+    snapshot = ProcedureSnapshot(
+        procedure_id=procedure_id,
+        kind=kind,
+        status=status,
+        bailleur_id=bailleur,
+        commune_insee=commune,
+        residence_nom="Résidence des Tilleuls",
+        title=f"{kind.capitalize()} — essai",
+        facts=facts or {"kind": kind},
+        created_at=at(date(2026, 8, 1)),
+        steps=steps,
+        events=[],
+        suggestions=suggestions or [],
+        milestones=milestones or [],
+        links=links or [],
+    )
+    ProjectionActivities(engine).project(snapshot)
+
+
+def add_files(
+    session: Session,
+    procedure_id: str,
+    document: Path,
+    piece: Path,
+    *,
+    owner: str = BAILLEUR,
+    created_at: datetime | None = None,
+) -> None:
+    """A fiche (a document) and a PV naming Durand (an exhibit) of a procedure, their files
+    at `document` and `piece`."""
+    now = created_at or datetime.now(UTC)
+    session.add(
+        Document(
+            id=f"doc-{procedure_id}",
+            procedure_id=procedure_id,
+            kind="fiche",
+            filename="fiche.docx",
+            sha256="0" * 64,
+            path=str(document),
+            size=document.stat().st_size,
+            created_at=now,
+        )
+    )
+    session.add(
+        Piece(
+            id=f"piece-{procedure_id}",
+            procedure_id=procedure_id,
+            title="PV Durand",
+            kind="pv",
+            filename="pv.pdf",
+            content_type="application/pdf",
+            size=piece.stat().st_size,
+            sha256="1" * 64,
+            path=str(piece),
+            created_at=now,
+            created_by=f"juriste@{owner}",
+            org_id=owner,
+        )
+    )
+
+
+def plainte_facts(**faits: Any) -> dict[str, Any]:
+    """The facts of a plainte of the bailleur, of 30 August 2026 unless `faits` say otherwise."""
+    body = plainte_body()
+    body["faits"] = {**body["faits"], "le": "2026-08-30T23:00:00+02:00", **faits}
+    return body
+
+
+def assigned(state: StepState, sub: str | None) -> StepState:
+    """The step assigned to person `sub`."""
+    return state.model_copy(update={"assignee_sub": sub})
+
+
+def parquet_step(key: str, opened_on: date, **changes: Any) -> StepState:
+    """A step of the parquet of Évry."""
+    return step(key, PARQUET, opened_on, actor=Actor.PARQUET, **changes)
+
+
 @dataclass
 class FakeService:
     """Stands for ProcedureService: records calls, refuses with `error`, else acts on the rows."""
@@ -156,8 +256,3 @@ class FakeService:
         self.calls.append(("cancel", (caller, procedure_id, reason)))
         if self.error:
             raise self.error
-
-
-async def refuse_to_connect(settings: Settings) -> Client:
-    """A Temporal connector for a server that is down."""
-    raise RuntimeError(f"Failed client connect: {settings.temporal_address} refused")

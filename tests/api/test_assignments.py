@@ -21,18 +21,20 @@ from quietude.procedures import StepRefused
 from quietude.settings import Settings
 from quietude.tokens import Claims
 from store.tables import Step
-from tests.api.conftest import Tokens
 from tests.api.rows import (
     BAILLEUR,
     OTHER_BAILLEUR,
     PARQUET,
     POLICE_EVRY,
     FakeService,
-    refuse_to_connect,
+    assigned,
+    parquet_step,
+    plainte_facts,
+    project_kind,
     step,
 )
-from tests.api.test_tasks import assigned, parquet_step, project_kind
 from tests.builders import plainte_body
+from tests.fixtures import Tokens, refuse_to_connect
 
 S1, S2, S3 = "signalement-2026-000201", "signalement-2026-000202", "signalement-2026-000203"
 S4 = "signalement-2026-000204"
@@ -323,12 +325,6 @@ async def test_bulk_reassignment_stays_inside_the_callers_organisation(
 # ----- links on both sides, suggestions and milestones -----------------------------------------
 
 
-def _plainte_facts(**faits: Any) -> dict[str, Any]:
-    body = plainte_body()
-    body["faits"] = {**body["faits"], "le": "2026-08-30T23:00:00+02:00", **faits}
-    return body
-
-
 @pytest.fixture
 def linked_rows(engine: Engine) -> None:
     """A signalement that led to a plainte (the parquet decides in both); the plainte led to a
@@ -343,7 +339,7 @@ def linked_rows(engine: Engine) -> None:
         engine,
         PLAINTE,
         [parquet_step("transmission_decision", date(2026, 11, 20))],
-        facts=_plainte_facts(),
+        facts=plainte_facts(),
         links=[
             Link(procedure_id=S1, kind="signalement", relation="origine"),
             Link(procedure_id="resiliation-2026-000207", kind="resiliation", relation="suite"),
@@ -467,7 +463,7 @@ async def test_the_ground_follows_the_category_of_the_offence(
     categorie: str,
     motif: str,
 ) -> None:
-    facts = _plainte_facts(categorie=categorie)
+    facts = plainte_facts(categorie=categorie)
     facts["mis_en_cause"] = [
         {"nom": "Martin", "prenom": None, "locataire": False},
         {"nom": "Durand", "prenom": "Kévin", "locataire": True},
@@ -533,7 +529,7 @@ async def test_no_linked_resiliation_without_a_convicted_tenant(
     mis_en_cause: list[dict[str, Any]] | None,
     expected: str,
 ) -> None:
-    facts = _plainte_facts()
+    facts = plainte_facts()
     if mis_en_cause is not None:
         facts["mis_en_cause"] = mis_en_cause
     if procedure_id == S1:

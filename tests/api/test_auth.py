@@ -7,8 +7,8 @@ import pytest
 
 from quietude.settings import Settings
 from quietude.tokens import mint_token
-from tests.api.conftest import Tokens
 from tests.api.rows import BAILLEUR
+from tests.fixtures import Tokens
 
 PROTECTED = [
     "/api/organisations",

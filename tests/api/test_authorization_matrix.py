@@ -15,8 +15,8 @@ from sqlmodel import Session
 
 from domain.actors import Actor
 from store.tables import AccessEntry, Document, Piece
-from tests.api.conftest import Tokens
 from tests.api.rows import BAILLEUR, OTHER_BAILLEUR, PARQUET, POLICE_EVRY, project, step
+from tests.fixtures import Tokens
 
 A_ID = "signalement-2026-000001"  # BAILLEUR's, waiting for the police of Évry
 B_ID = "signalement-2026-000002"  # OTHER_BAILLEUR's, waiting for the parquet

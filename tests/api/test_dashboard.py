@@ -8,7 +8,6 @@ from sqlalchemy import Engine
 
 from domain.actors import Actor
 from domain.steps import StepState, StepStatus
-from tests.api.conftest import Tokens
 from tests.api.rows import (
     BAILLEUR,
     OTHER_BAILLEUR,
@@ -18,6 +17,7 @@ from tests.api.rows import (
     project,
     step,
 )
+from tests.fixtures import Tokens
 
 ETAMPES = "91223"
 

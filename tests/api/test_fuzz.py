@@ -12,8 +12,8 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
-from tests.api.conftest import Tokens
 from tests.api.rows import BAILLEUR
+from tests.fixtures import Tokens
 
 EXAMPLES_PER_OPERATION = 6
 

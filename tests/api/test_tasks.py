@@ -7,22 +7,24 @@ import httpx
 import pytest
 from sqlalchemy import Engine
 
-from activities.projection import ProjectionActivities
 from domain.actors import Actor
-from domain.contracts import Link, Milestone, ProcedureSnapshot, ProcedureStatus
-from domain.steps import StepState, StepStatus
+from domain.contracts import ProcedureStatus
+from domain.steps import StepStatus
 from quietude.procedures import today_in_paris
-from tests.api.conftest import Tokens
 from tests.api.rows import (
     BAILLEUR,
     EVRY,
     OTHER_BAILLEUR,
     PARQUET,
     POLICE_EVRY,
+    assigned,
     at,
+    parquet_step,
     project,
+    project_kind,
     step,
 )
+from tests.fixtures import Tokens
 
 
 def _id(number: int) -> str:
@@ -168,50 +170,6 @@ async def test_inbox_refuses_a_bad_date(client: httpx.AsyncClient, auth: Tokens)
 # ----- the parquet's side: every request waiting on it, filters, counts, assignees ----------
 
 ETAMPES = "91223"
-
-
-def project_kind(
-    engine: Engine,
-    procedure_id: str,
-    steps: list[StepState],
-    *,
-    bailleur: str = BAILLEUR,
-    commune: str = EVRY,
-    status: ProcedureStatus = ProcedureStatus.OPEN,
-    facts: dict[str, Any] | None = None,
-    links: list[Link] | None = None,
-    suggestions: list[str] | None = None,
-    milestones: list[Milestone] | None = None,
-) -> None:
-    """Write a procedure of the kind its id starts with through the real projection."""
-    kind = procedure_id.split("-")[0]
-    snapshot = ProcedureSnapshot(
-        procedure_id=procedure_id,
-        kind=kind,
-        status=status,
-        bailleur_id=bailleur,
-        commune_insee=commune,
-        residence_nom="Résidence des Tilleuls",
-        title=f"{kind.capitalize()} — essai",
-        facts=facts or {"kind": kind},
-        created_at=at(date(2026, 8, 1)),
-        steps=steps,
-        events=[],
-        suggestions=suggestions or [],
-        milestones=milestones or [],
-        links=links or [],
-    )
-    ProjectionActivities(engine).project(snapshot)
-
-
-def assigned(state: StepState, sub: str | None) -> StepState:
-    """The step assigned to person `sub`."""
-    return state.model_copy(update={"assignee_sub": sub})
-
-
-def parquet_step(key: str, opened_on: date, **changes: Any) -> StepState:
-    """A step of the parquet of Évry."""
-    return step(key, PARQUET, opened_on, actor=Actor.PARQUET, **changes)
 
 
 S1, S2 = "signalement-2026-000101", "signalement-2026-000102"

@@ -14,25 +14,22 @@ import inspect
 import logging
 import sys
 import tempfile
-import uuid
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
 from temporalio.client import WorkflowHandle
-from temporalio.contrib.pydantic import pydantic_data_converter
-from temporalio.testing import WorkflowEnvironment
 
-from quietude.settings import Settings
-from quietude.temporal_client import register_search_attributes
-from quietude.worker import build_worker
-from store.db import make_engine, migrate, session_scope
-from store.reference import load_reference_data
-from tests.servers import binary
+from tests.fixtures import (
+    migrated,
+    running_worker,
+    settings_for,
+    sqlite_url,
+    time_skipping_env,
+    unique_queue,
+)
 from tests.workflows import test_plainte, test_resiliation, test_signalement
 
 HERE = Path(__file__).resolve().parent
-REPO = HERE.parents[1]
 log = logging.getLogger(__name__)
 
 # The test module and the test whose flow is recorded, by procedure kind.
@@ -65,24 +62,14 @@ async def record(kind: str, version: str, scratch: Path) -> Path:
         handles.append(handle)
         return handle
 
-    env = await WorkflowEnvironment.start_time_skipping(
-        data_converter=pydantic_data_converter,
-        test_server_existing_path=binary("temporal-test-server"),
-    )
-    url = f"sqlite:///{scratch / f'{kind}.db'}"
-    migrate(url)
-    engine = make_engine(url)
-    with session_scope(engine) as session:
-        load_reference_data(session, REPO / "data" / "essonne")
-    settings = Settings(var_dir=scratch / kind, reminder_working_days=2)
+    settings = settings_for(scratch / kind, reminder_working_days=2)
     module.start_procedure = capture
     try:
-        await register_search_attributes(env.client, "default")
-        with ThreadPoolExecutor(max_workers=16) as executor:
-            worker = build_worker(
-                env.client, settings, engine, executor, task_queue=f"tq-{uuid.uuid4()}"
-            )
-            async with worker:
+        with migrated(sqlite_url(scratch, f"{kind}.db")) as engine:
+            async with (
+                time_skipping_env() as env,
+                running_worker(env.client, settings, engine, unique_queue("tq")) as worker,
+            ):
                 fixtures = {
                     "time_env": env,
                     "client": env.client,
@@ -93,11 +80,9 @@ async def record(kind: str, version: str, scratch: Path) -> Path:
                 test = getattr(module, name)
                 wanted = inspect.signature(test).parameters
                 await test(**{k: v for k, v in fixtures.items() if k in wanted})
-        history = await handles[0].fetch_history()
+                history = await handles[0].fetch_history()
     finally:
         module.start_procedure = started
-        engine.dispose()
-        await env.shutdown()
     path = history_path(kind, version)
     path.write_text(history.to_json() + "\n")
     log.info("%s : %d événements enregistrés dans %s", kind, len(history.events), path.name)

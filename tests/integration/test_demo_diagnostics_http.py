@@ -9,7 +9,7 @@ import docx
 
 from quietude.demo import create_demo
 from quietude.procedures import ProcedureService
-from tests.integration.conftest import Stack
+from tests.integration.stack import Stack
 
 EVRY = "91228"
 ARTIFACTS = Path(__file__).resolve().parents[2] / "var" / "test-artifacts"

@@ -12,6 +12,7 @@ import pytest
 from quietude.devstack import DevStack, port_in_use, temporal_binary, temporal_command
 from quietude.settings import Settings
 from quietude.temporal_client import SEARCH_ATTRIBUTES
+from tests.fixtures import free_port
 
 # A stand-in for the worker and the API: on SIGINT it records whether Temporal was still
 # up (so the test sees the shutdown order), then exits; it may listen on a port like the API.
@@ -47,12 +48,6 @@ while not os.path.exists(sys.argv[1]):
     time.sleep(0.05)
 raise SystemExit(3)
 """
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 @pytest.fixture

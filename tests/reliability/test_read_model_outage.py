@@ -13,7 +13,7 @@ from sqlalchemy.engine import make_url
 from domain.contracts import CompleteStep
 from quietude.procedures import today_in_paris
 from tests.builders import POLICE_EVRY
-from tests.dbs import POSTGRES_ADMIN_URL
+from tests.fixtures import POSTGRES_ADMIN_URL
 from tests.reliability.harness import ACTS, Reliability, audit
 from workflows.engine import ProcedureWorkflow
 

@@ -72,9 +72,8 @@ def projections(path: Path) -> tuple[int, int]:
         if e.HasField("activity_task_scheduled_event_attributes")
     )
     local = sum(
-        b'"activity_type":"project_procedure"' in e.marker_recorded_event_attributes.details[
-            "data"
-        ].payloads[0].data
+        b'"activity_type":"project_procedure"'
+        in e.marker_recorded_event_attributes.details["data"].payloads[0].data
         for e in events
         if e.HasField("marker_recorded_event_attributes")
         and e.marker_recorded_event_attributes.marker_name == "core_local_activity"

@@ -20,7 +20,7 @@ from tests.api.rows import (
     project,
     step,
 )
-from tests.web.conftest import Browser
+from tests.api.web.browsing import Browser
 
 A_ID = "signalement-2026-000001"
 B_ID = "signalement-2026-000002"

@@ -13,6 +13,14 @@ from activities.projection import ProjectionActivities
 from domain.contracts import Link, Milestone, ProcedureSnapshot, ProcedureStatus
 from domain.facts import StepCompletion
 from quietude.procedures import today_in_paris
+from tests.api.intervention_rows import (
+    INDICATORS,
+    INTERVENTION_ID,
+    REPORT,
+    evaluated_steps,
+    planning_steps,
+    project_intervention,
+)
 from tests.api.rows import (
     BAILLEUR,
     EVRY,
@@ -23,16 +31,8 @@ from tests.api.rows import (
     at,
     step,
 )
-from tests.api.test_intervention_report import (
-    INDICATORS,
-    INTERVENTION_ID,
-    REPORT,
-    evaluated_steps,
-    planning_steps,
-    project_intervention,
-)
+from tests.api.web.browsing import Browser, csrf_of
 from tests.builders import assermentation_body
-from tests.web.conftest import Browser, csrf_of
 
 TODAY = today_in_paris()
 SOON = TODAY + relativedelta(months=2)

@@ -8,8 +8,8 @@ from datetime import date
 from domain.facts import ResiliationFacts
 from quietude.procedures import StartRefused
 from tests.api.rows import BAILLEUR, POLICE_EVRY, FakeService
+from tests.api.web.browsing import Browser
 from tests.builders import resiliation_body
-from tests.web.conftest import Browser
 
 RESILIATION_FORM = {
     "logement.residence.nom": "Résidence des Tilleuls",

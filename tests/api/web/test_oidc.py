@@ -14,7 +14,7 @@ from pydantic import SecretStr
 from api.web.session import COOKIE_NAME, decode_session
 from quietude.settings import Settings
 from tests.api.rows import BAILLEUR
-from tests.web.fake_idp import FakeIdp, serve
+from tests.api.web.fake_idp import FakeIdp, serve
 
 CLIENT_ID = "quietude-pages"
 CLIENT_SECRET = "secret-du-client-quietude-pages"
