@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time
+from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -54,8 +54,9 @@ def step(
     seq: int = 1,
     label: str | None = None,
     hour: int = 9,
+    assignee: str | None = None,
 ) -> StepState:
-    """The state of a step as a workflow would project it."""
+    """The state of a step as a workflow would project it (assigned to person `assignee`)."""
     done = status == StepStatus.DONE
     return StepState(
         key=key,
@@ -75,7 +76,28 @@ def step(
         completed_by=f"agent@{org}" if done else None,
         completed_by_org=org if done else None,
         legal_basis="art. 40-1 CPP" if key == "decision_parquet" else "",
+        assignee_sub=assignee,
     )
+
+
+def done(key: str, org: str, opened_on: date, completed_on: date, **changes: Any) -> StepState:
+    """A step of `org` opened on `opened_on`, completed on `completed_on`."""
+    return step(key, org, opened_on, status=StepStatus.DONE, completed_on=completed_on, **changes)
+
+
+def done_after(key: str, org: str, opened_on: date, days: int, **changes: Any) -> StepState:
+    """A step of `org` completed `days` days after it opened."""
+    return done(key, org, opened_on, opened_on + timedelta(days=days), **changes)
+
+
+def late(key: str, org: str, opened_on: date, due: date, **changes: Any) -> StepState:
+    """A pending step of `org` past its due date."""
+    return step(key, org, opened_on, due=due, overdue=True, **changes)
+
+
+def signalement_id(number: int) -> str:
+    """The id of the signalement numbered `number` in 2026."""
+    return f"signalement-2026-{number:06d}"
 
 
 def project(
