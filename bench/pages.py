@@ -25,11 +25,12 @@ from sqlalchemy import Engine
 from sqlmodel import Session, select
 
 from activities.projection import ProjectionActivities
-from domain.contracts import EventRecord, ProcedureSnapshot, ProcedureStatus
+from domain.contracts import EventRecord, ProcedureSnapshot
 from domain.steps import StepState, StepStatus
 from quietude.procedures import KINDS, today_in_paris
 from store.reference import DEMO_BAILLEURS
 from store.tables import Commune
+from tests.builders import snapshot_of
 from tests.fixtures import make_app, read_model, settings_for
 
 CSRF = re.compile(r'name="csrf" value="([^"]+)"')
@@ -146,18 +147,16 @@ def _snapshot(
         )
         for index, state in enumerate(steps)
     ]
-    return ProcedureSnapshot(
-        procedure_id=f"{kind}-2026-{number:06d}",
-        kind=kind,
-        status=ProcedureStatus.OPEN,
+    return snapshot_of(
+        f"{kind}-2026-{number:06d}",
+        _facts(kind, residence),
+        datetime.combine(created, clock(9), UTC),
+        steps,
+        events,
+        title=f"{catalog.label} — démonstration",
         bailleur_id=bailleur,
         commune_insee=residence[3],
         residence_nom=residence[1],
-        title=f"{catalog.label} — démonstration",
-        facts=_facts(kind, residence),
-        created_at=datetime.combine(created, clock(9), UTC),
-        steps=steps,
-        events=events,
     )
 
 

@@ -12,11 +12,11 @@ from sqlmodel import Session
 
 from activities.projection import ProjectionActivities
 from domain.catalog.resiliation import RESILIATION
-from domain.contracts import EventRecord, Milestone, ProcedureSnapshot, ProcedureStatus
+from domain.contracts import EventRecord, Milestone
 from domain.facts import ResiliationFacts
 from domain.steps import StepState, StepStatus
 from store.tables import Piece
-from tests.builders import BAILLEUR, EVRY, PARQUET
+from tests.builders import BAILLEUR, PARQUET, resiliation_body, snapshot_of
 
 PROCEDURE_ID = "resiliation-2026-000007"
 COMMISSAIRE = "demo-commissaire-justice"
@@ -24,26 +24,12 @@ COMMISSAIRE = "demo-commissaire-justice"
 
 def resiliation_facts(**overrides: Any) -> dict[str, Any]:
     """Validated facts of a résiliation in Évry-Courcouronnes, with accented names, as JSON."""
-    body: dict[str, Any] = {
-        "kind": "resiliation",
-        "logement": {
-            "residence": {
-                "nom": "Résidence des Tilleuls",
-                "adresse": "12 rue des Lilas",
-                "commune_insee": EVRY,
-                "batiment": "C",
-                "hall": "3",
-            },
-            "reference": "LGT-0042",
-        },
-        "bail": {"reference": "B-2019-0042", "date_effet": "2019-05-01"},
+    accented = {
         "locataires": [{"nom": "Lefèvre", "prenom": "Hélène"}, {"nom": "N'Diaye"}],
         "occupants": [{"nom": "Lefèvre", "prenom": "Jérôme"}],
         "motifs": ["trafic_stupefiants", "troubles_jouissance"],
-        "impayes": False,
-        "origine": "bailleur",
     }
-    body.update(overrides)
+    body = resiliation_body(**{**accented, **overrides})
     return ResiliationFacts.model_validate(body).model_dump(mode="json")
 
 
@@ -110,18 +96,15 @@ def project_resiliation(
             events.append(_event(state.completed_at, "step_completed", done, state.org, state.key))
     events.sort(key=lambda event: event.at)
     timeline = [e.model_copy(update={"seq": n}) for n, e in enumerate(events, start=1)]
-    snapshot = ProcedureSnapshot(
-        procedure_id=procedure_id,
-        kind="resiliation",
-        status=ProcedureStatus.OPEN,
-        bailleur_id=bailleur,
-        commune_insee=EVRY,
-        residence_nom="Résidence des Tilleuls",
+    snapshot = snapshot_of(
+        procedure_id,
+        resiliation_facts(),
+        started,
+        RESILIATION_STEPS,
+        timeline,
         title="Résiliation — trafic de stupéfiants",
-        facts=resiliation_facts(),
-        created_at=_at(date(2026, 9, 1), 8),
-        steps=RESILIATION_STEPS,
-        events=timeline,
+        bailleur_id=bailleur,
+        kind="resiliation",
         milestones=[
             Milestone(
                 key="fin_delai_offre_relogement",

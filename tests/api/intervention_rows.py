@@ -11,10 +11,10 @@ from sqlalchemy import Engine
 from activities.projection import ProjectionActivities
 from domain.actors import Actor
 from domain.catalog.intervention import INTERVENTION
-from domain.contracts import EventRecord, ProcedureSnapshot, ProcedureStatus
+from domain.contracts import EventRecord
 from domain.steps import StepState, StepStatus
-from tests.api.rows import BAILLEUR, EVRY, PARQUET, POLICE_EVRY, at, step
-from tests.builders import intervention_body
+from tests.api.rows import BAILLEUR, PARQUET, POLICE_EVRY, at, step
+from tests.builders import intervention_body, snapshot_of
 
 INTERVENTION_ID = "intervention_conjointe-2030-000001"
 ACTIONS = [
@@ -104,17 +104,7 @@ def project_intervention(
         events.append(
             EventRecord(seq=2, at=moment, type="note", message="Indicateurs", data=indicators)
         )
-    snapshot = ProcedureSnapshot(
-        procedure_id=procedure_id,
-        kind="intervention_conjointe",
-        status=ProcedureStatus.OPEN,
-        bailleur_id=BAILLEUR,
-        commune_insee=EVRY,
-        residence_nom="Résidence des Tilleuls",
-        title="Intervention conjointe — Résidence des Tilleuls",
-        facts=intervention_body(),
-        created_at=at(date(2030, 3, 4)),
-        steps=steps,
-        events=events,
-    )
+    title = "Intervention conjointe — Résidence des Tilleuls"
+    started = at(date(2030, 3, 4))
+    snapshot = snapshot_of(procedure_id, intervention_body(), started, steps, events, title=title)
     ProjectionActivities(engine).project(snapshot)

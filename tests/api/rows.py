@@ -12,7 +12,7 @@ from sqlmodel import Session, select
 
 from activities.projection import ProjectionActivities
 from domain.actors import Actor
-from domain.contracts import EventRecord, Link, Milestone, ProcedureSnapshot, ProcedureStatus
+from domain.contracts import EventRecord, Link, Milestone, ProcedureStatus
 from domain.facts import StepCompletion
 from domain.steps import StepState, StepStatus
 from quietude.tokens import Claims
@@ -25,6 +25,7 @@ from tests.builders import (
     POLICE_EVRY,
     plainte_body,
     signalement_body,
+    snapshot_of,
 )
 
 __all__ = ["BAILLEUR", "EVRY", "OTHER_BAILLEUR", "PARQUET", "POLICE_EVRY"]
@@ -127,19 +128,19 @@ def project(
         )
         for index, s in enumerate(steps)
     ]
-    snapshot = ProcedureSnapshot(
-        procedure_id=procedure_id,
-        kind="signalement",
-        status=status,
+    snapshot = snapshot_of(
+        procedure_id,
+        body,
+        at(created_on),
+        steps,
+        events,
+        title=title,
         bailleur_id=bailleur,
         commune_insee=commune,
         residence_nom=body["residence"]["nom"],
-        title=title,
-        facts=body,
-        created_at=at(created_on),
+        status=status,
+        kind="signalement",
         closed_at=None if status == ProcedureStatus.OPEN else at(created_on, 20),
-        steps=steps,
-        events=events,
     )
     ProjectionActivities(engine).project(snapshot)
 
@@ -159,18 +160,15 @@ def project_kind(
 ) -> None:
     """Write a procedure of the kind its id starts with through the real projection."""
     kind = procedure_id.split("-")[0]
-    snapshot = ProcedureSnapshot(
-        procedure_id=procedure_id,
-        kind=kind,
-        status=status,
+    snapshot = snapshot_of(
+        procedure_id,
+        facts or {"kind": kind},
+        at(date(2026, 8, 1)),
+        steps,
+        title=f"{kind.capitalize()} — essai",
         bailleur_id=bailleur,
         commune_insee=commune,
-        residence_nom="Résidence des Tilleuls",
-        title=f"{kind.capitalize()} — essai",
-        facts=facts or {"kind": kind},
-        created_at=at(date(2026, 8, 1)),
-        steps=steps,
-        events=[],
+        status=status,
         suggestions=suggestions or [],
         milestones=milestones or [],
         links=links or [],

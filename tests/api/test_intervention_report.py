@@ -23,6 +23,7 @@ from tests.fixtures import Tokens
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
+
 def docx_text(data: bytes) -> tuple[list[str], list[list[str]], str]:
     """The paragraphs, the table rows (cells' text) and the footer's XML of a .docx."""
     document = Document(io.BytesIO(data))

@@ -219,5 +219,3 @@ async def run_import(
     stdout, stderr = await asyncio.wait_for(process.communicate(), timeout=120)
     assert process.returncode is not None
     return process.returncode, stdout.decode().splitlines(), stderr.decode()
-
-
