@@ -25,12 +25,12 @@ from sqlalchemy import Engine
 from sqlmodel import Session, select
 
 from activities.projection import ProjectionActivities
-from domain.contracts import EventRecord, ProcedureSnapshot
+from domain.contracts import ProcedureSnapshot
 from domain.steps import StepState, StepStatus
 from quietude.procedures import KINDS, today_in_paris
 from store.reference import DEMO_BAILLEURS
 from store.tables import Commune
-from tests.builders import snapshot_of
+from tests.builders import opening_events, snapshot_of
 from tests.fixtures import make_app, read_model, settings_for
 
 CSRF = re.compile(r'name="csrf" value="([^"]+)"')
@@ -136,17 +136,7 @@ def _snapshot(
     if kind == "resiliation":  # the parquet is asked at once, in parallel
         spec = catalog.spec("demande_information_parquet")
         steps.append(_step(spec, "parquet-evry", created, number % 2 == 0, today, rng))
-    events = [
-        EventRecord(
-            seq=index + 1,
-            at=state.opened_at,
-            type="step_opened",
-            message=f"Étape ouverte : {state.label}",
-            step_key=state.key,
-            org=state.org,
-        )
-        for index, state in enumerate(steps)
-    ]
+    events = opening_events(steps)
     return snapshot_of(
         f"{kind}-2026-{number:06d}",
         _facts(kind, residence),

@@ -198,6 +198,21 @@ def intervention_body(**overrides: Any) -> dict[str, Any]:
     return body
 
 
+def opening_events(steps: list[StepState], first: int = 1) -> list[EventRecord]:
+    """The events of the opening of `steps`, numbered from `first`."""
+    return [
+        EventRecord(
+            seq=first + index,
+            at=state.opened_at,
+            type="step_opened",
+            message=f"Étape ouverte : {state.label}",
+            step_key=state.key,
+            org=state.org,
+        )
+        for index, state in enumerate(steps)
+    ]
+
+
 def snapshot_of(
     procedure_id: str,
     facts: dict[str, Any],

@@ -23,6 +23,7 @@ from tests.builders import (
     OTHER_BAILLEUR,
     PARQUET,
     POLICE_EVRY,
+    opening_events,
     plainte_body,
     signalement_body,
     snapshot_of,
@@ -117,17 +118,7 @@ def project(
     body = signalement_body(personnes=PERSONNES, **facts)
     body["residence"]["commune_insee"] = commune
     events = [EventRecord(seq=1, at=at(created_on), type="procedure_started", message="Ouverte")]
-    events += [
-        EventRecord(
-            seq=index + 2,
-            at=s.opened_at,
-            type="step_opened",
-            message=f"Étape ouverte : {s.label}",
-            step_key=s.key,
-            org=s.org,
-        )
-        for index, s in enumerate(steps)
-    ]
+    events += opening_events(steps, first=2)
     snapshot = snapshot_of(
         procedure_id,
         body,

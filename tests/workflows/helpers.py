@@ -70,6 +70,14 @@ class Acts:
     env: WorkflowEnvironment
     handle: WorkflowHandle
 
+    async def skip_to(self, day: date) -> None:
+        """Move the server's clock to `day` (at noon, Europe/Paris), if it is not there yet."""
+        await skip_to(self.env, day)
+
+    async def view(self) -> ProcedureView:
+        """The procedure's state now."""
+        return await view(self.handle)
+
     async def act(
         self, key: str, outcome: str, on: date | str, org: str, **data: Any
     ) -> ProcedureView:

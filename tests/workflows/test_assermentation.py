@@ -9,16 +9,7 @@ from temporalio.client import WorkflowUpdateFailedError
 
 from domain.contracts import Declaration
 from tests.builders import BAILLEUR, PREFECTURE, TRIBUNAL, assermentation_body, start_of
-from tests.workflows.helpers import (
-    Acts,
-    complete,
-    due,
-    milestone,
-    pending,
-    skip_to,
-    start_procedure,
-    view,
-)
+from tests.workflows.helpers import Acts, complete, due, milestone, pending, start_procedure
 from workflows.assermentation import AssermentationWorkflow
 from workflows.engine import ProcedureWorkflow
 
@@ -29,7 +20,7 @@ async def sworn_in(env, client, worker):
     start = start_of("assermentation", assermentation_body(), date(2030, 3, 4))
     handle = await start_procedure(client, worker, AssermentationWorkflow, start)
     proc = Acts(env, handle)
-    await skip_to(env, date(2030, 3, 5))
+    await proc.skip_to(date(2030, 3, 5))
     with pytest.raises(WorkflowUpdateFailedError) as short:
         await complete(handle, "formation", "suivie", date(2030, 3, 5), BAILLEUR, heures=8)
     assert "au moins 10 heures" in short.value.cause.message  # type: ignore[union-attr]
@@ -54,13 +45,14 @@ async def sworn_in(env, client, worker):
 
 async def test_an_agrement_reaches_its_renewal_window_and_lapses(time_env, client, worker):
     handle = await sworn_in(time_env, client, worker)
-    await skip_to(time_env, date(2034, 11, 30))
-    assert not pending(await view(handle))  # the window opens 4 months before the end
-    await skip_to(time_env, date(2034, 12, 2))
-    renewal = pending(await view(handle))["renouvellement"]
+    proc = Acts(time_env, handle)
+    await proc.skip_to(date(2034, 11, 30))
+    assert not pending(await proc.view())  # the window opens 4 months before the end
+    await proc.skip_to(date(2034, 12, 2))
+    renewal = pending(await proc.view())["renouvellement"]
     assert (renewal.opened_on, renewal.due) == (date(2034, 12, 1), date(2035, 4, 1))
-    await skip_to(time_env, date(2035, 4, 2))
-    state = await view(handle)
+    await proc.skip_to(date(2035, 4, 2))
+    state = await proc.view()
     lapsed = next(s for s in state.steps if s.key == "renouvellement")
     assert (lapsed.outcome, lapsed.implicite) == ("expire", True)
     assert milestone(state, "statut").label == "Agrément expiré le"
@@ -69,7 +61,8 @@ async def test_an_agrement_reaches_its_renewal_window_and_lapses(time_env, clien
 
 async def test_a_suspension_renewed_once_then_refused_a_third_time(time_env, client, worker):
     handle = await sworn_in(time_env, client, worker)
-    await skip_to(time_env, date(2030, 5, 2))
+    proc = Acts(time_env, handle)
+    await proc.skip_to(date(2030, 5, 2))
     with pytest.raises(WorkflowUpdateFailedError):  # the préfet suspends, not the bailleur
         await handle.execute_update(
             ProcedureWorkflow.declare,
@@ -81,10 +74,10 @@ async def test_a_suspension_renewed_once_then_refused_a_third_time(time_env, cli
     )
     assert milestone(state, "statut").label == "Agent suspendu depuis le"
     assert due(state, "suspension") == date(2030, 8, 2)  # at most 3 months
-    state = await Acts(time_env, handle).act("suspension", "renouvelee", "2030-08-01", PREFECTURE)
+    state = await proc.act("suspension", "renouvelee", "2030-08-01", PREFECTURE)
     # Renewed on 1 August: + 3 months → Friday 1 November (Toussaint) → Monday 4 November.
     assert due(state, "suspension") == date(2030, 11, 4)
-    await skip_to(time_env, date(2030, 10, 2))
+    await proc.skip_to(date(2030, 10, 2))
     with pytest.raises(WorkflowUpdateFailedError) as third:
         await complete(handle, "suspension", "renouvelee", date(2030, 10, 2), PREFECTURE)
     assert "qu'une fois" in third.value.cause.message  # type: ignore[union-attr]

@@ -7,16 +7,7 @@ from typing import Any
 
 from domain.contracts import ProcedureStart, ProcedureStatus
 from tests.builders import BAILLEUR, PARQUET, POLICE_EVRY, TRIBUNAL, plainte_start
-from tests.workflows.helpers import (
-    Acts,
-    complete,
-    due,
-    milestone,
-    pending,
-    skip_to,
-    start_procedure,
-    view,
-)
+from tests.workflows.helpers import Acts, complete, due, milestone, pending, start_procedure
 from workflows.plainte import PlainteWorkflow
 
 
@@ -32,7 +23,7 @@ def filed_by(
 async def test_classement_then_recours_and_partie_civile(time_env, client, worker):
     handle = await start_procedure(client, worker, PlainteWorkflow, plainte_start(date(2030, 3, 4)))
     proc = Acts(time_env, handle)
-    state = await view(handle)
+    state = await proc.view()
     # Délit committed on 30 August 2029: prescribed 6 years later (CPP 8).
     assert milestone(state, "prescription").date == date(2035, 8, 30)
     assert due(state, "preparation_dossier") == date(2030, 3, 11)  # 5 working days
@@ -76,7 +67,7 @@ async def test_poursuites_to_a_conviction_that_suggests_a_resiliation(time_env, 
     handle = await start_procedure(client, worker, PlainteWorkflow, start)
     proc = Acts(time_env, handle)
     # Drug trafficking délit: 20 years (CPP 706-26).
-    assert milestone(await view(handle), "prescription").date == date(2050, 1, 10)
+    assert milestone(await proc.view(), "prescription").date == date(2050, 1, 10)
     state = await proc.act("preparation_dossier", "pret", "2030-03-05", BAILLEUR)
     filing = pending(state)["depot_plainte"]
     assert (filing.org, filing.due) == (BAILLEUR, date(2030, 3, 12))  # the bailleur writes
@@ -108,14 +99,14 @@ async def test_alternative_after_the_cpp85_date_opened_the_partie_civile(time_en
     handle = await start_procedure(client, worker, PlainteWorkflow, start)
     proc = Acts(time_env, handle)
     # Contravention: 1 year; 1 February 2031 is a Saturday, shown as it is.
-    assert milestone(await view(handle), "prescription").date == date(2031, 2, 1)
+    assert milestone(await proc.view(), "prescription").date == date(2031, 2, 1)
     await proc.act("preparation_dossier", "pret", "2030-03-04", BAILLEUR)
     await proc.act(
         "depot_plainte", "enregistree", "2030-03-05", BAILLEUR, numero_procedure="EN-LIGNE-7"
     )
     await proc.act("enquete", "transmise_parquet", "2030-03-10", POLICE_EVRY)
-    await skip_to(time_env, date(2030, 6, 5))  # 5 March + 3 months: Wednesday 5 June 2030
-    state = await view(handle)
+    await proc.skip_to(date(2030, 6, 5))  # 5 March + 3 months: Wednesday 5 June 2030
+    state = await proc.view()
     assert pending(state)["partie_civile_possible"].opened_on == date(2030, 6, 5)
     state = await proc.act("decision_parquet", "alternative", "2030-06-07", PARQUET)
     await complete(handle, "avis_plaignant", "notifie", date(2030, 6, 7), PARQUET)

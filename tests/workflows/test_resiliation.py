@@ -19,16 +19,7 @@ from tests.builders import (
     TRIBUNAL,
     resiliation_start,
 )
-from tests.workflows.helpers import (
-    Acts,
-    complete,
-    due,
-    milestone,
-    pending,
-    skip_to,
-    start_procedure,
-    view,
-)
+from tests.workflows.helpers import Acts, complete, due, milestone, pending, start_procedure
 from workflows.resiliation import ResiliationWorkflow
 
 
@@ -41,7 +32,7 @@ async def test_from_the_prefets_injunction_to_an_expulsion_after_the_treve(
     handle = await start_procedure(client, worker, ResiliationWorkflow, start)
     proc = Acts(time_env, handle)
     # Injunction Monday 3 June 2030 + 15 days → Tuesday 18 June 2030 (CCH L. 442-4-3).
-    assert due(await view(handle), "reponse_injonction") == date(2030, 6, 18)
+    assert due(await proc.view(), "reponse_injonction") == date(2030, 6, 18)
 
     state = await proc.act("reponse_injonction", "acceptee", "2030-06-14", BAILLEUR)
     # 14 June + 1 month → Sunday 14 July (fête nationale) → Monday 15 July 2030.
@@ -77,8 +68,8 @@ async def test_from_the_prefets_injunction_to_an_expulsion_after_the_treve(
     assert delay.date == date(2030, 12, 16)
     assert not pending(state)  # the requisition cannot open before the delay ends
 
-    await skip_to(time_env, date(2030, 12, 17))
-    state = await view(handle)
+    await proc.skip_to(date(2030, 12, 17))
+    state = await proc.view()
     assert due(state, "requisition_force_publique") == date(2031, 1, 17)  # 17 Dec + 1 month
     state = await proc.act("requisition_force_publique", "requise", "2030-12-18", COMMISSAIRE)
     # 18 Dec + 2 months → Tuesday 18 February 2031 (CPCE R. 153-1).
@@ -91,7 +82,7 @@ async def test_from_the_prefets_injunction_to_an_expulsion_after_the_treve(
     assert expulsion.due == date(2031, 4, 1)
     assert "trêve hivernale" in expulsion.due_explanation
 
-    await skip_to(time_env, date(2031, 3, 31))
+    await proc.skip_to(date(2031, 3, 31))
     with pytest.raises(WorkflowUpdateFailedError) as refused:
         await complete(handle, "expulsion", "realisee", date(2031, 3, 31), COMMISSAIRE)
     assert "avant le 1er avril 2031" in refused.value.cause.message  # type: ignore[union-attr]
@@ -105,7 +96,7 @@ async def test_suspension_adjourned_hearing_and_implicit_refusal(time_env, clien
     start = resiliation_start(date(2030, 3, 4), impayes=True)
     handle = await start_procedure(client, worker, ResiliationWorkflow, start)
     proc = Acts(time_env, handle)
-    state = await view(handle)
+    state = await proc.view()
     assert due(state, "constitution_dossier") == date(2030, 4, 4)
     assert pending(state)["demande_information_parquet"].org == PARQUET
     kinds = {e.data.get("kind") for e in state.events if e.type == "document_generated"}
@@ -125,14 +116,14 @@ async def test_suspension_adjourned_hearing_and_implicit_refusal(time_env, clien
     )
     assert due(state, "offre_relogement") == date(2030, 5, 15)  # the tenant has 1 month
 
-    await skip_to(time_env, date(2030, 5, 16))  # silence: the offer is refused by the law
-    state = await view(handle)
+    await proc.skip_to(date(2030, 5, 16))  # silence: the offer is refused by the law
+    state = await proc.view()
     offer = next(s for s in state.steps if s.key == "offre_relogement")
     assert (offer.outcome, offer.implicite) == ("implicite_refus", True)
     # The assignation opens from 15 May: + 1 month → Saturday 15 June → Monday 17 June 2030.
     assert due(state, "assignation") == date(2030, 6, 17)
 
-    await skip_to(time_env, date(2030, 5, 20))
+    await proc.skip_to(date(2030, 5, 20))
     with pytest.raises(WorkflowUpdateFailedError) as refused:
         await complete(
             handle, "assignation", "delivree", date(2030, 5, 20), COMMISSAIRE, audience="2030-06-20"
@@ -156,8 +147,8 @@ async def test_suspension_adjourned_hearing_and_implicit_refusal(time_env, clien
     await proc.act("signification_jugement", "signifie", "2030-10-14", COMMISSAIRE)
     await proc.act("commandement_quitter_les_lieux", "delivre", "2030-10-21", COMMISSAIRE)
 
-    await skip_to(time_env, date(2030, 11, 5))
-    information = pending(await view(handle))["information_prefet_ccapex"]
+    await proc.skip_to(date(2030, 11, 5))
+    information = pending(await proc.view())["information_prefet_ccapex"]
     assert information.overdue and information.escalated
     state = await complete(
         handle, "information_prefet_ccapex", "informe", date(2030, 11, 5), COMMISSAIRE
@@ -170,12 +161,12 @@ async def test_suspension_adjourned_hearing_and_implicit_refusal(time_env, clien
     # 5 Nov + 2 months → Sunday 5 January → Monday 6 January 2031.
     assert delay.date == date(2031, 1, 6)
 
-    await skip_to(time_env, date(2031, 1, 7))
+    await proc.skip_to(date(2031, 1, 7))
     state = await proc.act("requisition_force_publique", "requise", "2031-01-08", COMMISSAIRE)
     # 8 Jan + 2 months → Saturday 8 March → Monday 10 March 2031.
     assert due(state, "decision_concours_force_publique") == date(2031, 3, 10)
-    await skip_to(time_env, date(2031, 3, 11))
-    state = await view(handle)
+    await proc.skip_to(date(2031, 3, 11))
+    state = await proc.view()
     decision = next(s for s in state.steps if s.key == "decision_concours_force_publique")
     assert (decision.outcome, decision.implicite) == ("implicite_refus", True)
     assert list(pending(state)) == ["recours_indemnitaire"]
@@ -211,10 +202,11 @@ async def test_imported_dossier_at_judgment_with_a_rejected_claim(time_env, clie
     ]
     start = resiliation_start(date(2030, 3, 4), imported=imported, etape="jugement")
     handle = await start_procedure(client, worker, ResiliationWorkflow, start)
-    state = await view(handle)
+    proc = Acts(time_env, handle)
+    state = await proc.view()
     assert list(pending(state)) == ["jugement"]
     assert pending(state)["jugement"].opened_on == date(2026, 5, 4)
-    await skip_to(time_env, date(2026, 12, 1))
+    await proc.skip_to(date(2026, 12, 1))
     await complete(handle, "jugement", "rejet", date(2026, 12, 1), TRIBUNAL)
     state = await complete(handle, "cloture", "close", date(2026, 12, 1), BAILLEUR)
     result = await handle.result()
@@ -229,7 +221,9 @@ async def test_voluntary_departure_at_any_step_leads_to_the_closing(time_env, cl
     handle = await start_procedure(
         client, worker, ResiliationWorkflow, resiliation_start(date(2030, 3, 4))
     )
-    await skip_to(time_env, date(2030, 3, 6))
+
+    proc = Acts(time_env, handle)
+    await proc.skip_to(date(2030, 3, 6))
     state = await handle.execute_update(
         ProcedureWorkflow.declare,
         Declaration(key="appel", on=date(2030, 3, 5), org=BAILLEUR, sub="j"),
