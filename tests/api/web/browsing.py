@@ -29,6 +29,13 @@ class Browser:
         form = {"csrf": csrf_of(page.text), "org": org, "role": role, "nom": name}
         return await self.http.post("/connexion", data=form)
 
+    async def submit(
+        self, path: str, form: dict[str, str], page: str | None = None
+    ) -> httpx.Response:
+        """Post `form` to `path` with the CSRF token of the forms of `page` (default: `path`)."""
+        token = await self.form_token(page or path)
+        return await self.http.post(path, data={"csrf": token, **form})
+
     async def form_token(self, path: str) -> str:
         """The CSRF token of the forms of the page at `path`."""
         page = await self.http.get(path)
