@@ -10,33 +10,21 @@ from __future__ import annotations
 import argparse
 import os
 import random
-import secrets
 import sys
 import tempfile
 import time
-import uuid
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from types import SimpleNamespace
 
-import psycopg
 from fastapi.testclient import TestClient
-from psycopg import sql
 from sqlalchemy import Engine, insert
 from sqlmodel import Session, col, select
 
-from api.deps import ServiceProvider
-from api.main import create_app
-from quietude.settings import Settings
-from quietude.tokens import mint_token
-from store.db import make_engine, migrate
 from store.diagnostic_columns import procedure_columns, step_copies
-from store.reference import load_reference_data
 from store.tables import Commune, Procedure, Step
+from tests.fixtures import bearer, make_app, read_model, settings_for
 
-ADMIN_URL = "postgresql://postgres@127.0.0.1:5432/test"
-URL_PREFIX = "postgresql+psycopg://postgres@127.0.0.1:5432/"
-DATA_DIR = Path(__file__).resolve().parents[1] / "data" / "essonne"
 DEFAULT_SIZE = 100_000
 REQUESTS = 30
 TARGET_MS = 200
@@ -147,25 +135,14 @@ def percentile(timings: list[float], share: float) -> float:
 
 def measure(count: int) -> dict[str, list[float]]:
     """Fill a fresh PostgreSQL database with `count` procedures and time the API."""
-    name = f"quietude_bench_{uuid.uuid4().hex[:10]}"
-    with psycopg.connect(ADMIN_URL, autocommit=True) as admin:
-        admin.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
-    url = URL_PREFIX + name
-    engine = make_engine(url)
-    try:
-        migrate(url)
-        with Session(engine) as session:
-            load_reference_data(session, DATA_DIR)
-            session.commit()
+    with (
+        tempfile.TemporaryDirectory() as folder,
+        read_model("postgresql", Path(folder)) as (url, engine),
+    ):
         fill(engine, count)
-        settings = Settings(
-            var_dir=Path(tempfile.mkdtemp()), database_url=url, jwt_secret=secrets.token_urlsafe(48)
-        )
-        app = create_app()
-        app.state.settings, app.state.engine = settings, engine
-        app.state.services = ServiceProvider(settings, engine)
-        token = mint_token(settings, "prefecture-91", "admin", "bench")
-        headers = {"Authorization": f"Bearer {token}"}
+        settings = settings_for(Path(folder) / "var", database_url=url)
+        app = make_app(settings, engine)  # diagnostics only read the read model
+        headers = bearer(settings, "prefecture-91", "admin", "bench")
         results = {}
         http = TestClient(app)  # no lifespan: the state above is the app's
         for label, params in (("commune", {"commune": "91228"}), ("departement", {})):
@@ -178,11 +155,6 @@ def measure(count: int) -> dict[str, list[float]]:
                 response.raise_for_status()
             results[label] = timings
         return results
-    finally:
-        engine.dispose()
-        with psycopg.connect(ADMIN_URL, autocommit=True) as admin:
-            drop = sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)")
-            admin.execute(drop.format(sql.Identifier(name)))
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -12,19 +12,19 @@ import time
 from pathlib import Path
 
 from activities.documents import DocumentActivities
-from store.db import make_engine, migrate
 from tests.builders import signalement_body
+from tests.fixtures import TEMPLATES_DIR, migrated, sqlite_url
 
 RENDERS = 200
-TEMPLATES = Path(__file__).resolve().parents[1] / "templates" / "docx"
 
 
 def main() -> None:
     """Render the fiche de signalement once, then RENDERS times, and print the rate."""
-    with tempfile.TemporaryDirectory() as folder:
-        url = f"sqlite:///{folder}/bench.db"
-        migrate(url)
-        activities = DocumentActivities(make_engine(url), TEMPLATES, Path(folder) / "docs")
+    with (
+        tempfile.TemporaryDirectory() as folder,
+        migrated(sqlite_url(Path(folder), "bench.db"), reference=False) as engine,
+    ):
+        activities = DocumentActivities(engine, TEMPLATES_DIR, Path(folder) / "docs")
         context = {
             "procedure_id": "signalement-2026-000001",
             "transmis_le": "2026-11-23",

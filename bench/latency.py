@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import secrets
 import statistics
 import subprocess
 import sys
@@ -16,7 +15,6 @@ import tempfile
 import time
 import uuid
 from collections.abc import AsyncIterator
-from concurrent.futures import ThreadPoolExecutor
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -25,30 +23,28 @@ from zoneinfo import ZoneInfo
 
 import httpx
 from sqlalchemy import Engine
-from sqlmodel import Session
 from temporalio import activity, workflow
 from temporalio.client import Client, WorkflowHandle
-from temporalio.contrib.pydantic import pydantic_data_converter
-from temporalio.testing import WorkflowEnvironment
 from temporalio.worker import Worker
 from temporalio.worker.workflow_sandbox import SandboxedWorkflowRunner, SandboxRestrictions
 
-from api.deps import ServiceProvider
-from api.main import create_app
 from quietude.settings import Settings
 from quietude.temporal_client import data_converter
-from quietude.tokens import mint_token
-from quietude.worker import build_worker
-from store.db import make_engine, migrate
-from store.reference import load_reference_data
 from tests.builders import BAILLEUR, POLICE_EVRY, signalement_body
-from tests.dbs import fresh_database_url
+from tests.fixtures import (
+    REPO,
+    asgi_client,
+    bearer,
+    connector_to,
+    dev_server_env,
+    make_app,
+    read_model,
+    running_worker,
+    settings_for,
+    unique_queue,
+)
 from tests.reliability.harness import settings_env
-from tests.servers import binary
-from workflows import search_attributes
 
-ROOT = Path(__file__).resolve().parents[1]
-DATA_DIR = ROOT / "data" / "essonne"
 # The three completions of a signalement sent to the police: (step, outcome, actor's org).
 SIGNALEMENT_STEPS = (
     ("accuse_reception", "recu", POLICE_EVRY),
@@ -99,8 +95,24 @@ class Stack:
 
     def headers(self, org: str, role: str = "agent") -> dict[str, str]:
         """A bearer token of `org`."""
-        token = mint_token(self.settings, org, role, f"{role}@{org}")
-        return {"Authorization": f"Bearer {token}"}
+        return bearer(self.settings, org, role)
+
+
+@asynccontextmanager
+async def bench_read_model(
+    prefix: str, **overrides: object
+) -> AsyncIterator[tuple[Settings, Engine]]:
+    """A PostgreSQL read model with the reference data, and settings on it (a var folder and a
+    task queue of their own, then `overrides`), removed afterwards."""
+    with (
+        tempfile.TemporaryDirectory() as folder,
+        read_model("postgresql", Path(folder)) as (url, engine),
+    ):
+        settings = settings_for(
+            Path(folder) / "var", database_url=url, task_queue=unique_queue(prefix), **overrides
+        )
+        settings.var_dir.mkdir(parents=True, exist_ok=True)
+        yield settings, engine
 
 
 @asynccontextmanager
@@ -110,7 +122,7 @@ async def worker_process(settings: Settings) -> AsyncIterator[subprocess.Popen[b
     process = subprocess.Popen(
         [sys.executable, "-m", "quietude.cli", "worker"],
         env=settings_env(settings),
-        cwd=ROOT,
+        cwd=REPO,
         stdout=log,
         stderr=log,
     )
@@ -126,61 +138,29 @@ async def worker_process(settings: Settings) -> AsyncIterator[subprocess.Popen[b
 async def embedded_stack(in_process: bool = False) -> AsyncIterator[Stack]:
     """Dev server, PostgreSQL read model, the worker (its own process, as `quietude up` runs
     it, unless `in_process`) and the API; the raw baseline's worker on the same server."""
-    env = await WorkflowEnvironment.start_local(
-        data_converter=pydantic_data_converter,
-        dev_server_existing_path=binary("temporal"),
-        search_attributes=search_attributes.ALL,
-        dev_server_log_level="error",
-    )
-    with (
-        tempfile.TemporaryDirectory() as folder,
-        fresh_database_url("postgresql", Path(folder)) as url,
+    async with (
+        dev_server_env(dev_server_log_level="error") as env,
+        bench_read_model(
+            "bench", temporal_address=env.client.service_client.config.target_host
+        ) as (settings, engine),
     ):
-        migrate(url)
-        engine = make_engine(url)
-        with Session(engine) as session:
-            load_reference_data(session, DATA_DIR)
-            session.commit()
-        target = env.client.service_client.config.target_host
-        settings = Settings(
-            var_dir=Path(folder) / "var",
-            database_url=url,
-            jwt_secret=secrets.token_urlsafe(48),
-            task_queue=f"bench-{uuid.uuid4()}",
-            temporal_address=target,
+        client = await Client.connect(
+            settings.temporal_address, data_converter=data_converter(settings)
         )
-        settings.var_dir.mkdir(parents=True, exist_ok=True)
-        client = await Client.connect(target, data_converter=data_converter(settings))
-
-        async def connector(_: Settings) -> Client:
-            return client
-
-        app = create_app()
-        app.state.settings = settings
-        app.state.engine = engine
-        app.state.services = ServiceProvider(settings, engine, connector=connector)
-        raw_queue = f"raw-{uuid.uuid4()}"
-        with ThreadPoolExecutor(max_workers=16) as executor:
-            raw_worker = Worker(
-                env.client,
-                task_queue=raw_queue,
-                workflows=[RawWorkflow],
-                activities=[raw_step],
-                workflow_runner=RAW_SANDBOX,
-            )
-            worker = (
-                build_worker(client, settings, engine, executor)
-                if in_process
-                else worker_process(settings)
-            )
-            async with worker, raw_worker:
-                transport = httpx.ASGITransport(app=app)
-                async with httpx.AsyncClient(
-                    transport=transport, base_url="http://bench", timeout=60
-                ) as http:
-                    yield Stack(http, settings, engine, env.client, raw_queue)
-        engine.dispose()
-    await env.shutdown()
+        app = make_app(settings, engine, connector_to(client))
+        raw_queue = unique_queue("raw")
+        raw_worker = Worker(
+            env.client,
+            task_queue=raw_queue,
+            workflows=[RawWorkflow],
+            activities=[raw_step],
+            workflow_runner=RAW_SANDBOX,
+        )
+        worker = (
+            running_worker(client, settings, engine) if in_process else worker_process(settings)
+        )
+        async with worker, raw_worker, asgi_client(app, "http://bench", timeout=60) as http:
+            yield Stack(http, settings, engine, env.client, raw_queue)
 
 
 def today() -> str:

@@ -6,32 +6,22 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import secrets
 import sys
-import tempfile
 import time
-import uuid
 from pathlib import Path
 
 from sqlalchemy import func
 from sqlmodel import Session, select
 from temporalio.client import Client
-from temporalio.contrib.pydantic import pydantic_data_converter
-from temporalio.testing import WorkflowEnvironment
 
-from bench.latency import worker_process
+from bench.latency import bench_read_model, worker_process
 from quietude.settings import Settings
 from quietude.temporal_client import data_converter
-from store.db import make_engine, migrate
-from store.reference import load_reference_data
 from store.tables import Procedure
 from tests.builders import signalement_start
-from tests.dbs import fresh_database_url
-from tests.servers import binary
-from workflows import search_attributes
+from tests.fixtures import dev_server_env
 from workflows.signalement import SignalementWorkflow
 
-ROOT = Path(__file__).resolve().parents[1]
 CONCURRENCY = 32
 
 
@@ -59,50 +49,31 @@ async def open_procedures(client: Client, queue: str, count: int) -> None:
 
 async def measure(count: int, cache: int) -> None:
     """Start a worker process, open `count` procedures, wait until projected, read its RSS."""
-    env = await WorkflowEnvironment.start_local(
-        data_converter=pydantic_data_converter,
-        dev_server_existing_path=binary("temporal"),
-        search_attributes=search_attributes.ALL,
-        dev_server_log_level="error",
-    )
-    with (
-        tempfile.TemporaryDirectory() as folder,
-        fresh_database_url("postgresql", Path(folder)) as url,
-    ):
-        migrate(url)
-        engine = make_engine(url)
-        with Session(engine) as session:
-            load_reference_data(session, ROOT / "data" / "essonne")
-            session.commit()
-        target = env.client.service_client.config.target_host
-        settings = Settings(
-            var_dir=Path(folder) / "var",
-            database_url=url,
-            jwt_secret=secrets.token_urlsafe(48),
-            task_queue=f"memory-{uuid.uuid4()}",
-            temporal_address=target,
+    async with (
+        dev_server_env(dev_server_log_level="error") as env,
+        bench_read_model(
+            "memory",
+            temporal_address=env.client.service_client.config.target_host,
             worker_cached_workflows=cache,
+        ) as (settings, engine),
+    ):
+        client = await Client.connect(
+            settings.temporal_address, data_converter=data_converter(settings)
         )
-        settings.var_dir.mkdir(parents=True, exist_ok=True)
-        client = await Client.connect(target, data_converter=data_converter(settings))
-        try:
-            async with worker_process(settings) as worker:
-                await asyncio.sleep(5)
-                idle = rss_mb(worker.pid)
-                started = time.perf_counter()
-                await open_procedures(client, settings.task_queue, count)
-                while True:
-                    with Session(engine) as session:
-                        statement = select(func.count()).select_from(Procedure)
-                        projected = session.exec(statement).one()
-                    if projected >= count or worker.poll() is not None:
-                        break
-                    await asyncio.sleep(1)
-                elapsed = time.perf_counter() - started
-                loaded = rss_mb(worker.pid)
-        finally:
-            engine.dispose()
-    await env.shutdown()
+        async with worker_process(settings) as worker:
+            await asyncio.sleep(5)
+            idle = rss_mb(worker.pid)
+            started = time.perf_counter()
+            await open_procedures(client, settings.task_queue, count)
+            while True:
+                with Session(engine) as session:
+                    statement = select(func.count()).select_from(Procedure)
+                    projected = session.exec(statement).one()
+                if projected >= count or worker.poll() is not None:
+                    break
+                await asyncio.sleep(1)
+            elapsed = time.perf_counter() - started
+            loaded = rss_mb(worker.pid)
     sys.stdout.write(f"memory_open_procedures: {projected} procedures ({elapsed:.0f} s)\n")
     sys.stdout.write(f"memory_workflow_cache: {cache} workflows\n")
     sys.stdout.write(f"memory_worker_rss_idle: {idle:.0f} MB\n")

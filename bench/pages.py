@@ -11,7 +11,6 @@ import argparse
 import gc
 import random
 import re
-import secrets
 import statistics
 import sys
 import tempfile
@@ -24,21 +23,17 @@ from typing import Any
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 from sqlmodel import Session, select
-from temporalio.client import Client
 
 from activities.projection import ProjectionActivities
-from api.deps import ServiceProvider
-from api.main import create_app
-from domain.contracts import EventRecord, ProcedureSnapshot, ProcedureStatus
+from domain.contracts import ProcedureSnapshot
 from domain.procedures import definition
 from domain.steps import StepState, StepStatus
 from quietude.procedures import today_in_paris
-from quietude.settings import Settings
-from store.db import make_engine, migrate
-from store.reference import DEMO_BAILLEURS, load_reference_data
+from store.reference import DEMO_BAILLEURS
 from store.tables import Commune
+from tests.builders import opening_events, snapshot_of
+from tests.fixtures import make_app, read_model, settings_for
 
-DATA_DIR = Path(__file__).resolve().parents[1] / "data" / "essonne"
 CSRF = re.compile(r'name="csrf" value="([^"]+)"')
 # The steps each demo dossier goes through, in order, and who acts on them.
 PATHS: dict[str, tuple[str, ...]] = {
@@ -142,29 +137,17 @@ def _snapshot(
     if kind == "resiliation":  # the parquet is asked at once, in parallel
         spec = catalog.spec("demande_information_parquet")
         steps.append(_step(spec, "parquet-evry", created, number % 2 == 0, today, rng))
-    events = [
-        EventRecord(
-            seq=index + 1,
-            at=state.opened_at,
-            type="step_opened",
-            message=f"Étape ouverte : {state.label}",
-            step_key=state.key,
-            org=state.org,
-        )
-        for index, state in enumerate(steps)
-    ]
-    return ProcedureSnapshot(
-        procedure_id=f"{kind}-2026-{number:06d}",
-        kind=kind,
-        status=ProcedureStatus.OPEN,
+    events = opening_events(steps)
+    return snapshot_of(
+        f"{kind}-2026-{number:06d}",
+        _facts(kind, residence),
+        datetime.combine(created, clock(9), UTC),
+        steps,
+        events,
+        title=f"{definition(kind).label} — démonstration",
         bailleur_id=bailleur,
         commune_insee=residence[3],
         residence_nom=residence[1],
-        title=f"{definition(kind).label} — démonstration",
-        facts=_facts(kind, residence),
-        created_at=datetime.combine(created, clock(9), UTC),
-        steps=steps,
-        events=events,
     )
 
 
@@ -182,10 +165,6 @@ def load_demo(engine: Engine, count: int) -> None:
         projection.project(
             _snapshot(number, kind, bailleur, residence, forces[residence[3]], today, rng)
         )
-
-
-async def _no_temporal(settings: Settings) -> Client:
-    raise RuntimeError("pages only read the read model")
 
 
 def _signed_in(app: Any, org: str, role: str) -> TestClient:
@@ -214,21 +193,13 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--procedures", type=int, default=400)
     parser.add_argument("--repeat", type=int, default=20)
     args = parser.parse_args(argv if argv is not None else [])
-    with tempfile.TemporaryDirectory(prefix="bench-pages-") as folder:
-        url = f"sqlite:///{folder}/quietude.db"
-        migrate(url)
-        engine = make_engine(url)
-        with Session(engine) as session:
-            load_reference_data(session, DATA_DIR)
-            session.commit()
+    with (
+        tempfile.TemporaryDirectory(prefix="bench-pages-") as folder,
+        read_model("sqlite", Path(folder)) as (url, engine),
+    ):
         load_demo(engine, args.procedures)
-        settings = Settings(
-            var_dir=Path(folder) / "var", database_url=url, jwt_secret=secrets.token_urlsafe(48)
-        )
-        app = create_app()
-        app.state.settings = settings
-        app.state.engine = engine
-        app.state.services = ServiceProvider(settings, engine, connector=_no_temporal)
+        settings = settings_for(Path(folder) / "var", database_url=url)
+        app = make_app(settings, engine)  # the pages only read the read model
         # The demo data's loading leaves a heap a server would not hold: kept out of the
         # collector's reach so that its full collections do not land in the pages' timings.
         gc.collect()
@@ -256,7 +227,6 @@ def main(argv: list[str] | None = None) -> None:
             timings = _measure(client, path, args.repeat)
             sys.stdout.write(f"{name}: {statistics.median(timings):.1f} ms\n")
             sys.stdout.write(f"{name}_max: {max(timings):.1f} ms\n")
-        engine.dispose()
 
 
 if __name__ == "__main__":

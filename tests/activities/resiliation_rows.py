@@ -11,12 +11,12 @@ from sqlalchemy import Engine
 from sqlmodel import Session
 
 from activities.projection import ProjectionActivities
-from domain.actors import Actor
-from domain.contracts import EventRecord, Milestone, ProcedureSnapshot, ProcedureStatus
+from domain.contracts import EventRecord, Milestone
+from domain.procedures.resiliation import CATALOG as RESILIATION
 from domain.procedures.resiliation_facts import ResiliationFacts
 from domain.steps import StepState, StepStatus
 from store.tables import Piece
-from tests.builders import BAILLEUR, EVRY, PARQUET
+from tests.builders import BAILLEUR, PARQUET, resiliation_body, snapshot_of
 
 PROCEDURE_ID = "resiliation-2026-000007"
 COMMISSAIRE = "demo-commissaire-justice"
@@ -24,26 +24,12 @@ COMMISSAIRE = "demo-commissaire-justice"
 
 def resiliation_facts(**overrides: Any) -> dict[str, Any]:
     """Validated facts of a résiliation in Évry-Courcouronnes, with accented names, as JSON."""
-    body: dict[str, Any] = {
-        "kind": "resiliation",
-        "logement": {
-            "residence": {
-                "nom": "Résidence des Tilleuls",
-                "adresse": "12 rue des Lilas",
-                "commune_insee": EVRY,
-                "batiment": "C",
-                "hall": "3",
-            },
-            "reference": "LGT-0042",
-        },
-        "bail": {"reference": "B-2019-0042", "date_effet": "2019-05-01"},
+    accented = {
         "locataires": [{"nom": "Lefèvre", "prenom": "Hélène"}, {"nom": "N'Diaye"}],
         "occupants": [{"nom": "Lefèvre", "prenom": "Jérôme"}],
         "motifs": ["trafic_stupefiants", "troubles_jouissance"],
-        "impayes": False,
-        "origine": "bailleur",
     }
-    body.update(overrides)
+    body = resiliation_body(**{**accented, **overrides})
     return ResiliationFacts.model_validate(body).model_dump(mode="json")
 
 
@@ -52,133 +38,73 @@ def _at(day: date, hour: int = 9) -> datetime:
 
 
 def _step(
-    key: str, label: str, actor: Actor, org: str, opened: date, due: date | None, **changes: Any
+    key: str, org: str, opened: str, due: str, outcome: str | None, completed: str | None
 ) -> StepState:
-    done = changes.get("completed_on")
+    """A step of the catalog, opened, due and completed on those days of 2026 ("MM-DD")."""
+    spec = RESILIATION.spec(key)
+    done = date.fromisoformat(f"2026-{completed}") if completed else None
     return StepState(
         key=key,
-        label=label,
-        actor=actor,
+        label=spec.label,
+        actor=spec.actor,
         org=org,
         status=StepStatus.DONE if done else StepStatus.PENDING,
-        opened_at=_at(opened),
-        opened_on=opened,
-        due=due,
+        opened_at=_at(date.fromisoformat(f"2026-{opened}")),
+        opened_on=date.fromisoformat(f"2026-{opened}"),
+        due=date.fromisoformat(f"2026-{due}"),
+        due_explanation=EXPLANATIONS.get(key, ""),
+        outcome=outcome,
+        implicite=bool(outcome and outcome.startswith("implicite")),
+        completed_on=done,
         completed_at=_at(done, 17) if done else None,
         completed_by=f"juriste@{org}" if done else None,
         completed_by_org=org if done else None,
-        **changes,
+        legal_basis=spec.legal_basis,
     )
 
 
+EXPLANATIONS = {
+    "constitution_dossier": "1 mois à compter du 1er septembre 2026 (objectif de la convention)",
+    "offre_relogement": "1 mois à compter du 27 octobre 2026",
+}
+# Each step: its key, organisation, opening, due date, outcome and completion in 2026.
 RESILIATION_STEPS = [
-    _step(
-        "constitution_dossier",
-        "Constitution du dossier",
-        Actor.BAILLEUR,
-        BAILLEUR,
-        date(2026, 9, 1),
-        date(2026, 10, 1),
-        outcome="complet",
-        completed_on=date(2026, 9, 15),
-        due_explanation="1 mois à compter du 1er septembre 2026 (objectif de la convention)",
-    ),
-    _step(
-        "demande_information_parquet",
-        "Demande d'information au parquet (condamnations, décisions)",
-        Actor.PARQUET,
-        PARQUET,
-        date(2026, 9, 15),
-        date(2026, 10, 15),
-        outcome="transmise",
-        completed_on=date(2026, 10, 2),
-        legal_basis="convention sécurité – tranquillité résidentielle",
-    ),
-    _step(
-        "mise_en_demeure",
-        "Mise en demeure du locataire",
-        Actor.BAILLEUR,
-        BAILLEUR,
-        date(2026, 9, 15),
-        date(2026, 9, 30),
-        outcome="envoyee",
-        completed_on=date(2026, 9, 25),
-        legal_basis="art. 6-1 loi 89-462 ; art. L. 442-4-1 CCH",
-    ),
-    _step(
-        "offre_relogement",
-        "Offre de relogement (réponse du locataire)",
-        Actor.BAILLEUR,
-        BAILLEUR,
-        date(2026, 10, 27),
-        date(2026, 11, 27),
-        outcome="implicite_refus",
-        implicite=True,
-        completed_on=date(2026, 11, 27),
-        legal_basis="art. L. 442-4-1 CCH",
-        due_explanation="1 mois à compter du 27 octobre 2026",
-    ),
-    _step(
-        "assignation",
-        "Assignation devant le juge des contentieux de la protection",
-        Actor.COMMISSAIRE_JUSTICE,
-        COMMISSAIRE,
-        date(2026, 11, 27),
-        date(2026, 12, 28),
-        legal_basis="art. L. 213-4-4 COJ",
-    ),
+    _step("constitution_dossier", BAILLEUR, "09-01", "10-01", "complet", "09-15"),
+    _step("demande_information_parquet", PARQUET, "09-15", "10-15", "transmise", "10-02"),
+    _step("mise_en_demeure", BAILLEUR, "09-15", "09-30", "envoyee", "09-25"),
+    _step("offre_relogement", BAILLEUR, "10-27", "11-27", "implicite_refus", "11-27"),
+    _step("assignation", COMMISSAIRE, "11-27", "12-28", None, None),
 ]
+
+
+def _event(at: datetime, type: str, message: str, org: str, key: str | None = None) -> EventRecord:
+    """An event of the timeline (numbered once the events are in order)."""
+    return EventRecord(seq=0, at=at, type=type, message=message, step_key=key, org=org)
 
 
 def project_resiliation(
     engine: Engine, procedure_id: str = PROCEDURE_ID, bailleur: str = BAILLEUR
 ) -> None:
     """Write the résiliation, its steps and its timeline through the projection activity."""
-    events = [
-        EventRecord(
-            seq=0,
-            at=_at(date(2026, 9, 1), 8),
-            type="procedure_started",
-            message="Procédure ouverte par le bailleur",
-            org=bailleur,
-        )
-    ]
+    started = _at(date(2026, 9, 1), 8)
+    events = [_event(started, "procedure_started", "Procédure ouverte par le bailleur", bailleur)]
     for state in RESILIATION_STEPS:
-        events.append(
-            EventRecord(
-                seq=0,
-                at=state.opened_at,
-                type="step_opened",
-                message=f"Étape ouverte : {state.label}",
-                step_key=state.key,
-                org=state.org,
-            )
-        )
+        opened = f"Étape ouverte : {state.label}"
+        events.append(_event(state.opened_at, "step_opened", opened, state.org, state.key))
         if state.completed_at:
-            events.append(
-                EventRecord(
-                    seq=0,
-                    at=state.completed_at,
-                    type="step_completed",
-                    message=f"Étape accomplie : {state.label}",
-                    step_key=state.key,
-                    org=state.org,
-                )
-            )
+            done = f"Étape accomplie : {state.label}"
+            events.append(_event(state.completed_at, "step_completed", done, state.org, state.key))
     events.sort(key=lambda event: event.at)
     timeline = [e.model_copy(update={"seq": n}) for n, e in enumerate(events, start=1)]
-    snapshot = ProcedureSnapshot(
-        procedure_id=procedure_id,
-        kind="resiliation",
-        status=ProcedureStatus.OPEN,
-        bailleur_id=bailleur,
-        commune_insee=EVRY,
-        residence_nom="Résidence des Tilleuls",
+    snapshot = snapshot_of(
+        procedure_id,
+        resiliation_facts(),
+        started,
+        RESILIATION_STEPS,
+        timeline,
         title="Résiliation — trafic de stupéfiants",
-        facts=resiliation_facts(),
-        created_at=_at(date(2026, 9, 1), 8),
-        steps=RESILIATION_STEPS,
-        events=timeline,
+        bailleur_id=bailleur,
+        kind="resiliation",
         milestones=[
             Milestone(
                 key="fin_delai_offre_relogement",

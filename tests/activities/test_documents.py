@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import zipfile
-from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -26,32 +25,15 @@ from activities.documents import (
 )
 from domain.facts import CategorieSignalement
 from domain.procedures.signalement import Destinataire, SignalementFacts, SourceSignalement
-from store.db import make_engine, migrate
 from store.tables import Document
 from tests.builders import signalement_body
+from tests.docx_text import find_table, text_of
 
-TEMPLATES_DIR = Path(__file__).resolve().parents[2] / "templates" / "docx"
 PROCEDURE_ID = "signalement-2026-000001"
 PERSONNES = [
     {"nom": "Dupré", "prenom": "Zoé", "locataire": True},
     {"nom": "Lefèvre", "locataire": False},
 ]
-
-
-@pytest.fixture
-def engine(tmp_path: Path) -> Iterator[Engine]:
-    """A migrated SQLite read model."""
-    url = f"sqlite:///{tmp_path / 'quietude.db'}"
-    migrate(url)
-    migrated = make_engine(url)
-    yield migrated
-    migrated.dispose()
-
-
-@pytest.fixture
-def activities(engine: Engine, tmp_path: Path) -> DocumentActivities:
-    """The document activities on the repository's templates."""
-    return DocumentActivities(engine, TEMPLATES_DIR, tmp_path / "documents")
 
 
 def fiche_context(**fact_overrides: Any) -> dict[str, Any]:
@@ -83,35 +65,23 @@ def fiche_request(context: dict[str, Any] | None = None) -> DocumentRequest:
     )
 
 
-def stored_path(activities: DocumentActivities) -> Path:
+def stored_path(documents: DocumentActivities) -> Path:
     """Where the fiche of the test procedure is stored."""
-    return activities.storage_dir / PROCEDURE_ID / "fiche_signalement-transmission.docx"
-
-
-def body_text(document: DocumentObject) -> str:
-    """The text of the paragraphs and of every table cell, one per line."""
-    lines = [paragraph.text for paragraph in document.paragraphs]
-    for table in document.tables:
-        lines.extend(" | ".join(cell.text for cell in row.cells) for row in table.rows)
-    return "\n".join(lines)
+    return documents.storage_dir / PROCEDURE_ID / "fiche_signalement-transmission.docx"
 
 
 def persons_rows(document: DocumentObject) -> list[list[str]] | None:
     """The rows of the persons table, or None when the document has none."""
-    for table in document.tables:
-        rows = [[cell.text for cell in row.cells] for row in table.rows]
-        if rows[0] == ["Nom", "Prénom", "Locataire"]:
-            return rows
-    return None
+    return find_table(document, "Nom", "Prénom", "Locataire")
 
 
 def test_fiche_contains_the_accented_facts_dates_and_labels(
-    activities: DocumentActivities,
+    documents: DocumentActivities,
 ) -> None:
-    ref = activities.render(fiche_request())
+    ref = documents.render(fiche_request())
 
-    document = docx.Document(str(stored_path(activities)))
-    text = body_text(document)
+    document = docx.Document(str(stored_path(documents)))
+    text = text_of(document)
     assert ref.filename == f"{PROCEDURE_ID}-fiche_signalement-transmission.docx"
     for expected in (
         "Fiche de signalement",
@@ -137,10 +107,10 @@ def test_fiche_contains_the_accented_facts_dates_and_labels(
     ]
 
 
-def test_a_newline_of_the_description_is_a_line_break(activities: DocumentActivities) -> None:
-    activities.render(fiche_request())
+def test_a_newline_of_the_description_is_a_line_break(documents: DocumentActivities) -> None:
+    documents.render(fiche_request())
 
-    document = docx.Document(str(stored_path(activities)))
+    document = docx.Document(str(stored_path(documents)))
     description = next(p for p in document.paragraphs if "Occupation du hall B2" in p.text)
     assert description._p.xpath(".//w:br")
     assert description.text == (
@@ -148,10 +118,10 @@ def test_a_newline_of_the_description_is_a_line_break(activities: DocumentActivi
     )
 
 
-def test_footer_numbers_the_pages_and_restricts_access(activities: DocumentActivities) -> None:
-    activities.render(fiche_request())
+def test_footer_numbers_the_pages_and_restricts_access(documents: DocumentActivities) -> None:
+    documents.render(fiche_request())
 
-    footer = docx.Document(str(stored_path(activities))).sections[0].footer
+    footer = docx.Document(str(stored_path(documents))).sections[0].footer
     instructions = [node.text.strip() for node in footer._element.iter(qn("w:instrText"))]
     assert instructions == ["PAGE", "NUMPAGES"]
     text = "\n".join(paragraph.text for paragraph in footer.paragraphs)
@@ -161,28 +131,28 @@ def test_footer_numbers_the_pages_and_restricts_access(activities: DocumentActiv
 
 
 def test_rendering_twice_keeps_one_row_and_identical_bytes(
-    activities: DocumentActivities, engine: Engine
+    documents: DocumentActivities, reference_engine: Engine
 ) -> None:
-    first = activities.render(fiche_request())
-    first_bytes = stored_path(activities).read_bytes()
-    second = activities.render(fiche_request())
+    first = documents.render(fiche_request())
+    first_bytes = stored_path(documents).read_bytes()
+    second = documents.render(fiche_request())
 
     assert second == first
-    assert stored_path(activities).read_bytes() == first_bytes
-    assert list(stored_path(activities).parent.iterdir()) == [stored_path(activities)]
-    with Session(engine) as session:
+    assert stored_path(documents).read_bytes() == first_bytes
+    assert list(stored_path(documents).parent.iterdir()) == [stored_path(documents)]
+    with Session(reference_engine) as session:
         rows = session.exec(select(Document)).all()
     assert len(rows) == 1
     row = rows[0]
     assert row.id == f"{PROCEDURE_ID}:fiche_signalement:transmission"
     assert (row.sha256, row.size, row.step_key) == (first.sha256, first.size, "transmission")
-    assert Path(row.path) == stored_path(activities)
+    assert Path(row.path) == stored_path(documents)
 
 
-def test_output_is_dated_by_the_context_not_by_the_clock(activities: DocumentActivities) -> None:
-    activities.render(fiche_request())
+def test_output_is_dated_by_the_context_not_by_the_clock(documents: DocumentActivities) -> None:
+    documents.render(fiche_request())
 
-    path = stored_path(activities)
+    path = stored_path(documents)
     properties = docx.Document(str(path)).core_properties
     # 21 November 2026 at midnight in Paris.
     assert properties.created == datetime(2026, 11, 20, 23, 0, tzinfo=UTC)
@@ -192,34 +162,38 @@ def test_output_is_dated_by_the_context_not_by_the_clock(activities: DocumentAct
         assert {info.date_time for info in archive.infolist()} == {(2026, 11, 21, 0, 0, 0)}
 
 
-def test_new_content_updates_the_same_row(activities: DocumentActivities, engine: Engine) -> None:
-    first = activities.render(fiche_request())
+def test_new_content_updates_the_same_row(
+    documents: DocumentActivities, reference_engine: Engine
+) -> None:
+    first = documents.render(fiche_request())
     changed = fiche_request(fiche_context(description="Dégradations de la porte du hall."))
-    second = activities.render(changed)
+    second = documents.render(changed)
 
     assert second.id == first.id and second.sha256 != first.sha256
-    with Session(engine) as session:
+    with Session(reference_engine) as session:
         rows = session.exec(select(Document)).all()
     assert [row.sha256 for row in rows] == [second.sha256]
-    assert "Dégradations de la porte" in body_text(docx.Document(str(stored_path(activities))))
+    assert "Dégradations de la porte" in text_of(docx.Document(str(stored_path(documents))))
 
 
-def test_without_persons_there_is_no_persons_table(activities: DocumentActivities) -> None:
+def test_without_persons_there_is_no_persons_table(documents: DocumentActivities) -> None:
     context = fiche_context(personnes=[])
     del context["facts"]["personnes"]
-    activities.render(fiche_request(context))
+    documents.render(fiche_request(context))
 
-    document = docx.Document(str(stored_path(activities)))
+    document = docx.Document(str(stored_path(documents)))
     assert persons_rows(document) is None
-    assert "Personnes concernées" not in body_text(document)
-    assert "Résidence des Tilleuls" in body_text(document)
+    assert "Personnes concernées" not in text_of(document)
+    assert "Résidence des Tilleuls" in text_of(document)
 
 
-def test_missing_template_is_a_non_retryable_error(engine: Engine, tmp_path: Path) -> None:
-    activities = DocumentActivities(engine, tmp_path / "vide", tmp_path / "documents")
+def test_missing_template_is_a_non_retryable_error(
+    reference_engine: Engine, tmp_path: Path
+) -> None:
+    documents = DocumentActivities(reference_engine, tmp_path / "vide", tmp_path / "documents")
 
     with pytest.raises(ApplicationError) as raised:
-        activities.render(fiche_request())
+        documents.render(fiche_request())
 
     assert raised.value.non_retryable
     assert "modèle de document introuvable : fiche_signalement.docx" in raised.value.message
@@ -227,23 +201,23 @@ def test_missing_template_is_a_non_retryable_error(engine: Engine, tmp_path: Pat
 
 
 def test_a_kind_that_leaves_the_templates_folder_is_refused(
-    activities: DocumentActivities,
+    documents: DocumentActivities,
 ) -> None:
     request = fiche_request().model_copy(update={"kind": "../fiche_signalement"})
 
     with pytest.raises(ApplicationError) as raised:
-        activities.render(request)
+        documents.render(request)
 
     assert raised.value.non_retryable
     assert "type de document invalide" in raised.value.message
 
 
-def test_an_invalid_date_is_a_non_retryable_error(activities: DocumentActivities) -> None:
+def test_an_invalid_date_is_a_non_retryable_error(documents: DocumentActivities) -> None:
     context = fiche_context()
     context["transmis_le"] = "21/11/2026"
 
     with pytest.raises(ApplicationError) as raised:
-        activities.render(fiche_request(context))
+        documents.render(fiche_request(context))
 
     assert raised.value.non_retryable
     assert "n'a pas pu être rempli" in raised.value.message
@@ -272,8 +246,8 @@ def test_every_signalement_code_has_a_french_label() -> None:
     assert label("code_inconnu") == "code inconnu"
 
 
-def test_runs_as_the_render_document_activity(activities: DocumentActivities) -> None:
-    ref = ActivityEnvironment().run(activities.render, fiche_request())
+def test_runs_as_the_render_document_activity(documents: DocumentActivities) -> None:
+    ref = ActivityEnvironment().run(documents.render, fiche_request())
 
-    assert _Definition.must_from_callable(activities.render).name == "render_document"
-    assert ref.sha256 and stored_path(activities).is_file()
+    assert _Definition.must_from_callable(documents.render).name == "render_document"
+    assert ref.sha256 and stored_path(documents).is_file()

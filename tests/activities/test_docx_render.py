@@ -24,12 +24,13 @@ from activities.documents import (
 from activities.docx_render import PreparedDocx, PreparedTemplates
 from activities.docx_zip import normalised_zip
 from domain.contracts import DocumentRequest
-from tests.activities.conftest import TEMPLATES_DIR, open_docx, text_of
 from tests.activities.docx_samples import sample_template
 from tests.activities.resiliation_rows import PROCEDURE_ID, add_piece, project_resiliation
 from tests.activities.test_documents import fiche_context
 from tests.activities.test_letters import letter_request
 from tests.activities.test_recepisse import recepisse_request
+from tests.docx_text import open_docx, text_of
+from tests.fixtures import TEMPLATES_DIR
 
 REPOSITORY_TEMPLATES = sorted(path.stem for path in TEMPLATES_DIR.glob("*.docx"))
 ROWS = [{"a": "un", "b": "deux"}, {"a": "trois <b>", "b": "quatre & cinq"}]

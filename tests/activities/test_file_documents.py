@@ -14,8 +14,8 @@ from activities.document_context import read_model_context
 from activities.documents import DocumentActivities
 from domain.contracts import DocumentRequest
 from store.tables import Piece
-from tests.activities.conftest import open_docx, table_rows, text_of
 from tests.activities.resiliation_rows import PROCEDURE_ID, add_piece, project_resiliation
+from tests.docx_text import open_docx, table_rows, text_of
 
 CONSTAT = b"%PDF-1.4 constat"
 JUGEMENT = b"%PDF-1.4 jugement"

@@ -29,11 +29,11 @@ from domain.contracts import (
     Notification,
     NotificationKind,
     ProcedureSnapshot,
-    ProcedureStatus,
     Propagation,
 )
 from domain.steps import StepState, StepStatus
-from tests.builders import BAILLEUR, EVRY, POLICE_EVRY, signalement_body
+from tests.builders import BAILLEUR, EVRY, POLICE_EVRY, signalement_body, snapshot_of
+from tests.fixtures import TEMPLATES_DIR
 
 PROCEDURE_ID = "signalement-2030-000042"
 AT = datetime(2030, 3, 4, 9, 0, tzinfo=UTC)
@@ -91,19 +91,8 @@ def snapshot() -> ProcedureSnapshot:
         EventRecord(seq=n, at=AT, type=t, message=t)
         for n, t in enumerate(["procedure_started", "step_completed", "step_opened"], 1)
     ]
-    return ProcedureSnapshot(
-        procedure_id=PROCEDURE_ID,
-        kind="signalement",
-        status=ProcedureStatus.OPEN,
-        bailleur_id=BAILLEUR,
-        commune_insee=EVRY,
-        residence_nom="Résidence des Tilleuls",
-        title="Occupation de hall",
-        facts={"description": "hall B2"},
-        created_at=AT,
-        steps=steps,
-        events=events,
-    )
+    facts = {"description": "hall B2"}
+    return snapshot_of(PROCEDURE_ID, facts, AT, steps, events, title="Occupation de hall")
 
 
 def test_project_procedure_twice_writes_each_row_once(reference_engine):
@@ -131,9 +120,8 @@ def test_send_notification_twice_sends_one_mail(reference_engine, tmp_path: Path
 
 
 def test_render_document_twice_stores_one_document(reference_engine, tmp_path: Path):
-    templates = Path(__file__).resolve().parents[2] / "templates" / "docx"
     storage = tmp_path / "documents"
-    activity = DocumentActivities(reference_engine, templates, storage)
+    activity = DocumentActivities(reference_engine, TEMPLATES_DIR, storage)
     request = DocumentRequest(
         procedure_id=PROCEDURE_ID,
         kind="fiche_signalement",

@@ -11,9 +11,9 @@ from docx.oxml.ns import qn
 
 from activities.documents import DocumentActivities
 from domain.contracts import DocumentRequest
-from tests.activities.conftest import open_docx, table_rows, text_of
 from tests.activities.resiliation_rows import PROCEDURE_ID, resiliation_facts
 from tests.builders import BAILLEUR, EVRY, PARQUET
+from tests.docx_text import open_docx, table_rows, text_of
 
 BAILLEUR_NAME = "Démo — Habitat Essonne (bailleur fictif)"
 PARQUET_NAME = "Parquet du tribunal judiciaire d'Évry-Courcouronnes"

@@ -13,8 +13,8 @@ from docx.oxml.ns import qn
 from activities.documents import DocumentActivities
 from domain.contracts import DocumentRequest
 from domain.procedures.plainte import PlainteFacts, prescription
-from tests.activities.conftest import open_docx, table_rows, text_of
 from tests.builders import BAILLEUR, EVRY, POLICE_EVRY, plainte_body
+from tests.docx_text import open_docx, table_rows, text_of
 
 PROCEDURE_ID = "plainte-2026-000012"
 KIND = "recepisse_depot_plainte"

@@ -1,8 +1,7 @@
-"""Fixtures of the API tests: the app over a migrated read model with reference data loaded,
-a stand-in procedure service, and tokens of the demo organisations."""
+"""Fixtures of the API tests: the app over the session's reference read model of each backend
+(`reference_db`, from tests/conftest.py), a stand-in procedure service, and tokens of the demo
+organisations."""
 
-import os
-import secrets
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
@@ -12,12 +11,7 @@ from fastapi import FastAPI
 from sqlalchemy import Engine, delete
 from sqlmodel import Session
 
-from api.deps import ServiceProvider
-from api.main import create_app
 from quietude.settings import Settings
-from quietude.tokens import mint_token
-from store.db import make_engine, migrate
-from store.reference import load_reference_data
 from store.tables import (
     Document,
     DurationLedger,
@@ -27,10 +21,9 @@ from store.tables import (
     Step,
     StepDurationCount,
 )
-from tests.api.rows import FakeService, refuse_to_connect
-from tests.dbs import DATABASE_KINDS, fresh_database_url
+from tests.api.rows import FakeService
+from tests.fixtures import Tokens, asgi_client, engine_on, make_app, settings_for
 
-DATA_DIR = Path(__file__).resolve().parents[2] / "data" / "essonne"
 PROJECTED_TABLES = (
     Event,
     Step,
@@ -42,47 +35,21 @@ PROJECTED_TABLES = (
 )
 
 
-@pytest.fixture(autouse=True)
-def clean_environment(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Hide any QUIETUDE_* variable of the machine from the tests."""
-    for name in list(os.environ):
-        if name.startswith("QUIETUDE_"):
-            monkeypatch.delenv(name)
-
-
-@pytest.fixture(scope="session", params=DATABASE_KINDS)
-def reference_db(
-    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[str]:
-    """A read model per backend, migrated and with the Essonne reference data, for the session."""
-    with fresh_database_url(request.param, tmp_path_factory.mktemp(request.param)) as url:
-        migrate(url)
-        engine = make_engine(url)
-        with Session(engine) as session:
-            load_reference_data(session, DATA_DIR)
-            session.commit()
-        engine.dispose()
-        yield url
-
-
 @pytest.fixture
 def engine(reference_db: str) -> Iterator[Engine]:
     """An engine on the reference read model, emptied of procedures after the test."""
-    engine = make_engine(reference_db)
-    yield engine
-    with Session(engine) as session:
-        for table in PROJECTED_TABLES:
-            session.exec(delete(table))  # type: ignore[call-overload]
-        session.commit()
-    engine.dispose()
+    with engine_on(reference_db) as engine:
+        yield engine
+        with Session(engine) as session:
+            for table in PROJECTED_TABLES:
+                session.exec(delete(table))  # type: ignore[call-overload]
+            session.commit()
 
 
 @pytest.fixture
 def settings(tmp_path: Path, reference_db: str) -> Settings:
-    """Settings with a random secret, their var folder under tmp_path."""
-    return Settings(
-        var_dir=tmp_path / "var", jwt_secret=secrets.token_urlsafe(48), database_url=reference_db
-    )
+    """Settings with a random secret, their var folder under tmp_path, on the reference db."""
+    return settings_for(tmp_path / "var", database_url=reference_db)
 
 
 @pytest.fixture
@@ -94,33 +61,16 @@ def service(engine: Engine) -> FakeService:
 @pytest.fixture
 def app(settings: Settings, engine: Engine, service: FakeService) -> FastAPI:
     """The application wired to the test read model and the stand-in service."""
-    application = create_app()
-    provider = ServiceProvider(settings, engine, connector=refuse_to_connect)
-    provider.service = service
-    application.state.settings = settings
-    application.state.engine = engine
-    application.state.services = provider
+    application = make_app(settings, engine)
+    application.state.services.service = service
     return application
 
 
 @pytest.fixture
 async def client(app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
     """An HTTP client talking to the app in process."""
-    transport = httpx.ASGITransport(app=app)
-    async with httpx.AsyncClient(transport=transport, base_url="http://quietude.test") as http:
+    async with asgi_client(app) as http:
         yield http
-
-
-class Tokens:
-    """Authorization headers for users of any organisation."""
-
-    def __init__(self, settings: Settings) -> None:
-        self.settings = settings
-
-    def __call__(self, org: str, role: str = "agent", sub: str | None = None) -> dict[str, str]:
-        """Headers carrying a fresh token of `org` with `role`."""
-        token = mint_token(self.settings, org, role, sub or f"{role}@{org}")
-        return {"Authorization": f"Bearer {token}"}
 
 
 @pytest.fixture

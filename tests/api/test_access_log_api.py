@@ -13,8 +13,8 @@ from domain.actors import Actor
 from domain.steps import StepStatus
 from store.access_log import entries_for
 from store.tables import AccessEntry, Document
-from tests.api.conftest import Tokens
 from tests.api.rows import BAILLEUR, OTHER_BAILLEUR, PARQUET, POLICE_EVRY, project, step
+from tests.fixtures import Tokens
 
 A_ID = "signalement-2026-000001"
 B_ID = "signalement-2026-000002"

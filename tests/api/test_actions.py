@@ -7,9 +7,9 @@ import pytest
 from sqlalchemy import Engine
 
 from quietude.procedures import StartRefused, StepRefused, TemporalUnavailable
-from tests.api.conftest import Tokens
 from tests.api.rows import BAILLEUR, EVRY, PARQUET, POLICE_EVRY, FakeService, project, step
 from tests.builders import signalement_body
+from tests.fixtures import Tokens
 
 PROCEDURE = "signalement-2026-000001"
 STEP_URL = f"/api/procedures/{PROCEDURE}/steps/accuse_reception"

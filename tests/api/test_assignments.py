@@ -1,10 +1,10 @@
-"""Assignment of steps inside an organisation, bulk reassignment, links shown on both sides, and
-the résiliation started from a plainte that convicted a tenant."""
+"""Assignment of steps inside an organisation, and bulk reassignment of a person's steps."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from functools import partial
 from typing import Any
 
 import httpx
@@ -14,29 +14,29 @@ from sqlalchemy import Engine
 from sqlmodel import Session, select
 
 from api.deps import ServiceProvider
-from domain.contracts import Link, Milestone, ProcedureStatus
-from domain.procedures.resiliation_facts import ResiliationFacts
+from domain.contracts import ProcedureStatus
 from domain.steps import StepStatus
 from quietude.procedures import AssignRequest, StepRefused
 from quietude.settings import Settings
 from store.tables import Step
-from tests.api.conftest import Tokens
 from tests.api.rows import (
     BAILLEUR,
     OTHER_BAILLEUR,
     PARQUET,
     POLICE_EVRY,
     FakeService,
-    refuse_to_connect,
+    parquet_step,
+    project_kind,
     step,
 )
-from tests.api.test_tasks import assigned, parquet_step, project_kind
-from tests.builders import plainte_body
+from tests.fixtures import Tokens, refuse_to_connect
 
 S1, S2, S3 = "signalement-2026-000201", "signalement-2026-000202", "signalement-2026-000203"
 S4 = "signalement-2026-000204"
-PLAINTE = "plainte-2026-000205"
+R1 = "resiliation-2026-000206"
 MANAGER = ("manager", "chef-parquet")
+SUBSTITUT = "substitut-a"
+A_TO_B = {"from": "substitut-a", "to": "substitut-b"}
 
 
 @dataclass
@@ -79,57 +79,42 @@ def _assigns(service: FakeService) -> list[tuple[str, str, str]]:
 def substitut_rows(engine: Engine) -> None:
     """Steps of "substitut-a": two pending at the parquet, one done, one of a withdrawn
     procedure, one of the police with the same name; and one step of "substitut-b"."""
-    project_kind(
-        engine,
-        S1,
-        [
-            assigned(
-                parquet_step("decision_parquet", date(2026, 10, 1), due=date(2026, 12, 1)),
-                "substitut-a",
-            )
-        ],
+    day = partial(date, 2026)
+    pending = parquet_step("decision_parquet", day(10, 1), due=day(12, 1), assignee=SUBSTITUT)
+    project_kind(engine, S1, [pending])
+    decided = parquet_step(
+        "decision_parquet",
+        day(9, 1),
+        status=StepStatus.DONE,
+        completed_on=day(10, 1),
+        outcome="alternative",
+        assignee=SUBSTITUT,
     )
-    project_kind(
-        engine,
-        S2,
-        [
-            assigned(
-                parquet_step(
-                    "decision_parquet",
-                    date(2026, 9, 1),
-                    status=StepStatus.DONE,
-                    completed_on=date(2026, 10, 1),
-                    outcome="alternative",
-                ),
-                "substitut-a",
-            ),
-            assigned(step("accuse_reception", POLICE_EVRY, date(2026, 9, 1)), "substitut-a"),
-        ],
+    police = step("accuse_reception", POLICE_EVRY, day(9, 1), assignee=SUBSTITUT)
+    project_kind(engine, S2, [decided, police])
+    withdrawn = parquet_step("decision_parquet", day(11, 2), assignee=SUBSTITUT)
+    project_kind(engine, S3, [withdrawn], status=ProcedureStatus.CANCELLED)
+    other = parquet_step("decision_parquet", day(11, 3), assignee="substitut-b")
+    project_kind(engine, S4, [other], bailleur=OTHER_BAILLEUR)
+    asked = parquet_step(
+        "demande_information_parquet", day(11, 20), due=day(11, 30), assignee=SUBSTITUT
     )
-    project_kind(
-        engine,
-        S3,
-        [assigned(parquet_step("decision_parquet", date(2026, 11, 2)), "substitut-a")],
-        status=ProcedureStatus.CANCELLED,
-    )
-    project_kind(
-        engine,
-        S4,
-        [assigned(parquet_step("decision_parquet", date(2026, 11, 3)), "substitut-b")],
-        bailleur=OTHER_BAILLEUR,
-    )
-    project_kind(
-        engine,
-        "resiliation-2026-000206",
-        [
-            assigned(
-                parquet_step(
-                    "demande_information_parquet", date(2026, 11, 20), due=date(2026, 11, 30)
-                ),
-                "substitut-a",
-            )
-        ],
-    )
+    project_kind(engine, R1, [asked])
+
+
+async def assign(
+    client: httpx.AsyncClient, body: dict[str, Any], headers: dict[str, str], procedure_id: str = S4
+) -> httpx.Response:
+    """Ask for the parquet's decision step of a procedure to go to another person."""
+    url = f"/api/procedures/{procedure_id}/steps/decision_parquet/assignee"
+    return await client.post(url, json=body, headers=headers)
+
+
+async def reassign(
+    client: httpx.AsyncClient, body: dict[str, Any], headers: dict[str, str]
+) -> httpx.Response:
+    """Ask for every pending step of a person to go to another."""
+    return await client.post("/api/tasks/reassign", json=body, headers=headers)
 
 
 # ----- one step --------------------------------------------------------------------------------
@@ -139,11 +124,7 @@ def substitut_rows(engine: Engine) -> None:
 async def test_a_manager_assigns_a_step_and_gets_the_procedure(
     client: httpx.AsyncClient, auth: Tokens, service: AssigningService
 ) -> None:
-    response = await client.post(
-        f"/api/procedures/{S4}/steps/decision_parquet/assignee",
-        json={"sub": "substitut-c"},
-        headers=auth(PARQUET, *MANAGER),
-    )
+    response = await assign(client, {"sub": "substitut-c"}, auth(PARQUET, *MANAGER))
     assert response.status_code == 200, response.text
     step_row = next(s for s in response.json()["steps"] if s["key"] == "decision_parquet")
     assert step_row["assignee_sub"] == "substitut-c"
@@ -168,11 +149,7 @@ async def test_a_bad_assignment_body_is_refused(
     body: dict[str, Any],
     expected: str,
 ) -> None:
-    response = await client.post(
-        f"/api/procedures/{S4}/steps/decision_parquet/assignee",
-        json=body,
-        headers=auth(PARQUET, *MANAGER),
-    )
+    response = await assign(client, body, auth(PARQUET, *MANAGER))
     assert response.status_code == 422 and expected in response.json()["detail"]
     assert service.calls == []
 
@@ -186,11 +163,7 @@ async def test_workflow_refusals_of_an_assignment_have_their_status(
     client: httpx.AsyncClient, auth: Tokens, service: AssigningService, kind: str, status: int
 ) -> None:
     service.error = StepRefused(kind, "Refus en français.")
-    response = await client.post(
-        f"/api/procedures/{S4}/steps/decision_parquet/assignee",
-        json={"sub": "substitut-c"},
-        headers=auth(PARQUET, "agent"),
-    )
+    response = await assign(client, {"sub": "substitut-c"}, auth(PARQUET, "agent"))
     assert response.status_code == status
     assert response.json() == {"detail": "Refus en français."}
 
@@ -200,11 +173,7 @@ async def test_an_invisible_procedure_is_not_found_and_its_workflow_not_called(
     client: httpx.AsyncClient, auth: Tokens, service: AssigningService
 ) -> None:
     for org in (BAILLEUR, POLICE_EVRY):  # S4 is another bailleur's; the police has no step in it
-        response = await client.post(
-            f"/api/procedures/{S4}/steps/decision_parquet/assignee",
-            json={"sub": "x"},
-            headers=auth(org, "manager"),
-        )
+        response = await assign(client, {"sub": "x"}, auth(org, "manager"))
         assert response.status_code == 404
     assert service.calls == []
 
@@ -214,11 +183,7 @@ async def test_an_assignment_answers_503_while_temporal_is_down(
     app: FastAPI, client: httpx.AsyncClient, auth: Tokens, settings: Settings, engine: Engine
 ) -> None:
     app.state.services = ServiceProvider(settings, engine, connector=refuse_to_connect)
-    response = await client.post(
-        f"/api/procedures/{S4}/steps/decision_parquet/assignee",
-        json={"sub": "substitut-c"},
-        headers=auth(PARQUET, *MANAGER),
-    )
+    response = await assign(client, {"sub": "substitut-c"}, auth(PARQUET, *MANAGER))
     assert response.status_code == 503 and "Temporal" in response.json()["detail"]
 
 
@@ -229,14 +194,10 @@ async def test_an_assignment_answers_503_while_temporal_is_down(
 async def test_bulk_reassignment_moves_exactly_the_pending_steps_of_that_person(
     client: httpx.AsyncClient, auth: Tokens, service: AssigningService
 ) -> None:
-    response = await client.post(
-        "/api/tasks/reassign",
-        json={"from": "substitut-a", "to": "substitut-b"},
-        headers=auth(PARQUET, *MANAGER),
-    )
+    response = await reassign(client, A_TO_B, auth(PARQUET, *MANAGER))
     assert response.status_code == 200, response.text
     # In the order of the inbox: by due date.
-    moved = [("resiliation-2026-000206", "demande_information_parquet"), (S1, "decision_parquet")]
+    moved = [(R1, "demande_information_parquet"), (S1, "decision_parquet")]
     assert response.json() == {
         "moved": [{"procedure_id": p, "key": k} for p, k in moved],
         "count": 2,
@@ -249,7 +210,7 @@ async def test_bulk_reassignment_moves_exactly_the_pending_steps_of_that_person(
     now = await client.get(
         "/api/tasks", params={"assignee": "substitut-b"}, headers=auth(PARQUET, *MANAGER)
     )
-    assert {t["procedure_id"] for t in now.json()["items"]} == {S1, S4, "resiliation-2026-000206"}
+    assert {t["procedure_id"] for t in now.json()["items"]} == {S1, S4, R1}
     with Session(service.engine) as session:
         untouched = session.exec(
             select(Step.id).where(Step.assignee_sub == "substitut-a").order_by(Step.id)
@@ -267,24 +228,18 @@ async def test_a_step_completed_meanwhile_is_not_reported_as_moved(
     client: httpx.AsyncClient, auth: Tokens, service: AssigningService
 ) -> None:
     service.refused = {S1: StepRefused("StepNotPending", "L'étape n'est pas en attente.")}
-    response = await client.post(
-        "/api/tasks/reassign",
-        json={"from": "substitut-a", "to": "substitut-b"},
-        headers=auth(PARQUET, "admin"),
-    )
+    response = await reassign(client, A_TO_B, auth(PARQUET, "admin"))
     assert response.status_code == 200, response.text
     assert response.json()["count"] == 1
-    assert response.json()["moved"] == [
-        {"procedure_id": "resiliation-2026-000206", "key": "demande_information_parquet"}
-    ]
+    assert response.json()["moved"] == [{"procedure_id": R1, "key": "demande_information_parquet"}]
 
 
 @pytest.mark.usefixtures("substitut_rows")
 @pytest.mark.parametrize(
     ("role", "body", "status", "expected"),
     [
-        ("agent", {"from": "substitut-a", "to": "substitut-b"}, 403, "responsables"),
-        ("juriste", {"from": "substitut-a", "to": "substitut-b"}, 403, "responsables"),
+        ("agent", A_TO_B, 403, "responsables"),
+        ("juriste", A_TO_B, 403, "responsables"),
         ("manager", {"from": "substitut-a", "to": "substitut-a"}, 422, "autre personne"),
         ("manager", {"from": "substitut-a"}, 422, "to : champ requis"),
         ("manager", {"from": "a", "to": "b", "all": True}, 422, "all : champ non autorisé"),
@@ -299,7 +254,7 @@ async def test_bulk_reassignment_is_refused_to_others_and_for_bad_bodies(
     status: int,
     expected: str,
 ) -> None:
-    response = await client.post("/api/tasks/reassign", json=body, headers=auth(PARQUET, role))
+    response = await reassign(client, body, auth(PARQUET, role))
     assert response.status_code == status
     assert expected in response.json()["detail"]
     assert service.calls == []
@@ -309,241 +264,8 @@ async def test_bulk_reassignment_is_refused_to_others_and_for_bad_bodies(
 async def test_bulk_reassignment_stays_inside_the_callers_organisation(
     client: httpx.AsyncClient, auth: Tokens, service: AssigningService
 ) -> None:
-    response = await client.post(
-        "/api/tasks/reassign",
-        json={"from": "substitut-a", "to": "substitut-b"},
-        headers=auth(POLICE_EVRY, "manager"),
-    )
+    response = await reassign(client, A_TO_B, auth(POLICE_EVRY, "manager"))
     assert response.json() == {
         "moved": [{"procedure_id": S2, "key": "accuse_reception"}],
         "count": 1,
     }
-
-
-# ----- links on both sides, suggestions and milestones -----------------------------------------
-
-
-def _plainte_facts(**faits: Any) -> dict[str, Any]:
-    body = plainte_body()
-    body["faits"] = {**body["faits"], "le": "2026-08-30T23:00:00+02:00", **faits}
-    return body
-
-
-@pytest.fixture
-def linked_rows(engine: Engine) -> None:
-    """A signalement that led to a plainte (the parquet decides in both); the plainte led to a
-    résiliation (no parquet step in it) and convicted a tenant."""
-    project_kind(
-        engine,
-        S1,
-        [parquet_step("decision_parquet", date(2026, 10, 1))],
-        links=[Link(procedure_id=PLAINTE, kind="plainte", relation="suite")],
-    )
-    project_kind(
-        engine,
-        PLAINTE,
-        [parquet_step("transmission_decision", date(2026, 11, 20))],
-        facts=_plainte_facts(),
-        links=[
-            Link(procedure_id=S1, kind="signalement", relation="origine"),
-            Link(procedure_id="resiliation-2026-000207", kind="resiliation", relation="suite"),
-        ],
-        suggestions=["resiliation"],
-        milestones=[
-            Milestone(
-                key="prescription",
-                label="Prescription",
-                date=date(2032, 8, 30),
-                explanation="6 ans à compter des faits",
-                legal_basis="art. 8 CPP",
-            )
-        ],
-    )
-    project_kind(
-        engine,
-        "resiliation-2026-000207",
-        [step("constitution_dossier", BAILLEUR, date(2026, 11, 24))],
-        facts={"kind": "resiliation", "bail": {"reference": "B-2019-0042"}},
-        links=[Link(procedure_id=PLAINTE, kind="plainte", relation="origine")],
-    )
-
-
-@pytest.mark.usefixtures("linked_rows")
-async def test_links_show_the_other_procedure_to_those_who_see_it(
-    client: httpx.AsyncClient, auth: Tokens
-) -> None:
-    bailleur = (await client.get(f"/api/procedures/{PLAINTE}", headers=auth(BAILLEUR))).json()
-    assert bailleur["links"] == [
-        {
-            "procedure_id": S1,
-            "relation": "origine",
-            "kind": "signalement",
-            "title": "Signalement — essai",
-            "status": "open",
-        },
-        {
-            "procedure_id": "resiliation-2026-000207",
-            "relation": "suite",
-            "kind": "resiliation",
-            "title": "Resiliation — essai",
-            "status": "open",
-        },
-    ]
-    assert bailleur["suggestions"] == ["resiliation"]
-    assert bailleur["milestones"] == [
-        {
-            "key": "prescription",
-            "label": "Prescription",
-            "date": "2032-08-30",
-            "explanation": "6 ans à compter des faits",
-            "legal_basis": "art. 8 CPP",
-        }
-    ]
-    parquet = (await client.get(f"/api/procedures/{PLAINTE}", headers=auth(PARQUET))).json()
-    # The parquet has no step in the résiliation: only its number.
-    assert parquet["links"][1] == {
-        "procedure_id": "resiliation-2026-000207",
-        "relation": "suite",
-        "kind": None,
-        "title": None,
-        "status": None,
-    }
-    assert parquet["links"][0]["kind"] == "signalement"
-    other_side = (await client.get(f"/api/procedures/{S1}", headers=auth(PARQUET))).json()
-    assert [(lk["procedure_id"], lk["relation"], lk["kind"]) for lk in other_side["links"]] == [
-        (PLAINTE, "suite", "plainte")
-    ]
-    assert other_side["suggestions"] == [] and other_side["milestones"] == []
-
-
-# ----- from a conviction to a résiliation ------------------------------------------------------
-
-RESILIATION_BODY = {
-    "logement_reference": "LGT-0099",
-    "bail": {"reference": "B-2020-0099", "date_effet": "2020-03-01"},
-    "impayes": True,
-}
-
-
-@pytest.mark.usefixtures("linked_rows")
-async def test_a_conviction_starts_a_resiliation_prefilled_from_the_plainte(
-    client: httpx.AsyncClient, auth: Tokens, service: AssigningService
-) -> None:
-    response = await client.post(
-        f"/api/procedures/{PLAINTE}/resiliation", json=RESILIATION_BODY, headers=auth(BAILLEUR)
-    )
-    assert response.status_code == 201, response.text
-    assert response.json()["id"] == service.next_id
-    (name, (caller, facts)), *_ = service.calls
-    assert name == "start" and caller.org == BAILLEUR
-    assert isinstance(facts, ResiliationFacts)
-    plainte = plainte_body()
-    assert facts.model_dump(mode="json", exclude_none=True) == {
-        "kind": "resiliation",
-        "logement": {"residence": plainte["residence"], "reference": "LGT-0099"},
-        "bail": {"reference": "B-2020-0099", "date_effet": "2020-03-01"},
-        "locataires": [{"nom": "Quiétudetest", "prenom": "Zéphyrin"}],
-        "occupants": [],
-        "motifs": ["troubles_jouissance"],
-        "impayes": True,
-        "origine": "bailleur",
-        "liens": [{"procedure_id": PLAINTE}],
-    }
-
-
-@pytest.mark.parametrize(
-    ("categorie", "motif"),
-    [
-        ("trafic_stupefiants", "trafic_stupefiants"),
-        ("agression_personnel", "agression_personnel"),
-        ("occupation_halls", "troubles_jouissance"),
-    ],
-)
-async def test_the_ground_follows_the_category_of_the_offence(
-    client: httpx.AsyncClient,
-    auth: Tokens,
-    service: AssigningService,
-    engine: Engine,
-    categorie: str,
-    motif: str,
-) -> None:
-    facts = _plainte_facts(categorie=categorie)
-    facts["mis_en_cause"] = [
-        {"nom": "Martin", "prenom": None, "locataire": False},
-        {"nom": "Durand", "prenom": "Kévin", "locataire": True},
-    ]
-    project_kind(engine, PLAINTE, [], facts=facts, suggestions=["resiliation"], links=[])
-    response = await client.post(
-        f"/api/procedures/{PLAINTE}/resiliation", json=RESILIATION_BODY, headers=auth(BAILLEUR)
-    )
-    assert response.status_code == 201, response.text
-    started = service.calls[0][1][1]
-    assert [m.value for m in started.motifs] == [motif]
-    assert [(p.nom, p.prenom) for p in started.locataires] == [("Durand", "Kévin")]
-
-
-@pytest.mark.usefixtures("linked_rows")
-@pytest.mark.parametrize(
-    ("org", "body", "status", "expected"),
-    [
-        (PARQUET, RESILIATION_BODY, 403, "bailleur"),
-        (OTHER_BAILLEUR, RESILIATION_BODY, 404, "introuvable"),
-        (BAILLEUR, {**RESILIATION_BODY, "motifs": ["autre"]}, 422, "motifs : champ non autorisé"),
-        (BAILLEUR, {"logement_reference": "LGT-1"}, 422, "bail : champ requis"),
-        (
-            BAILLEUR,
-            {**RESILIATION_BODY, "bail": {"reference": "B-2019-0042", "date_effet": "2019-05-01"}},
-            409,
-            "déjà engagée : resiliation-2026-000207",
-        ),
-    ],
-)
-async def test_a_linked_resiliation_is_refused_to_others_and_for_bad_bodies(
-    client: httpx.AsyncClient,
-    auth: Tokens,
-    service: AssigningService,
-    org: str,
-    body: dict[str, Any],
-    status: int,
-    expected: str,
-) -> None:
-    response = await client.post(
-        f"/api/procedures/{PLAINTE}/resiliation", json=body, headers=auth(org)
-    )
-    assert response.status_code == status
-    assert expected in response.json()["detail"]
-    assert service.calls == []
-
-
-@pytest.mark.parametrize(
-    ("procedure_id", "suggestions", "mis_en_cause", "expected"),
-    [
-        (PLAINTE, [], None, "Aucune condamnation"),
-        (PLAINTE, ["resiliation"], [{"nom": "Martin", "locataire": False}], "Aucun locataire"),
-        (S1, ["resiliation"], None, "n'est pas une plainte"),
-    ],
-)
-async def test_no_linked_resiliation_without_a_convicted_tenant(
-    client: httpx.AsyncClient,
-    auth: Tokens,
-    service: AssigningService,
-    engine: Engine,
-    procedure_id: str,
-    suggestions: list[str],
-    mis_en_cause: list[dict[str, Any]] | None,
-    expected: str,
-) -> None:
-    facts = _plainte_facts()
-    if mis_en_cause is not None:
-        facts["mis_en_cause"] = mis_en_cause
-    if procedure_id == S1:
-        facts = {"kind": "signalement"}
-    project_kind(engine, procedure_id, [], facts=facts, suggestions=suggestions)
-    response = await client.post(
-        f"/api/procedures/{procedure_id}/resiliation",
-        json=RESILIATION_BODY,
-        headers=auth(BAILLEUR),
-    )
-    assert response.status_code == 409
-    assert expected in response.json()["detail"]
-    assert service.calls == []

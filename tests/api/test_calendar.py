@@ -7,8 +7,8 @@ import pytest
 from fastapi import FastAPI
 
 from quietude.settings import Settings
-from tests.api.conftest import Tokens
 from tests.api.rows import BAILLEUR
+from tests.fixtures import Tokens
 
 
 async def test_one_month_from_31_january_ends_on_monday_2_march(

@@ -1,112 +1,65 @@
 """The managers' dashboard: counts, oldest overdue steps, median durations, in scope."""
 
 from datetime import date
+from functools import partial
 
 import httpx
 import pytest
 from sqlalchemy import Engine
 
 from domain.actors import Actor
-from domain.steps import StepState, StepStatus
-from tests.api.conftest import Tokens
 from tests.api.rows import (
     BAILLEUR,
+    ETAMPES,
     OTHER_BAILLEUR,
     PARQUET,
     POLICE_ETAMPES,
     POLICE_EVRY,
+    done_after,
+    late,
     project,
+    signalement_id,
     step,
 )
+from tests.fixtures import Tokens
 
-ETAMPES = "91223"
-
-
-def _id(number: int) -> str:
-    return f"signalement-2026-{number:06d}"
-
-
-def _done(key: str, org: str, opened: date, days: int) -> StepState:
-    completed = date.fromordinal(opened.toordinal() + days)
-    return step(key, org, opened, status=StepStatus.DONE, completed_on=completed)
+_id = signalement_id
 
 
 @pytest.fixture
 def dashboard_rows(engine: Engine) -> None:
     """Four procedures of BAILLEUR (one at Étampes) and one of OTHER_BAILLEUR."""
+    day = partial(date, 2026)
+    police_answer = partial(late, "retour_information", POLICE_EVRY)
+    parquet_decision = partial(step, "decision_parquet", PARQUET, actor=Actor.PARQUET)
     project(
         engine,
         _id(1),
         [
-            _done("accuse_reception", POLICE_EVRY, date(2026, 10, 1), 1),
-            step(
-                "retour_information",
-                POLICE_EVRY,
-                date(2026, 10, 2),
-                due=date(2026, 10, 16),
-                overdue=True,
-            ),
+            done_after("accuse_reception", POLICE_EVRY, day(10, 1), 1),
+            police_answer(day(10, 2), day(10, 16)),
         ],
     )
     project(
         engine,
         _id(2),
         [
-            _done("accuse_reception", POLICE_EVRY, date(2026, 10, 5), 3),
-            step(
-                "retour_information",
-                POLICE_EVRY,
-                date(2026, 10, 8),
-                due=date(2026, 10, 22),
-                overdue=True,
-            ),
-            step(
-                "decision_parquet",
-                PARQUET,
-                date(2026, 10, 8),
-                actor=Actor.PARQUET,
-                due=date(2026, 12, 8),
-            ),
+            done_after("accuse_reception", POLICE_EVRY, day(10, 5), 3),
+            police_answer(day(10, 8), day(10, 22)),
+            parquet_decision(day(10, 8), due=day(12, 8)),
         ],
     )
-    project(
-        engine,
-        _id(3),
-        [
-            _done("accuse_reception", POLICE_ETAMPES, date(2026, 11, 2), 8),
-            step("retour_information", POLICE_ETAMPES, date(2026, 11, 10), due=date(2026, 11, 25)),
-        ],
-        commune=ETAMPES,
-    )
-    project(
-        engine,
-        _id(4),
-        [
-            step(
-                "decision_parquet",
-                PARQUET,
-                date(2026, 9, 1),
-                actor=Actor.PARQUET,
-                due=date(2026, 11, 2),
-                overdue=True,
-            ),
-        ],
-    )
-    project(
-        engine,
-        _id(5),
-        [
-            _done("accuse_reception", POLICE_EVRY, date(2026, 10, 1), 30),
-            step(
-                "retour_information",
-                POLICE_EVRY,
-                date(2026, 9, 1),
-                due=date(2026, 9, 15),
-                overdue=True,
-            ),
-        ],
-        bailleur=OTHER_BAILLEUR,
-    )
+    etampes = [
+        done_after("accuse_reception", POLICE_ETAMPES, day(11, 2), 8),
+        step("retour_information", POLICE_ETAMPES, day(11, 10), due=day(11, 25)),
+    ]
+    project(engine, _id(3), etampes, commune=ETAMPES)
+    project(engine, _id(4), [parquet_decision(day(9, 1), due=day(11, 2), overdue=True)])
+    other = [
+        done_after("accuse_reception", POLICE_EVRY, day(10, 1), 30),
+        police_answer(day(9, 1), day(9, 15)),
+    ]
+    project(engine, _id(5), other, bailleur=OTHER_BAILLEUR)
 
 
 async def _dashboard(client: httpx.AsyncClient, auth: Tokens, org: str) -> dict:

@@ -7,7 +7,7 @@ import httpx
 import pytest
 from sqlalchemy import Engine
 
-from tests.api.conftest import Tokens
+from tests.fixtures import Tokens
 from tests.store import diagnostic_rows as rows
 
 PERIOD = {"from": "2026-01-01", "to": "2026-06-30", "commune": rows.EVRY}

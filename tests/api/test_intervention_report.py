@@ -5,125 +5,23 @@ organisations that see the procedure only."""
 from __future__ import annotations
 
 import io
-from datetime import UTC, date, datetime
-from typing import Any
 
 import httpx
 from docx import Document
 from sqlalchemy import Engine
 
-from activities.projection import ProjectionActivities
-from domain.actors import Actor
-from domain.contracts import EventRecord, ProcedureSnapshot, ProcedureStatus
-from domain.procedures.intervention_conjointe import CATALOG as INTERVENTION
-from domain.steps import StepState, StepStatus
-from tests.api.conftest import Tokens
-from tests.api.rows import BAILLEUR, EVRY, OTHER_BAILLEUR, PARQUET, POLICE_EVRY, at, step
-from tests.builders import intervention_body
+from tests.api.intervention_rows import (
+    INDICATORS,
+    INTERVENTION_ID,
+    REPORT,
+    evaluated_steps,
+    planning_steps,
+    project_intervention,
+)
+from tests.api.rows import BAILLEUR, OTHER_BAILLEUR, PARQUET, POLICE_EVRY
+from tests.fixtures import Tokens
 
-INTERVENTION_ID = "intervention_conjointe-2030-000001"
-ACTIONS = [
-    {"org": BAILLEUR, "libelle": "Éclairage du hall B2 remplacé", "date": "2030-03-20"},
-    {"org": POLICE_EVRY, "libelle": "Présence renforcée en soirée", "date": "2030-03-25"},
-    {"org": PARQUET, "libelle": "Traitement prioritaire du secteur", "date": "2030-04-01"},
-]
-REPORT = "Trois patrouilles en soirée, aucun rassemblement constaté."
-INDICATORS: dict[str, Any] = {
-    "avant": {"occupation_halls": 2, "degradations": 1},
-    "apres": {"occupation_halls": 1},
-    "periode_avant": ["2029-12-07", "2030-03-20"],
-    "periode_apres": ["2030-03-20", "2030-07-01"],
-}
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-
-
-def done(key: str, org: str, day: date, outcome: str, actor: Actor, **extra: object) -> StepState:
-    """A step completed by `org` on `day`."""
-    base = step(key, org, day, actor=actor, status=StepStatus.DONE, outcome=outcome)
-    return base.model_copy(update={"completed_on": day, "label": label_of(key), **extra})
-
-
-def label_of(key: str) -> str:
-    """The label the workflow gives the step."""
-    return INTERVENTION.spec(key).label
-
-
-def evaluated_steps() -> list[StepState]:
-    """An intervention validated, planned, carried out, reported, its evaluation open."""
-    actions = []
-    for seq, action in enumerate(ACTIONS, start=1):
-        day = date.fromisoformat(action["date"])
-        actor = Actor.BAILLEUR
-        outcome, data = ("realisee", {}) if seq < 3 else ("non_realisee", {"motif": "Audience"})
-        actions.append(done("action", action["org"], day, outcome, actor, seq=seq, data=data))
-    return [
-        done("validation_bailleur", BAILLEUR, date(2030, 3, 5), "accepte", Actor.BAILLEUR),
-        done("validation_forces", POLICE_EVRY, date(2030, 3, 5), "accepte", Actor.FORCES),
-        done(
-            "planification",
-            POLICE_EVRY,
-            date(2030, 3, 6),
-            "planifiee",
-            Actor.FORCES,
-            data={"actions": ACTIONS},
-        ),
-        *actions,
-        done(
-            "compte_rendu", POLICE_EVRY, date(2030, 4, 3), "transmis", Actor.FORCES, comment=REPORT
-        ),
-        step(
-            "evaluation",
-            BAILLEUR,
-            date(2030, 7, 1),
-            actor=Actor.BAILLEUR,
-            due=date(2030, 8, 1),
-            label=label_of("evaluation"),
-        ),
-    ]
-
-
-def planning_steps() -> list[StepState]:
-    """An intervention validated by both partners, its plan awaited from the police."""
-    return [
-        done("validation_bailleur", BAILLEUR, date(2030, 3, 5), "accepte", Actor.BAILLEUR),
-        done("validation_forces", POLICE_EVRY, date(2030, 3, 5), "accepte", Actor.FORCES),
-        step(
-            "planification",
-            POLICE_EVRY,
-            date(2030, 3, 5),
-            due=date(2030, 4, 5),
-            label=label_of("planification"),
-        ),
-    ]
-
-
-def project_intervention(
-    engine: Engine,
-    steps: list[StepState],
-    procedure_id: str = INTERVENTION_ID,
-    indicators: dict[str, Any] | None = None,
-) -> None:
-    """Write a joint intervention of the Tilleuls to the read model through the projection."""
-    events = [EventRecord(seq=1, at=at(date(2030, 3, 4)), type="procedure_started", message="")]
-    if indicators is not None:
-        moment = datetime(2030, 7, 1, 4, tzinfo=UTC)
-        events.append(
-            EventRecord(seq=2, at=moment, type="note", message="Indicateurs", data=indicators)
-        )
-    snapshot = ProcedureSnapshot(
-        procedure_id=procedure_id,
-        kind="intervention_conjointe",
-        status=ProcedureStatus.OPEN,
-        bailleur_id=BAILLEUR,
-        commune_insee=EVRY,
-        residence_nom="Résidence des Tilleuls",
-        title="Intervention conjointe — Résidence des Tilleuls",
-        facts=intervention_body(),
-        created_at=at(date(2030, 3, 4)),
-        steps=steps,
-        events=events,
-    )
-    ProjectionActivities(engine).project(snapshot)
 
 
 def docx_text(data: bytes) -> tuple[list[str], list[list[str]], str]:

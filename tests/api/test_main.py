@@ -13,9 +13,9 @@ from api.deps import ServiceProvider
 from quietude.procedures import ProcedureService
 from quietude.settings import Settings
 from store.db import make_engine
-from tests.api.conftest import Tokens
-from tests.api.rows import BAILLEUR, refuse_to_connect
+from tests.api.rows import BAILLEUR
 from tests.builders import signalement_body
+from tests.fixtures import Tokens, asgi_client, refuse_to_connect
 
 TEMPORAL_DOWN = "Le moteur de procédures (Temporal) est injoignable"
 
@@ -35,10 +35,6 @@ async def connect_fake(settings: Settings) -> Any:
     return FakeClient()
 
 
-def _asgi_client(app: FastAPI) -> httpx.AsyncClient:
-    return httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://q.test")
-
-
 async def test_app_starts_without_temporal_then_connects_when_it_is_up(
     settings: Settings, auth: Tokens, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -46,7 +42,7 @@ async def test_app_starts_without_temporal_then_connects_when_it_is_up(
     down = settings.model_copy(update={"temporal_address": "127.0.0.1:1"})
     monkeypatch.setattr(main, "get_settings", lambda: down)
     app = main.create_app()
-    async with app.router.lifespan_context(app), _asgi_client(app) as client:
+    async with app.router.lifespan_context(app), asgi_client(app) as client:
         provider: ServiceProvider = app.state.services
         assert provider.service is None
         health = await client.get("/api/healthz")

@@ -2,8 +2,8 @@
 
 import httpx
 
-from tests.api.conftest import Tokens
 from tests.api.rows import BAILLEUR, GENDARMERIE, PARQUET, POLICE_EVRY
+from tests.fixtures import Tokens
 
 
 async def test_organisations_lists_every_party_without_mailboxes(

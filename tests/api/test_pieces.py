@@ -17,10 +17,10 @@ from sqlmodel import Session, select
 from api.routes import pieces as pieces_route
 from quietude.settings import Settings
 from store.tables import Piece, Step
-from tests.activities.conftest import table_rows, text_of
 from tests.activities.resiliation_rows import PROCEDURE_ID, project_resiliation
-from tests.api.conftest import Tokens
 from tests.api.rows import BAILLEUR, OTHER_BAILLEUR, PARQUET, POLICE_EVRY
+from tests.docx_text import table_rows, text_of
+from tests.fixtures import Tokens
 
 URL = f"/api/procedures/{PROCEDURE_ID}/pieces"
 PDF = b"%PDF-1.7\n1 0 obj << /Type /Catalog >> endobj\n%%EOF\n"

@@ -10,7 +10,6 @@ from sqlalchemy import Engine
 from domain.actors import Actor
 from domain.contracts import ProcedureStatus
 from domain.steps import StepStatus
-from tests.api.conftest import Tokens
 from tests.api.rows import (
     BAILLEUR,
     ETAMPES,
@@ -21,6 +20,7 @@ from tests.api.rows import (
     project,
     step,
 )
+from tests.fixtures import Tokens
 
 NOV = date(2026, 11, 2)
 

@@ -1,95 +1,50 @@
 """The inbox of an organisation: its pending steps, filtered and sorted."""
 
 from datetime import date
+from functools import partial
 from typing import Any
 
 import httpx
 import pytest
 from sqlalchemy import Engine
 
-from activities.projection import ProjectionActivities
-from domain.actors import Actor
-from domain.contracts import Link, Milestone, ProcedureSnapshot, ProcedureStatus
-from domain.steps import StepState, StepStatus
+from domain.contracts import ProcedureStatus
 from quietude.procedures import today_in_paris
-from tests.api.conftest import Tokens
 from tests.api.rows import (
     BAILLEUR,
     EVRY,
     OTHER_BAILLEUR,
     PARQUET,
     POLICE_EVRY,
-    at,
+    done,
+    late,
+    parquet_step,
     project,
+    signalement_id,
     step,
 )
+from tests.fixtures import Tokens
 
-
-def _id(number: int) -> str:
-    return f"signalement-2026-{number:06d}"
+_id = signalement_id
 
 
 @pytest.fixture
 def inbox_rows(engine: Engine) -> None:
     """Steps of the police of Évry: undated, late, due soon, due later, done, and others'."""
-    project(engine, _id(1), [step("enquete", POLICE_EVRY, date(2026, 10, 1), label="Enquête")])
-    project(
-        engine,
-        _id(2),
-        [
-            step(
-                "retour_information",
-                POLICE_EVRY,
-                date(2026, 10, 20),
-                due=date(2026, 11, 4),
-                overdue=True,
-            ),
-        ],
-    )
-    project(
-        engine,
-        _id(3),
-        [
-            step("accuse_reception", POLICE_EVRY, date(2026, 11, 20), due=date(2026, 11, 24)),
-        ],
-        bailleur=OTHER_BAILLEUR,
-    )
-    project(
-        engine,
-        _id(4),
-        [
-            step("accuse_reception", POLICE_EVRY, date(2026, 11, 18), due=date(2026, 11, 24)),
-            step(
-                "decision_parquet",
-                PARQUET,
-                date(2026, 11, 18),
-                actor=Actor.PARQUET,
-                due=date(2026, 12, 1),
-            ),
-        ],
-    )
-    project(
-        engine,
-        _id(5),
-        [
-            step(
-                "accuse_reception",
-                POLICE_EVRY,
-                date(2026, 11, 2),
-                status=StepStatus.DONE,
-                completed_on=date(2026, 11, 3),
-                outcome="recu",
-            ),
-            step("retour_information", POLICE_EVRY, date(2026, 11, 3), due=date(2026, 12, 15)),
-        ],
-    )
+    day = partial(date, 2026)
+    parquet_decision = parquet_step("decision_parquet", day(11, 18), due=day(12, 1))
+    project(engine, _id(1), [step("enquete", POLICE_EVRY, day(10, 1), label="Enquête")])
+    project(engine, _id(2), [late("retour_information", POLICE_EVRY, day(10, 20), day(11, 4))])
+    soon = step("accuse_reception", POLICE_EVRY, day(11, 20), due=day(11, 24))
+    project(engine, _id(3), [soon], bailleur=OTHER_BAILLEUR)
+    also_soon = step("accuse_reception", POLICE_EVRY, day(11, 18), due=day(11, 24))
+    project(engine, _id(4), [also_soon, parquet_decision])
+    acknowledged = done("accuse_reception", POLICE_EVRY, day(11, 2), day(11, 3), outcome="recu")
+    later = step("retour_information", POLICE_EVRY, day(11, 3), due=day(12, 15))
+    project(engine, _id(5), [acknowledged, later])
     # A pending step of a withdrawn procedure is no task.
-    project(
-        engine,
-        _id(6),
-        [step("accuse_reception", POLICE_EVRY, date(2026, 11, 1))],
-        status=ProcedureStatus.CANCELLED,
-    )
+    withdrawn = [step("accuse_reception", POLICE_EVRY, day(11, 1))]
+    project(engine, _id(6), withdrawn, status=ProcedureStatus.CANCELLED)
 
 
 async def _tasks(
@@ -163,267 +118,3 @@ async def test_inbox_refuses_a_bad_date(client: httpx.AsyncClient, auth: Tokens)
     )
     assert response.status_code == 422
     assert "due_before : date invalide" in response.json()["detail"]
-
-
-# ----- the parquet's side: every request waiting on it, filters, counts, assignees ----------
-
-ETAMPES = "91223"
-
-
-def project_kind(
-    engine: Engine,
-    procedure_id: str,
-    steps: list[StepState],
-    *,
-    bailleur: str = BAILLEUR,
-    commune: str = EVRY,
-    status: ProcedureStatus = ProcedureStatus.OPEN,
-    facts: dict[str, Any] | None = None,
-    links: list[Link] | None = None,
-    suggestions: list[str] | None = None,
-    milestones: list[Milestone] | None = None,
-) -> None:
-    """Write a procedure of the kind its id starts with through the real projection."""
-    kind = procedure_id.split("-")[0]
-    snapshot = ProcedureSnapshot(
-        procedure_id=procedure_id,
-        kind=kind,
-        status=status,
-        bailleur_id=bailleur,
-        commune_insee=commune,
-        residence_nom="Résidence des Tilleuls",
-        title=f"{kind.capitalize()} — essai",
-        facts=facts or {"kind": kind},
-        created_at=at(date(2026, 8, 1)),
-        steps=steps,
-        events=[],
-        suggestions=suggestions or [],
-        milestones=milestones or [],
-        links=links or [],
-    )
-    ProjectionActivities(engine).project(snapshot)
-
-
-def assigned(state: StepState, sub: str | None) -> StepState:
-    """The step assigned to person `sub`."""
-    return state.model_copy(update={"assignee_sub": sub})
-
-
-def parquet_step(key: str, opened_on: date, **changes: Any) -> StepState:
-    """A step of the parquet of Évry."""
-    return step(key, PARQUET, opened_on, actor=Actor.PARQUET, **changes)
-
-
-S1, S2 = "signalement-2026-000101", "signalement-2026-000102"
-R1 = "resiliation-2026-000103"
-P1, P2 = "plainte-2026-000104", "plainte-2026-000105"
-
-
-@pytest.fixture
-def parquet_rows(engine: Engine) -> None:
-    """Requests waiting on the parquet from two bailleurs, and steps that are not its tasks."""
-    # Imported on 25 November, but pending since 1 October: older than S2's step.
-    imported = parquet_step("decision_parquet", date(2026, 10, 1), due=date(2026, 12, 1))
-    imported.opened_at = at(date(2026, 11, 25))
-    project_kind(
-        engine,
-        S1,
-        [
-            assigned(imported, "substitut-a"),
-            assigned(step("accuse_reception", POLICE_EVRY, date(2026, 10, 1)), "substitut-a"),
-        ],
-    )
-    project_kind(
-        engine,
-        S2,
-        [parquet_step("decision_parquet", date(2026, 10, 15), due=date(2026, 12, 1))],
-        bailleur=OTHER_BAILLEUR,
-        commune=ETAMPES,
-    )
-    project_kind(
-        engine,
-        R1,
-        [
-            assigned(
-                parquet_step(
-                    "demande_information_parquet", date(2026, 11, 20), due=date(2026, 12, 10)
-                ),
-                "substitut-b",
-            )
-        ],
-    )
-    project_kind(
-        engine,
-        P1,
-        [
-            step(
-                "enquete",
-                POLICE_EVRY,
-                date(2026, 5, 2),
-                status=StepStatus.DONE,
-                completed_on=date(2026, 8, 1),
-                outcome="transmise_parquet",
-            ),
-            assigned(
-                parquet_step(
-                    "decision_parquet", date(2026, 8, 1), due=date(2026, 11, 2), overdue=True
-                ),
-                "substitut-a",
-            ),
-        ],
-        bailleur=OTHER_BAILLEUR,
-    )
-    project_kind(
-        engine,
-        P2,
-        [
-            assigned(
-                parquet_step(
-                    "decision_parquet",
-                    date(2026, 9, 1),
-                    status=StepStatus.DONE,
-                    completed_on=date(2026, 10, 1),
-                    outcome="poursuites",
-                ),
-                "substitut-a",
-            ),
-            parquet_step("transmission_decision", date(2026, 11, 1)),
-        ],
-    )
-
-
-def _keys(body: dict[str, Any]) -> list[tuple[str, str]]:
-    return [(t["procedure_id"], t["key"]) for t in body["items"]]
-
-
-@pytest.mark.usefixtures("parquet_rows")
-async def test_parquet_sees_every_request_by_due_date_then_age_with_counts(
-    client: httpx.AsyncClient, auth: Tokens
-) -> None:
-    body = await _tasks(client, auth, PARQUET)
-    assert _keys(body) == [
-        (P1, "decision_parquet"),  # overdue
-        (S1, "decision_parquet"),  # same due date as S2's, pending for longer
-        (S2, "decision_parquet"),
-        (R1, "demande_information_parquet"),
-        (P2, "transmission_decision"),  # no due date
-    ]
-    assert body["counts"] == {
-        "by_step": {
-            "decision_parquet": 3,
-            "demande_information_parquet": 1,
-            "transmission_decision": 1,
-        },
-        "by_kind": {"plainte": 2, "resiliation": 1, "signalement": 2},
-        "overdue": 1,
-    }
-    by_id = {t["procedure_id"]: t for t in body["items"]}
-    assert by_id[S1]["age_days"] == (today_in_paris() - date(2026, 10, 1)).days
-    assert by_id[S1]["assignee_sub"] == "substitut-a" and by_id[S2]["assignee_sub"] is None
-    assert by_id[S2]["bailleur"]["id"] == OTHER_BAILLEUR
-    assert by_id[S2]["commune"]["insee"] == ETAMPES and by_id[R1]["kind"] == "resiliation"
-
-
-@pytest.mark.usefixtures("parquet_rows")
-@pytest.mark.parametrize(
-    ("params", "expected", "counts"),
-    [
-        (
-            {"step": "decision_parquet"},
-            [P1, S1, S2],
-            {
-                "by_step": {"decision_parquet": 3},
-                "by_kind": {"plainte": 1, "signalement": 2},
-                "overdue": 1,
-            },
-        ),
-        (
-            {"bailleur": OTHER_BAILLEUR},
-            [P1, S2],
-            {
-                "by_step": {"decision_parquet": 2},
-                "by_kind": {"plainte": 1, "signalement": 1},
-                "overdue": 1,
-            },
-        ),
-        (
-            {"commune": ETAMPES},
-            [S2],
-            {"by_step": {"decision_parquet": 1}, "by_kind": {"signalement": 1}, "overdue": 0},
-        ),
-        (
-            {"assignee": "substitut-b"},
-            [R1],
-            {
-                "by_step": {"demande_information_parquet": 1},
-                "by_kind": {"resiliation": 1},
-                "overdue": 0,
-            },
-        ),
-        (
-            {"kind": "plainte", "step": "transmission_decision"},
-            [P2],
-            {"by_step": {"transmission_decision": 1}, "by_kind": {"plainte": 1}, "overdue": 0},
-        ),
-        (
-            {"bailleur": BAILLEUR, "overdue": "true"},
-            [],
-            {"by_step": {}, "by_kind": {}, "overdue": 0},
-        ),
-    ],
-)
-async def test_parquet_filters_its_inbox_and_counts_what_is_left(
-    client: httpx.AsyncClient,
-    auth: Tokens,
-    params: dict[str, Any],
-    expected: list[str],
-    counts: dict[str, Any],
-) -> None:
-    response = await client.get(
-        "/api/tasks", params=params, headers=auth(PARQUET, "manager", "chef-parquet")
-    )
-    assert response.status_code == 200, response.text
-    assert [t["procedure_id"] for t in response.json()["items"]] == expected
-    assert response.json()["counts"] == counts
-
-
-@pytest.mark.usefixtures("parquet_rows")
-async def test_mine_lists_the_steps_assigned_to_the_caller_in_its_organisation(
-    client: httpx.AsyncClient, auth: Tokens
-) -> None:
-    mine = await client.get(
-        "/api/tasks", params={"mine": "true"}, headers=auth(PARQUET, "agent", "substitut-a")
-    )
-    assert _keys(mine.json()) == [(P1, "decision_parquet"), (S1, "decision_parquet")]
-    # The police step of S1 is assigned to a "substitut-a" too, but of another organisation.
-    police = await client.get(
-        "/api/tasks", params={"mine": "true"}, headers=auth(POLICE_EVRY, "agent", "substitut-a")
-    )
-    assert _keys(police.json()) == [(S1, "accuse_reception")]
-    nobody = await client.get(
-        "/api/tasks", params={"mine": "true"}, headers=auth(PARQUET, "agent", "substitut-z")
-    )
-    assert nobody.json()["items"] == [] and nobody.json()["total"] == 0
-
-
-@pytest.mark.usefixtures("parquet_rows")
-async def test_only_managers_list_the_steps_of_another_person(
-    client: httpx.AsyncClient, auth: Tokens
-) -> None:
-    agent = auth(PARQUET, "agent", "substitut-a")
-    other = await client.get("/api/tasks", params={"assignee": "substitut-b"}, headers=agent)
-    assert other.status_code == 403 and "responsables" in other.json()["detail"]
-    own = await client.get("/api/tasks", params={"assignee": "substitut-a"}, headers=agent)
-    assert own.status_code == 200 and len(own.json()["items"]) == 2
-    admin = await client.get(
-        "/api/tasks", params={"assignee": "substitut-b"}, headers=auth(PARQUET, "admin")
-    )
-    assert _keys(admin.json()) == [(R1, "demande_information_parquet")]
-
-
-@pytest.mark.usefixtures("parquet_rows")
-async def test_a_bailleur_sees_none_of_the_parquets_requests(
-    client: httpx.AsyncClient, auth: Tokens
-) -> None:
-    body = await _tasks(client, auth, OTHER_BAILLEUR)
-    assert body["items"] == [] and body["counts"] == {"by_step": {}, "by_kind": {}, "overdue": 0}

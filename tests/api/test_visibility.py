@@ -10,7 +10,6 @@ from sqlmodel import Session
 from domain.actors import Actor
 from domain.steps import StepStatus
 from store.visibility import can_see, facts_for
-from tests.api.conftest import Tokens
 from tests.api.rows import (
     BAILLEUR,
     GENDARMERIE,
@@ -21,6 +20,7 @@ from tests.api.rows import (
     project,
     step,
 )
+from tests.fixtures import Tokens
 
 A_ID = "signalement-2026-000001"
 B_ID = "signalement-2026-000002"

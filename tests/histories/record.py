@@ -1,10 +1,13 @@
-"""Record the history of one full run of each procedure, for replay in CI (run by hand).
+"""Record histories of the procedures' flows, for replay in CI (run by hand).
 
-    .venv/bin/python -m tests.histories.record v4 [signalement plainte resiliation ...]
+    .venv/bin/python -m tests.histories.record v5 [signalement plainte resiliation ...]
+    .venv/bin/python -m tests.histories.record v5 paths
 
-runs the flows of tests/workflows/test_*.py on the time-skipping server with the unencrypted
-Pydantic converter and writes tests/histories/<kind>-<version>.json. Record a new version of the
-procedures a change touches, and commit it beside the older ones.
+The first form runs one full flow of each kind (FLOWS) and writes
+tests/histories/<kind>-<version>.json; `paths` runs every test of tests/workflows/test_<kind>.py
+that starts procedures and writes tests/histories/paths/<kind>-<test>-<version>.json (its first
+procedure). Each runs on the time-skipping server with the unencrypted Pydantic converter.
+Record a new version of the procedures a change touches, and commit it beside the older ones.
 """
 
 from __future__ import annotations
@@ -14,21 +17,19 @@ import inspect
 import logging
 import sys
 import tempfile
-import uuid
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
-from temporalio.client import WorkflowHandle
-from temporalio.contrib.pydantic import pydantic_data_converter
-from temporalio.testing import WorkflowEnvironment
+from temporalio.client import WorkflowHandle, WorkflowHistory
 
-from quietude.settings import Settings
-from quietude.temporal_client import register_search_attributes
-from quietude.worker import build_worker
-from store.db import make_engine, migrate, session_scope
-from store.reference import load_reference_data
-from tests.servers import binary
+from tests.fixtures import (
+    migrated,
+    running_worker,
+    settings_for,
+    sqlite_url,
+    time_skipping_env,
+    unique_queue,
+)
 from tests.workflows import (
     test_assermentation,
     test_intervention,
@@ -38,8 +39,8 @@ from tests.workflows import (
 )
 
 HERE = Path(__file__).resolve().parent
-REPO = HERE.parents[1]
 log = logging.getLogger(__name__)
+FIXTURES = ("time_env", "client", "worker", "read_model", "settings")
 
 # The test module and the test whose flow is recorded, by procedure kind.
 FLOWS: dict[str, tuple[Any, str]] = {
@@ -63,14 +64,8 @@ FLOWS: dict[str, tuple[Any, str]] = {
 }
 
 
-def history_path(kind: str, version: str) -> Path:
-    """Where the history of `kind` recorded at `version` is kept."""
-    return HERE / f"{kind}-{version}.json"
-
-
-async def record(kind: str, version: str, scratch: Path) -> Path:
-    """Run the flow of `kind` and save its history; the path written."""
-    module, name = FLOWS[kind]
+async def run_flow(module: Any, name: str, scratch: Path) -> WorkflowHistory | None:
+    """Run test `name` of `module` on a fresh stack; the history of its first procedure."""
     handles: list[WorkflowHandle] = []
     started = module.start_procedure
 
@@ -79,24 +74,14 @@ async def record(kind: str, version: str, scratch: Path) -> Path:
         handles.append(handle)
         return handle
 
-    env = await WorkflowEnvironment.start_time_skipping(
-        data_converter=pydantic_data_converter,
-        test_server_existing_path=binary("temporal-test-server"),
-    )
-    url = f"sqlite:///{scratch / f'{kind}.db'}"
-    migrate(url)
-    engine = make_engine(url)
-    with session_scope(engine) as session:
-        load_reference_data(session, REPO / "data" / "essonne")
-    settings = Settings(var_dir=scratch / kind, reminder_working_days=2)
+    settings = settings_for(scratch / name, reminder_working_days=2)
     module.start_procedure = capture
     try:
-        await register_search_attributes(env.client, "default")
-        with ThreadPoolExecutor(max_workers=16) as executor:
-            worker = build_worker(
-                env.client, settings, engine, executor, task_queue=f"tq-{uuid.uuid4()}"
-            )
-            async with worker:
+        with migrated(sqlite_url(scratch, f"{name}.db")) as engine:
+            async with (
+                time_skipping_env() as env,
+                running_worker(env.client, settings, engine, unique_queue("tq")) as worker,
+            ):
                 fixtures = {
                     "time_env": env,
                     "client": env.client,
@@ -104,23 +89,54 @@ async def record(kind: str, version: str, scratch: Path) -> Path:
                     "read_model": engine,
                     "settings": settings,
                 }
-                test = getattr(module, name)
-                wanted = inspect.signature(test).parameters
-                await test(**{k: v for k, v in fixtures.items() if k in wanted})
-        history = await handles[0].fetch_history()
+                await getattr(module, name)(**{k: fixtures[k] for k in _wanted(module, name)})
+                history = await handles[0].fetch_history() if handles else None
     finally:
         module.start_procedure = started
-        engine.dispose()
-        await env.shutdown()
-    path = history_path(kind, version)
+    return history
+
+
+def _wanted(module: Any, name: str) -> list[str]:
+    return list(inspect.signature(getattr(module, name)).parameters)
+
+
+def _write(path: Path, history: WorkflowHistory) -> Path:
+    path.parent.mkdir(exist_ok=True)
     path.write_text(history.to_json() + "\n")
-    log.info("%s : %d événements enregistrés dans %s", kind, len(history.events), path.name)
+    log.info("%d événements enregistrés dans %s", len(history.events), path.name)
     return path
 
 
+async def record(kind: str, version: str, scratch: Path) -> Path:
+    """Run the flow of `kind` and save its history; the path written."""
+    module, name = FLOWS[kind]
+    history = await run_flow(module, name, scratch)
+    assert history is not None
+    return _write(HERE / f"{kind}-{version}.json", history)
+
+
+async def record_paths(version: str, scratch: Path) -> list[Path]:
+    """Every other test of the flows that starts procedures and needs no other fixture."""
+    written = []
+    for kind, (module, recorded) in FLOWS.items():
+        for name, _ in inspect.getmembers(module, inspect.iscoroutinefunction):
+            if not name.startswith("test_") or name == recorded:
+                continue
+            if not set(_wanted(module, name)) <= set(FIXTURES):
+                continue
+            history = await run_flow(module, name, scratch)
+            if history is not None:
+                short = name.removeprefix("test_")
+                written.append(_write(HERE / "paths" / f"{kind}-{short}-{version}.json", history))
+    return written
+
+
 async def main(version: str, kinds: list[str]) -> None:
-    """Record the procedures `kinds` (default: all) at `version`."""
+    """Record the procedures `kinds` (default: all), or every path, at `version`."""
     with tempfile.TemporaryDirectory() as scratch:
+        if kinds == ["paths"]:
+            await record_paths(version, Path(scratch))
+            return
         for kind in kinds or list(FLOWS):
             await record(kind, version, Path(scratch))
 

@@ -12,9 +12,9 @@ from zoneinfo import ZoneInfo
 
 from docx import Document as Docx
 
-from tests.activities.conftest import table_rows, text_of
 from tests.activities.resiliation_rows import resiliation_facts
 from tests.builders import BAILLEUR, OTHER_BAILLEUR, PARQUET
+from tests.docx_text import table_rows, text_of
 
 BAILLEUR_NAME = "Démo — Habitat Essonne (bailleur fictif)"
 PARQUET_NAME = "Parquet du tribunal judiciaire d'Évry-Courcouronnes"

@@ -2,26 +2,20 @@
 
 from __future__ import annotations
 
+from contextlib import AbstractAsyncContextManager
+
 import httpx
 from sqlmodel import Session, select
 
-from api.deps import ServiceProvider
-from api.main import create_app
 from store.tables import Event, Step
 from tests.builders import BAILLEUR, POLICE_EVRY, signalement_body
+from tests.fixtures import asgi_client, connector_to, make_app
 
 
-def second_api(stack) -> httpx.AsyncClient:
+def second_api(stack) -> AbstractAsyncContextManager[httpx.AsyncClient]:
     """Another API process over the same read model and Temporal (the first one restarted)."""
-
-    async def connector(_):
-        return stack.client
-
-    app = create_app()
-    app.state.settings = stack.settings
-    app.state.engine = stack.engine
-    app.state.services = ServiceProvider(stack.settings, stack.engine, connector=connector)
-    return httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://test")
+    app = make_app(stack.settings, stack.engine, connector_to(stack.client))
+    return asgi_client(app, "http://test")
 
 
 async def test_a_retried_completion_answers_the_same_and_completes_once(stack):

@@ -20,7 +20,7 @@ from tests.builders import (
     resiliation_body,
     signalement_body,
 )
-from tests.integration.conftest import Stack
+from tests.integration.stack import Stack
 
 TODAY = today_in_paris()
 ETAMPES = {"nom": "Résidence du Donjon", "adresse": "3 rue du Château", "commune_insee": "91223"}

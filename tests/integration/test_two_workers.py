@@ -5,19 +5,15 @@ from __future__ import annotations
 
 import asyncio
 import os
-import secrets
 import signal
 import subprocess
 import sys
 import time
-import uuid
 from collections import Counter
-from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-import pytest
 from sqlalchemy import Engine
 from sqlmodel import Session, select
 from temporalio.api.enums.v1 import EventType
@@ -27,17 +23,12 @@ from temporalio.testing import WorkflowEnvironment
 from domain.facts import StepCompletion
 from domain.procedures.signalement import SignalementFacts
 from quietude.procedures import ProcedureService, StartRequest, StepRequest
-from quietude.settings import Settings
 from quietude.temporal_client import data_converter
 from quietude.tokens import Claims
-from store.db import make_engine, migrate
-from store.reference import load_reference_data
 from store.tables import Event, Procedure, Step
 from tests.builders import BAILLEUR, POLICE_EVRY, signalement_body
-from tests.dbs import fresh_database_url
+from tests.fixtures import REPO, settings_for, unique_queue
 
-ROOT = Path(__file__).resolve().parents[2]
-DATA_DIR = ROOT / "data" / "essonne"
 PROCEDURES = 200
 CONCURRENCY = 16
 WORKERS = 2
@@ -45,23 +36,11 @@ BAILLEUR_CLAIMS = Claims(sub="juriste@bailleur", org=BAILLEUR, role="juriste")
 POLICE_CLAIMS = Claims(sub="agent@police", org=POLICE_EVRY, role="agent")
 
 
-@pytest.fixture
-def read_model(tmp_path: Path) -> Iterator[tuple[str, Engine]]:
-    with fresh_database_url("postgresql", tmp_path) as url:
-        migrate(url)
-        engine = make_engine(url)
-        with Session(engine) as session:
-            load_reference_data(session, DATA_DIR)
-            session.commit()
-        yield url, engine
-        engine.dispose()
-
-
 def start_workers(env: dict[str, str], count: int) -> list[subprocess.Popen[bytes]]:
     """Start `count` `quietude worker` processes with the same settings."""
     command = [sys.executable, "-m", "quietude.cli", "worker"]
     return [
-        subprocess.Popen(command, env=env, cwd=ROOT, stderr=subprocess.DEVNULL)
+        subprocess.Popen(command, env=env, cwd=REPO, stderr=subprocess.DEVNULL)
         for _ in range(count)
     ]
 
@@ -161,14 +140,11 @@ def check_read_model(engine: Engine, ids: list[str]) -> None:
 
 
 async def test_two_workers_share_the_procedures_and_project_each_once(
-    dev_env: WorkflowEnvironment, read_model: tuple[str, Engine], tmp_path: Path
+    dev_env: WorkflowEnvironment, postgres_read_model: tuple[str, Engine], tmp_path: Path
 ) -> None:
-    url, engine = read_model
-    settings = Settings(
-        var_dir=tmp_path / "var",
-        database_url=url,
-        jwt_secret=secrets.token_urlsafe(48),
-        task_queue=f"two-workers-{uuid.uuid4()}",
+    url, engine = postgres_read_model
+    settings = settings_for(
+        tmp_path / "var", database_url=url, task_queue=unique_queue("two-workers")
     )
     # Created here, before the workers start: every process must use this one key ring.
     converter = data_converter(settings)

@@ -12,6 +12,8 @@ import pytest
 from quietude.devstack import DevStack, port_in_use, temporal_binary, temporal_command
 from quietude.settings import Settings
 from quietude.temporal_client import SEARCH_ATTRIBUTES
+from tests.fixtures import free_port
+from workflows import search_attributes
 
 # A stand-in for the worker and the API: on SIGINT it records whether Temporal was still
 # up (so the test sees the shutdown order), then exits; it may listen on a port like the API.
@@ -47,12 +49,6 @@ while not os.path.exists(sys.argv[1]):
     time.sleep(0.05)
 raise SystemExit(3)
 """
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 @pytest.fixture
@@ -116,7 +112,6 @@ def test_temporal_command_registers_every_search_attribute(tmp_path: Path) -> No
 
 
 def test_search_attributes_match_the_workflow_keys() -> None:
-    keys = pytest.importorskip("workflows.search_attributes")
     from temporalio.api.enums.v1 import IndexedValueType
 
     declared = {
@@ -126,7 +121,7 @@ def test_search_attributes_match_the_workflow_keys() -> None:
             .removeprefix("INDEXED_VALUE_TYPE_")
             .split("_")
         )
-        for key in keys.ALL
+        for key in search_attributes.ALL
     }
     assert declared == SEARCH_ATTRIBUTES
 

@@ -13,9 +13,8 @@ from domain.steps import StepStatus
 from quietude.retention import purge
 from quietude.settings import Settings
 from store.access_log import entries_for, verify
-from store.db import make_engine, migrate
 from store.tables import Document, Event, Piece, Procedure, Step
-from tests.api.rows import POLICE_EVRY, project, step
+from tests.api.rows import POLICE_EVRY, add_files, project, step
 
 NOW = datetime(2030, 6, 1, tzinfo=UTC)
 OLD_SIGNALEMENT = "signalement-2026-000001"  # closed in 2026: past 2 years
@@ -25,11 +24,9 @@ JUDGED_RESILIATION = "resiliation-2026-000001"  # closed in 2026 after a judgmen
 
 
 @pytest.fixture
-def engine(tmp_path: Path) -> Engine:
+def engine(reference_engine: Engine, tmp_path: Path) -> Engine:
     """A migrated SQLite read model holding four procedures and their files."""
-    url = f"sqlite:///{tmp_path / 'quietude.db'}"
-    migrate(url)
-    engine = make_engine(url)
+    engine = reference_engine
     closed, opened = ProcedureStatus.CLOSED, date(2026, 3, 2)
     done = step(
         "accuse_reception", POLICE_EVRY, opened, status=StepStatus.DONE, completed_on=opened
@@ -58,40 +55,7 @@ def _files(session: Session, tmp_path: Path, procedure_id: str) -> None:
     (folder / "abc").write_bytes(b"%PDF-1.4 Durand")
     document = tmp_path / f"{procedure_id}.docx"
     document.write_bytes(b"PK Durand")
-    session.add(
-        Document(
-            id=f"{procedure_id}:fiche",
-            procedure_id=procedure_id,
-            kind="fiche",
-            filename="fiche.docx",
-            sha256="0" * 64,
-            path=str(document),
-            size=9,
-            created_at=NOW,
-        )
-    )
-    session.add(
-        Piece(
-            id=f"{procedure_id}:abc",
-            procedure_id=procedure_id,
-            title="PV Durand",
-            kind="pv",
-            filename="pv.pdf",
-            content_type="application/pdf",
-            size=15,
-            sha256="a" * 64,
-            path=str(folder / "abc"),
-            created_at=NOW,
-            created_by="juriste@demo",
-            org_id="demo-habitat-essonne",
-        )
-    )
-
-
-@pytest.fixture
-def settings(tmp_path: Path) -> Settings:
-    """Settings with the default retention periods, the var folder under tmp_path."""
-    return Settings(var_dir=tmp_path / "var", jwt_secret="x" * 40)
+    add_files(session, procedure_id, document, folder / "abc", created_at=NOW)
 
 
 async def test_a_dry_run_names_what_would_go_and_changes_nothing(

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.dbs import fresh_database_url
+from tests.fixtures import fresh_database_url
 from tests.reliability.harness import Reliability, close_stack, make_settings, open_stack
 
 

@@ -7,7 +7,6 @@ import asyncio
 import logging
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -33,11 +32,10 @@ from quietude.temporal_client import data_converter
 from quietude.tokens import Claims
 from store.tables import Document, Event, Step
 from tests.builders import BAILLEUR, POLICE_EVRY
-from tests.servers import binary
+from tests.fixtures import REPO, binary, free_port
 
 log = logging.getLogger(__name__)
 
-REPO = Path(__file__).resolve().parents[2]
 START_TIMEOUT = 30.0
 STOP_TIMEOUT = 30.0
 POLL = 0.2
@@ -51,13 +49,6 @@ EXPECTED_STEPS = {
     "cloture": ("pending", None),
 }
 ACTS = (("accuse_reception", "recu"), ("retour_information", "intervention_realisee"))
-
-
-def free_port() -> int:
-    """A TCP port nothing listens on now."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def make_settings(var_dir: Path, database_url: str) -> Settings:

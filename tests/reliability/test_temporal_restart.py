@@ -11,11 +11,10 @@ from collections.abc import AsyncIterator
 import httpx
 import pytest
 
-from api.deps import ServiceProvider
-from api.main import create_app
 from quietude.procedures import today_in_paris
-from quietude.tokens import mint_token
+from quietude.temporal_client import connect
 from tests.builders import BAILLEUR, POLICE_EVRY, signalement_body
+from tests.fixtures import asgi_client, bearer, make_app
 from tests.reliability.harness import Reliability, audit
 
 IN_FLIGHT = 10
@@ -24,18 +23,14 @@ BOUND_SECONDS = 60
 
 @pytest.fixture
 async def http(reliability: Reliability) -> AsyncIterator[httpx.AsyncClient]:
-    app = create_app()
-    app.state.settings = reliability.settings
-    app.state.engine = reliability.service.engine
-    app.state.services = ServiceProvider(reliability.settings, reliability.service.engine)
-    transport = httpx.ASGITransport(app=app)
-    async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
+    # The app connects to the stack's Temporal server as in production.
+    app = make_app(reliability.settings, reliability.service.engine, connect)
+    async with asgi_client(app, "http://test") as client:
         yield client
 
 
 def headers(stack: Reliability, org: str, role: str) -> dict[str, str]:
-    token = mint_token(stack.settings, org, role, f"{role}@{org}")
-    return {"Authorization": f"Bearer {token}"}
+    return bearer(stack.settings, org, role)
 
 
 async def until_accepted(call, bound: float = BOUND_SECONDS) -> httpx.Response:

@@ -1,10 +1,10 @@
 """A worker killed (SIGKILL) while procedures are in flight, then restarted: every procedure
-moves on and the read model holds each step, event and document exactly once."""
+moves on and the read model holds each step, event and document exactly once. (How long the
+recovery takes is measured by bench/reliability.py: `worker_sigkill_recovery`.)"""
 
 from __future__ import annotations
 
 import asyncio
-import time
 
 from tests.reliability.harness import Reliability, audit
 
@@ -13,7 +13,6 @@ BOUND_SECONDS = 60
 
 
 async def test_worker_killed_mid_flight_loses_and_doubles_nothing(reliability: Reliability):
-    began = time.monotonic()
     pids = await reliability.start_signalements(IN_FLIGHT)
     done = 0
     half = asyncio.Event()
@@ -36,4 +35,3 @@ async def test_worker_killed_mid_flight_loses_and_doubles_nothing(reliability: R
     assert result.wrong_steps == [] and result.event_gaps == []
     assert (result.missing_steps, result.duplicated, result.drifts) == (0, 0, 0)
     assert result.documents == IN_FLIGHT
-    assert time.monotonic() - began < 2 * BOUND_SECONDS

@@ -22,8 +22,9 @@ from sqlalchemy import Engine
 
 from activities.projection import ProjectionActivities
 from domain.actors import Actor
-from domain.contracts import EventRecord, ProcedureSnapshot, ProcedureStatus
+from domain.contracts import EventRecord, ProcedureStatus
 from domain.steps import StepState, StepStatus
+from tests.builders import snapshot_of
 
 EVRY, ETAMPES = "91228", "91223"
 BAILLEUR, OTHER_BAILLEUR = "demo-habitat-essonne", "demo-logis-sud"
@@ -102,18 +103,18 @@ def project(
     """Write one procedure through the projection activity."""
     place = facts.get("residence") or facts["logement"]["residence"]
     created = datetime(2026, 7, 1, 9, tzinfo=UTC)
-    snapshot = ProcedureSnapshot(
-        procedure_id=procedure_id,
-        kind=facts["kind"],
-        status=status,
+    snapshot = snapshot_of(
+        procedure_id,
+        facts,
+        created,
+        steps,
+        [EventRecord(seq=1, at=created, type="procedure_started", message="Ouverte")],
+        title=f"{facts['kind']} de test",
         bailleur_id=bailleur,
         commune_insee=place["commune_insee"],
         residence_nom=place["nom"],
-        title=f"{facts['kind']} de test",
-        facts=facts,
-        created_at=created,
-        steps=steps,
-        events=[EventRecord(seq=1, at=created, type="procedure_started", message="Ouverte")],
+        status=status,
+        kind=facts["kind"],
     )
     ProjectionActivities(engine).project(snapshot)
 

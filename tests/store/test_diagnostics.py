@@ -9,7 +9,6 @@ from sqlmodel import Session
 from domain.contracts import ProcedureStatus
 from store.diagnostic_figures import DiagnosticSettings, Figure, percentile
 from store.diagnostics import SHARED, DiagnosticFilters, Diagnostics, compute, viewer_of
-from store.reference import load_reference_data
 from store.visibility import scope_of
 from tests.store import diagnostic_rows as rows
 
@@ -17,13 +16,10 @@ EVRY_PERIOD = DiagnosticFilters(start=rows.START, end=rows.END, commune=rows.EVR
 
 
 @pytest.fixture
-def loaded(engine: Engine, data_dir) -> Engine:  # type: ignore[no-untyped-def]
+def loaded(reference: Engine) -> Engine:
     """The reference data and the hand-made set."""
-    with Session(engine) as session:
-        load_reference_data(session, data_dir)
-        session.commit()
-    rows.load(engine)
-    return engine
+    rows.load(reference)
+    return reference
 
 
 def diagnostics_of(

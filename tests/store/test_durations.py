@@ -4,14 +4,12 @@ import random
 import statistics
 from datetime import date
 
-import pytest
 from sqlalchemy import Engine
 from sqlmodel import Session, col, delete, select
 
 from domain.actors import Actor
 from domain.steps import StepState, StepStatus
 from store.durations import median, step_durations
-from store.reference import load_reference_data
 from store.tables import Step, StepDurationCount
 from store.visibility import scope_of
 from tests.api.rows import BAILLEUR, PARQUET, POLICE_EVRY, project, step
@@ -38,14 +36,6 @@ def _medians(engine: Engine, org: str) -> dict[str, tuple[float, int]]:
     with Session(engine) as session:
         scope = scope_of(session, org)
         return {d.key: (d.median_days, d.count) for d in step_durations(session, scope)}
-
-
-@pytest.fixture
-def reference(engine: Engine, data_dir) -> Engine:  # noqa: ANN001
-    with Session(engine) as session:
-        load_reference_data(session, data_dir)
-        session.commit()
-    return engine
 
 
 def test_median_of_counts_is_the_median_of_the_values() -> None:

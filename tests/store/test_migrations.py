@@ -7,7 +7,8 @@ from sqlalchemy import Engine, inspect
 from sqlmodel import SQLModel
 
 import store.tables  # noqa: F401  (registers the tables on SQLModel.metadata)
-from store.db import alembic_config, make_engine, migrate
+from store.db import alembic_config, migrate
+from tests.fixtures import engine_on
 
 
 def _schema_diff(engine: Engine) -> list[object]:
@@ -17,23 +18,17 @@ def _schema_diff(engine: Engine) -> list[object]:
 
 
 def test_migrations_produce_the_models_schema(db_url: str) -> None:
-    engine = make_engine(db_url)
-    try:
+    with engine_on(db_url) as engine:
         assert _schema_diff(engine), "an empty database must differ from the models"
         migrate(db_url)
         assert _schema_diff(engine) == []
-    finally:
-        engine.dispose()
 
 
 def test_migrate_records_head_and_can_run_again(db_url: str) -> None:
     migrate(db_url)
     migrate(db_url)
     head = ScriptDirectory.from_config(alembic_config(db_url)).get_current_head()
-    engine = make_engine(db_url)
-    try:
+    with engine_on(db_url) as engine:
         with engine.connect() as connection:
             assert MigrationContext.configure(connection).get_current_revision() == head
         assert "ix_step_inbox" in {index["name"] for index in inspect(engine).get_indexes("step")}
-    finally:
-        engine.dispose()

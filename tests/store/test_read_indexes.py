@@ -2,35 +2,25 @@
 the inbox counts from ix_step_inbox alone, the dashboard from the open procedures of a bailleur
 and the pending steps of each. Plans, not timings (the timings are in bench/read_path.py)."""
 
-from collections.abc import Iterator
 from datetime import date
-from pathlib import Path
 
 import psycopg
 import pytest
 from sqlalchemy import Engine, event
 from sqlmodel import Session
 
-from store.db import make_engine, migrate
 from store.queries import dashboard, inbox_counts
-from store.reference import load_reference_data
 from store.visibility import scope_of
 from tests.api.rows import BAILLEUR, POLICE_EVRY, project, step
-from tests.dbs import fresh_database_url
 
 
 @pytest.fixture
-def postgres(tmp_path: Path, data_dir: Path) -> Iterator[tuple[str, Engine]]:
-    with fresh_database_url("postgresql", tmp_path) as url:
-        migrate(url)
-        engine = make_engine(url)
-        with Session(engine) as session:
-            load_reference_data(session, data_dir)
-            session.commit()
-        due = date(2026, 10, 20)
-        project(engine, "signalement-2026-000001", [step("accuse_reception", POLICE_EVRY, due)])
-        yield url, engine
-        engine.dispose()
+def postgres(postgres_read_model: tuple[str, Engine]) -> tuple[str, Engine]:
+    """The PostgreSQL read model with one procedure waiting for the police."""
+    _, engine = postgres_read_model
+    due = date(2026, 10, 20)
+    project(engine, "signalement-2026-000001", [step("accuse_reception", POLICE_EVRY, due)])
+    return postgres_read_model
 
 
 def _plans(url: str, engine: Engine, read) -> list[str]:  # noqa: ANN001

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -10,7 +11,7 @@ from temporalio.client import Client, WorkflowHandle
 from temporalio.testing import WorkflowEnvironment
 from temporalio.worker import Worker
 
-from domain.contracts import CompleteStep, ProcedureStart, ProcedureView, SyncRequest
+from domain.contracts import CompleteStep, Milestone, ProcedureStart, ProcedureView, SyncRequest
 from workflows.engine import ProcedureWorkflow
 
 PARIS = ZoneInfo("Europe/Paris")
@@ -50,3 +51,38 @@ async def view(handle: WorkflowHandle) -> ProcedureView:
 def pending(state: ProcedureView) -> dict[str, Any]:
     """The pending steps by key."""
     return {s.key: s for s in state.steps if s.pending}
+
+
+def due(state: ProcedureView, key: str) -> date | None:
+    """The due date of the pending step `key`."""
+    return pending(state)[key].due
+
+
+def milestone(state: ProcedureView, key: str) -> Milestone:
+    """The milestone `key` of the procedure."""
+    return next(m for m in state.milestones if m.key == key)
+
+
+@dataclass
+class Acts:
+    """A running procedure, acted on at legal dates."""
+
+    env: WorkflowEnvironment
+    handle: WorkflowHandle
+
+    async def skip_to(self, day: date) -> None:
+        """Move the server's clock to `day` (at noon, Europe/Paris), if it is not there yet."""
+        await skip_to(self.env, day)
+
+    async def view(self) -> ProcedureView:
+        """The procedure's state now."""
+        return await view(self.handle)
+
+    async def act(
+        self, key: str, outcome: str, on: date | str, org: str, **data: Any
+    ) -> ProcedureView:
+        """Move the server's clock to `on` (a date or "YYYY-MM-DD"), then complete step `key`
+        as organisation `org`."""
+        day = date.fromisoformat(on) if isinstance(on, str) else on
+        await skip_to(self.env, day)
+        return await complete(self.handle, key, outcome, day, org, **data)

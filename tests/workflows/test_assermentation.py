@@ -9,18 +9,9 @@ from temporalio.client import WorkflowUpdateFailedError
 
 from domain.contracts import Declaration
 from tests.builders import BAILLEUR, PREFECTURE, TRIBUNAL, assermentation_body, start_of
-from tests.workflows.helpers import complete, pending, skip_to, start_procedure, view
+from tests.workflows.helpers import Acts, complete, due, milestone, pending, start_procedure
 from workflows.assermentation import AssermentationWorkflow
 from workflows.engine import ProcedureWorkflow
-
-
-async def act(env, handle, key, outcome, on, org, **data):
-    await skip_to(env, on)
-    return await complete(handle, key, outcome, on, org, **data)
-
-
-def milestone(state, key):
-    return next(m for m in state.milestones if m.key == key)
 
 
 async def sworn_in(env, client, worker):
@@ -28,43 +19,22 @@ async def sworn_in(env, client, worker):
     card and oath (10 April 2030)."""
     start = start_of("assermentation", assermentation_body(), date(2030, 3, 4))
     handle = await start_procedure(client, worker, AssermentationWorkflow, start)
-    await skip_to(env, date(2030, 3, 5))
+    proc = Acts(env, handle)
+    await proc.skip_to(date(2030, 3, 5))
     with pytest.raises(WorkflowUpdateFailedError) as short:
         await complete(handle, "formation", "suivie", date(2030, 3, 5), BAILLEUR, heures=8)
     assert "au moins 10 heures" in short.value.cause.message  # type: ignore[union-attr]
     await complete(handle, "formation", "suivie", date(2030, 3, 5), BAILLEUR, heures=12)
-    await act(
-        env,
-        handle,
-        "aptitude_technique",
-        "reconnue",
-        date(2030, 3, 11),
-        PREFECTURE,
-        arrete_le="2030-03-10",
+    await proc.act(
+        "aptitude_technique", "reconnue", "2030-03-11", PREFECTURE, arrete_le="2030-03-10"
     )
-    await act(env, handle, "commission", "signee", date(2030, 3, 12), BAILLEUR)
-    await act(
-        env,
-        handle,
-        "demande_agrement",
-        "deposee",
-        date(2030, 3, 13),
-        BAILLEUR,
-        pieces_completes=True,
+    await proc.act("commission", "signee", "2030-03-12", BAILLEUR)
+    await proc.act("demande_agrement", "deposee", "2030-03-13", BAILLEUR, pieces_completes=True)
+    await proc.act(
+        "instruction_agrement", "agree", "2030-04-01", PREFECTURE, arrete_le="2030-04-01"
     )
-    await act(
-        env,
-        handle,
-        "instruction_agrement",
-        "agree",
-        date(2030, 4, 1),
-        PREFECTURE,
-        arrete_le="2030-04-01",
-    )
-    await act(
-        env, handle, "carte_agrement", "delivree", date(2030, 4, 5), BAILLEUR, visa_le="2030-04-05"
-    )
-    state = await act(env, handle, "prestation_serment", "pretee", date(2030, 4, 10), TRIBUNAL)
+    await proc.act("carte_agrement", "delivree", "2030-04-05", BAILLEUR, visa_le="2030-04-05")
+    state = await proc.act("prestation_serment", "pretee", "2030-04-10", TRIBUNAL)
     assert milestone(state, "statut").label == "Agent actif depuis le"
     assert milestone(state, "statut").date == date(2030, 4, 10)
     # Agrément of 1 April 2030: valid 5 years, until 1 April 2035 (R. 15-33-27-1 CPP).
@@ -75,13 +45,14 @@ async def sworn_in(env, client, worker):
 
 async def test_an_agrement_reaches_its_renewal_window_and_lapses(time_env, client, worker):
     handle = await sworn_in(time_env, client, worker)
-    await skip_to(time_env, date(2034, 11, 30))
-    assert not pending(await view(handle))  # the window opens 4 months before the end
-    await skip_to(time_env, date(2034, 12, 2))
-    renewal = pending(await view(handle))["renouvellement"]
+    proc = Acts(time_env, handle)
+    await proc.skip_to(date(2034, 11, 30))
+    assert not pending(await proc.view())  # the window opens 4 months before the end
+    await proc.skip_to(date(2034, 12, 2))
+    renewal = pending(await proc.view())["renouvellement"]
     assert (renewal.opened_on, renewal.due) == (date(2034, 12, 1), date(2035, 4, 1))
-    await skip_to(time_env, date(2035, 4, 2))
-    state = await view(handle)
+    await proc.skip_to(date(2035, 4, 2))
+    state = await proc.view()
     lapsed = next(s for s in state.steps if s.key == "renouvellement")
     assert (lapsed.outcome, lapsed.implicite) == ("expire", True)
     assert milestone(state, "statut").label == "Agrément expiré le"
@@ -90,7 +61,8 @@ async def test_an_agrement_reaches_its_renewal_window_and_lapses(time_env, clien
 
 async def test_a_suspension_renewed_once_then_refused_a_third_time(time_env, client, worker):
     handle = await sworn_in(time_env, client, worker)
-    await skip_to(time_env, date(2030, 5, 2))
+    proc = Acts(time_env, handle)
+    await proc.skip_to(date(2030, 5, 2))
     with pytest.raises(WorkflowUpdateFailedError):  # the préfet suspends, not the bailleur
         await handle.execute_update(
             ProcedureWorkflow.declare,
@@ -101,11 +73,11 @@ async def test_a_suspension_renewed_once_then_refused_a_third_time(time_env, cli
         Declaration(key="suspension", on=date(2030, 5, 2), org=PREFECTURE, sub="p"),
     )
     assert milestone(state, "statut").label == "Agent suspendu depuis le"
-    assert pending(state)["suspension"].due == date(2030, 8, 2)  # at most 3 months
-    state = await act(time_env, handle, "suspension", "renouvelee", date(2030, 8, 1), PREFECTURE)
+    assert due(state, "suspension") == date(2030, 8, 2)  # at most 3 months
+    state = await proc.act("suspension", "renouvelee", "2030-08-01", PREFECTURE)
     # Renewed on 1 August: + 3 months → Friday 1 November (Toussaint) → Monday 4 November.
-    assert pending(state)["suspension"].due == date(2030, 11, 4)
-    await skip_to(time_env, date(2030, 10, 2))
+    assert due(state, "suspension") == date(2030, 11, 4)
+    await proc.skip_to(date(2030, 10, 2))
     with pytest.raises(WorkflowUpdateFailedError) as third:
         await complete(handle, "suspension", "renouvelee", date(2030, 10, 2), PREFECTURE)
     assert "qu'une fois" in third.value.cause.message  # type: ignore[union-attr]

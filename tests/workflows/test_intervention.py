@@ -10,7 +10,7 @@ from sqlmodel import Session, select
 from temporalio.client import WorkflowUpdateFailedError
 
 from activities.projection import ProjectionActivities
-from domain.contracts import ProcedureSnapshot, ProcedureStatus
+from domain.contracts import ProcedureStatus
 from store.tables import Step
 from tests.builders import (
     BAILLEUR,
@@ -18,9 +18,10 @@ from tests.builders import (
     POLICE_EVRY,
     intervention_body,
     signalement_body,
+    snapshot_of,
     start_of,
 )
-from tests.workflows.helpers import complete, pending, skip_to, start_procedure, view
+from tests.workflows.helpers import complete, due, pending, skip_to, start_procedure, view
 from workflows.intervention_conjointe import InterventionWorkflow
 
 ACTIONS = [
@@ -45,21 +46,12 @@ def project_facts(read_model) -> None:
     for number, (moment, category, residence) in enumerate(FACTS, start=1):
         body = signalement_body(faits_le=moment, categorie=category)
         body["residence"]["nom"] = residence
-        projection.project(
-            ProcedureSnapshot(
-                procedure_id=f"signalement-2030-{number:06d}",
-                kind="signalement",
-                status=ProcedureStatus.OPEN,
-                bailleur_id=BAILLEUR,
-                commune_insee="91228",
-                residence_nom=residence,
-                title="Signalement",
-                facts=body,
-                created_at=datetime(2030, 1, 1, tzinfo=UTC),
-                steps=[],
-                events=[],
-            )
+        created = datetime(2030, 1, 1, tzinfo=UTC)
+        procedure_id = f"signalement-2030-{number:06d}"
+        snapshot = snapshot_of(
+            procedure_id, body, created, title="Signalement", residence_nom=residence
         )
+        projection.project(snapshot)
 
 
 async def test_three_actions_for_three_organisations_then_the_evaluation(
@@ -104,7 +96,7 @@ async def test_three_actions_for_three_organisations_then_the_evaluation(
         await skip_to(time_env, action.due)
         await complete(handle, f"action:{action.seq}", "realisee", action.due, action.org)
     state = await view(handle)
-    assert pending(state)["compte_rendu"].due == date(2030, 4, 8)  # 7 days after 1 April
+    assert due(state, "compte_rendu") == date(2030, 4, 8)  # 7 days after 1 April
     await skip_to(time_env, date(2030, 4, 3))
     await complete(handle, "compte_rendu", "transmis", date(2030, 4, 3), POLICE_EVRY)
     assert not pending(await view(handle))  # the evaluation waits 3 months

@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import socket
-import uuid
 from collections.abc import Iterator
-from concurrent.futures import ThreadPoolExecutor
 from datetime import date
 from email import message_from_bytes
 from email.message import Message
@@ -15,9 +12,8 @@ import pytest
 from aiosmtpd.controller import Controller
 
 from domain.contracts import Policy
-from quietude.settings import Settings
-from quietude.worker import build_worker
 from tests.builders import POLICE_EVRY, signalement_start
+from tests.fixtures import free_port, running_worker, settings_for, unique_queue
 from tests.workflows.helpers import pending, skip_to, start_procedure, view
 from workflows.signalement import SignalementWorkflow
 
@@ -29,12 +25,6 @@ class Collector:
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
         self.messages.append(message_from_bytes(envelope.content))
         return "250 OK"
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 @pytest.fixture
@@ -50,18 +40,14 @@ async def test_escalation_is_mailed_to_the_managers_over_smtp(
     time_env, read_model, tmp_path, smtp_server
 ):
     collector, port = smtp_server
-    settings = Settings(var_dir=tmp_path / "smtp", smtp_host="127.0.0.1", smtp_port=port)
-    with ThreadPoolExecutor(max_workers=16) as executor:
-        worker = build_worker(
-            time_env.client, settings, read_model, executor, task_queue=f"tq-{uuid.uuid4()}"
-        )
-        async with worker:
-            start = signalement_start(created_on=date(2030, 3, 4))
-            # A reminder 1 working day ahead: Tuesday 5 March 08:00, the step due Wednesday 6.
-            start.policy = Policy(reminder_working_days=1)
-            handle = await start_procedure(time_env.client, worker, SignalementWorkflow, start)
-            await skip_to(time_env, date(2030, 3, 7))
-            assert pending(await view(handle))["accuse_reception"].escalated
+    settings = settings_for(tmp_path / "smtp", smtp_host="127.0.0.1", smtp_port=port)
+    async with running_worker(time_env.client, settings, read_model, unique_queue("tq")) as worker:
+        start = signalement_start(created_on=date(2030, 3, 4))
+        # A reminder 1 working day ahead: Tuesday 5 March 08:00, the step due Wednesday 6.
+        start.policy = Policy(reminder_working_days=1)
+        handle = await start_procedure(time_env.client, worker, SignalementWorkflow, start)
+        await skip_to(time_env, date(2030, 3, 7))
+        assert pending(await view(handle))["accuse_reception"].escalated
     subjects = {m["Subject"]: m["To"] for m in collector.messages}
     reminder = next(s for s in subjects if s.startswith("Rappel"))
     escalation = next(s for s in subjects if s.startswith("Escalade"))

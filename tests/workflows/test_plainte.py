@@ -3,66 +3,48 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
-from domain.contracts import ProcedureStatus
+from domain.contracts import ProcedureStart, ProcedureStatus
 from tests.builders import BAILLEUR, PARQUET, POLICE_EVRY, TRIBUNAL, plainte_start
-from tests.workflows.helpers import complete, pending, skip_to, start_procedure, view
+from tests.workflows.helpers import Acts, complete, due, milestone, pending, start_procedure
 from workflows.plainte import PlainteWorkflow
 
 
-async def act(env, handle, key, outcome, on, org, **data):
-    await skip_to(env, on)
-    return await complete(handle, key, outcome, on, org, **data)
-
-
-def milestone(state, key):
-    return next(m.date for m in state.milestones if m.key == key)
+def filed_by(
+    canal: str, categorie: str, le: str, qualification: str, facts: dict[str, Any]
+) -> ProcedureStart:
+    """A plainte of 4 March 2030 sent by `canal`, of facts of `categorie` at `le` (Paris, in
+    winter: +01:00) qualified as `qualification`, and `facts`."""
+    faits = {"categorie": categorie, "le": f"{le}:00+01:00", "qualification": qualification}
+    return plainte_start(date(2030, 3, 4), canal=canal, faits={**faits, **facts})
 
 
 async def test_classement_then_recours_and_partie_civile(time_env, client, worker):
     handle = await start_procedure(client, worker, PlainteWorkflow, plainte_start(date(2030, 3, 4)))
-    state = await view(handle)
+    proc = Acts(time_env, handle)
+    state = await proc.view()
     # Délit committed on 30 August 2029: prescribed 6 years later (CPP 8).
-    assert milestone(state, "prescription") == date(2035, 8, 30)
-    assert pending(state)["preparation_dossier"].due == date(2030, 3, 11)  # 5 working days
+    assert milestone(state, "prescription").date == date(2035, 8, 30)
+    assert due(state, "preparation_dossier") == date(2030, 3, 11)  # 5 working days
 
-    state = await act(time_env, handle, "preparation_dossier", "pret", date(2030, 3, 5), BAILLEUR)
-    assert pending(state)["rendez_vous_depot"].due == date(2030, 3, 12)
-    state = await act(
-        time_env,
-        handle,
-        "rendez_vous_depot",
-        "fixe",
-        date(2030, 3, 6),
-        POLICE_EVRY,
-        rendez_vous="2030-03-14",
+    state = await proc.act("preparation_dossier", "pret", "2030-03-05", BAILLEUR)
+    assert due(state, "rendez_vous_depot") == date(2030, 3, 12)
+    state = await proc.act(
+        "rendez_vous_depot", "fixe", "2030-03-06", POLICE_EVRY, rendez_vous="2030-03-14"
     )
-    assert pending(state)["depot_plainte"].due == date(2030, 3, 14)
-    state = await act(
-        time_env,
-        handle,
-        "depot_plainte",
-        "enregistree",
-        date(2030, 3, 14),
-        POLICE_EVRY,
-        numero_procedure="2030/000123",
+    assert due(state, "depot_plainte") == date(2030, 3, 14)
+    state = await proc.act(
+        "depot_plainte", "enregistree", "2030-03-14", POLICE_EVRY, numero_procedure="2030/000123"
     )
     # Filed Thursday 14 March 2030 + 3 months → Friday 14 June 2030 (CPP 85, 801).
-    assert milestone(state, "partie_civile") == date(2030, 6, 14)
-    assert pending(state)["enquete"].due == date(2030, 6, 14)
+    assert milestone(state, "partie_civile").date == date(2030, 6, 14)
+    assert due(state, "enquete") == date(2030, 6, 14)
 
-    state = await act(
-        time_env, handle, "enquete", "transmise_parquet", date(2030, 4, 2), POLICE_EVRY
-    )
-    assert pending(state)["decision_parquet"].due == date(2030, 7, 2)
-    state = await act(
-        time_env,
-        handle,
-        "decision_parquet",
-        "classement",
-        date(2030, 4, 10),
-        PARQUET,
-        motif="auteur inconnu",
+    state = await proc.act("enquete", "transmise_parquet", "2030-04-02", POLICE_EVRY)
+    assert due(state, "decision_parquet") == date(2030, 7, 2)
+    state = await proc.act(
+        "decision_parquet", "classement", "2030-04-10", PARQUET, motif="auteur inconnu"
     )
     steps = pending(state)
     assert set(steps) == {"avis_plaignant", "recours_procureur_general", "partie_civile_possible"}
@@ -80,57 +62,31 @@ async def test_classement_then_recours_and_partie_civile(time_env, client, worke
 
 
 async def test_poursuites_to_a_conviction_that_suggests_a_resiliation(time_env, client, worker):
-    start = plainte_start(
-        date(2030, 3, 4),
-        canal="courrier_procureur",
-        faits={
-            "categorie": "trafic_stupefiants",
-            "le": "2030-01-10T18:00:00+01:00",
-            "qualification": "delit",
-            "trafic_stupefiants": True,
-            "description": "Trafic.",
-        },
-    )
+    facts = {"trafic_stupefiants": True, "description": "Trafic."}
+    start = filed_by("courrier_procureur", "trafic_stupefiants", "2030-01-10T18:00", "delit", facts)
     handle = await start_procedure(client, worker, PlainteWorkflow, start)
+    proc = Acts(time_env, handle)
     # Drug trafficking délit: 20 years (CPP 706-26).
-    assert milestone(await view(handle), "prescription") == date(2050, 1, 10)
-    state = await act(time_env, handle, "preparation_dossier", "pret", date(2030, 3, 5), BAILLEUR)
+    assert milestone(await proc.view(), "prescription").date == date(2050, 1, 10)
+    state = await proc.act("preparation_dossier", "pret", "2030-03-05", BAILLEUR)
     filing = pending(state)["depot_plainte"]
     assert (filing.org, filing.due) == (BAILLEUR, date(2030, 3, 12))  # the bailleur writes
-    state = await act(
-        time_env,
-        handle,
-        "depot_plainte",
-        "enregistree",
-        date(2030, 3, 6),
-        BAILLEUR,
-        numero_procedure="PARQ-2030-1",
+    state = await proc.act(
+        "depot_plainte", "enregistree", "2030-03-06", BAILLEUR, numero_procedure="PARQ-2030-1"
     )
-    assert milestone(state, "partie_civile") == date(2030, 6, 6)
-    await act(time_env, handle, "enquete", "transmise_parquet", date(2030, 3, 20), POLICE_EVRY)
-    state = await act(
-        time_env,
-        handle,
-        "decision_parquet",
-        "poursuites",
-        date(2030, 3, 25),
-        PARQUET,
-        audience="2030-06-03",
+    assert milestone(state, "partie_civile").date == date(2030, 6, 6)
+    await proc.act("enquete", "transmise_parquet", "2030-03-20", POLICE_EVRY)
+    state = await proc.act(
+        "decision_parquet", "poursuites", "2030-03-25", PARQUET, audience="2030-06-03"
     )
-    assert pending(state)["audience_penale"].due == date(2030, 6, 3)
+    assert due(state, "audience_penale") == date(2030, 6, 3)
     await complete(handle, "avis_plaignant", "notifie", date(2030, 3, 25), PARQUET)
-    await act(time_env, handle, "audience_penale", "jugement", date(2030, 6, 3), TRIBUNAL)
-    state = await act(
-        time_env,
-        handle,
-        "jugement_penal",
-        "condamnation",
-        date(2030, 6, 17),
-        TRIBUNAL,
-        condamne_locataire=True,
+    await proc.act("audience_penale", "jugement", "2030-06-03", TRIBUNAL)
+    state = await proc.act(
+        "jugement_penal", "condamnation", "2030-06-17", TRIBUNAL, condamne_locataire=True
     )
     assert state.suggestions == ["resiliation"]
-    assert pending(state)["transmission_decision"].due == date(2030, 7, 17)
+    assert due(state, "transmission_decision") == date(2030, 7, 17)
     assert "partie_civile_possible" not in {s.key for s in state.steps}  # prosecuted in time
     await complete(handle, "transmission_decision", "transmise", date(2030, 6, 17), PARQUET)
     await complete(handle, "cloture", "close", date(2030, 6, 17), BAILLEUR)
@@ -138,36 +94,21 @@ async def test_poursuites_to_a_conviction_that_suggests_a_resiliation(time_env, 
 
 
 async def test_alternative_after_the_cpp85_date_opened_the_partie_civile(time_env, client, worker):
-    start = plainte_start(
-        date(2030, 3, 4),
-        canal="en_ligne",
-        faits={
-            "categorie": "degradations",
-            "le": "2030-02-01T10:00:00+01:00",
-            "qualification": "contravention",
-            "description": "Tags.",
-        },
-    )
+    facts = {"description": "Tags."}
+    start = filed_by("en_ligne", "degradations", "2030-02-01T10:00", "contravention", facts)
     handle = await start_procedure(client, worker, PlainteWorkflow, start)
+    proc = Acts(time_env, handle)
     # Contravention: 1 year; 1 February 2031 is a Saturday, shown as it is.
-    assert milestone(await view(handle), "prescription") == date(2031, 2, 1)
-    await act(time_env, handle, "preparation_dossier", "pret", date(2030, 3, 4), BAILLEUR)
-    await act(
-        time_env,
-        handle,
-        "depot_plainte",
-        "enregistree",
-        date(2030, 3, 5),
-        BAILLEUR,
-        numero_procedure="EN-LIGNE-7",
+    assert milestone(await proc.view(), "prescription").date == date(2031, 2, 1)
+    await proc.act("preparation_dossier", "pret", "2030-03-04", BAILLEUR)
+    await proc.act(
+        "depot_plainte", "enregistree", "2030-03-05", BAILLEUR, numero_procedure="EN-LIGNE-7"
     )
-    await act(time_env, handle, "enquete", "transmise_parquet", date(2030, 3, 10), POLICE_EVRY)
-    await skip_to(time_env, date(2030, 6, 5))  # 5 March + 3 months: Wednesday 5 June 2030
-    state = await view(handle)
+    await proc.act("enquete", "transmise_parquet", "2030-03-10", POLICE_EVRY)
+    await proc.skip_to(date(2030, 6, 5))  # 5 March + 3 months: Wednesday 5 June 2030
+    state = await proc.view()
     assert pending(state)["partie_civile_possible"].opened_on == date(2030, 6, 5)
-    state = await act(
-        time_env, handle, "decision_parquet", "alternative", date(2030, 6, 7), PARQUET
-    )
+    state = await proc.act("decision_parquet", "alternative", "2030-06-07", PARQUET)
     await complete(handle, "avis_plaignant", "notifie", date(2030, 6, 7), PARQUET)
     await complete(handle, "cloture", "close", date(2030, 6, 7), BAILLEUR)
     result = await handle.result()

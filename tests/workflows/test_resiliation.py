@@ -21,18 +21,8 @@ from tests.builders import (
     resiliation_body,
     resiliation_start,
 )
-from tests.workflows.helpers import complete, pending, skip_to, start_procedure, view
+from tests.workflows.helpers import Acts, complete, due, milestone, pending, start_procedure
 from workflows.resiliation import ResiliationWorkflow
-
-
-async def act(env, handle, key, outcome, on, org, **data):
-    """Move the clock to the day of the act, then complete the step."""
-    await skip_to(env, on)
-    return await complete(handle, key, outcome, on, org, **data)
-
-
-def due(state, key):
-    return pending(state)[key].due
 
 
 async def test_from_the_prefets_injunction_to_an_expulsion_after_the_treve(
@@ -42,92 +32,63 @@ async def test_from_the_prefets_injunction_to_an_expulsion_after_the_treve(
         date(2030, 6, 3), origine="injonction_prefet", injonction={"date": "2030-06-03"}
     )
     handle = await start_procedure(client, worker, ResiliationWorkflow, start)
+    proc = Acts(time_env, handle)
     # Injunction Monday 3 June 2030 + 15 days → Tuesday 18 June 2030 (CCH L. 442-4-3).
-    assert due(await view(handle), "reponse_injonction") == date(2030, 6, 18)
+    assert due(await proc.view(), "reponse_injonction") == date(2030, 6, 18)
 
-    state = await act(
-        time_env, handle, "reponse_injonction", "acceptee", date(2030, 6, 14), BAILLEUR
-    )
+    state = await proc.act("reponse_injonction", "acceptee", "2030-06-14", BAILLEUR)
     # 14 June + 1 month → Sunday 14 July (fête nationale) → Monday 15 July 2030.
     assert due(state, "saisine_juge_apres_injonction") == date(2030, 7, 15)
 
-    state = await act(
-        time_env,
-        handle,
+    state = await proc.act(
         "saisine_juge_apres_injonction",
         "assignation_delivree",
-        date(2030, 7, 10),
+        "2030-07-10",
         BAILLEUR,
         audience="2030-09-02",
     )
     assert due(state, "audience") == date(2030, 9, 2)
     assert "notification_prefet_assignation" not in pending(state)  # no arrears claimed
 
-    await act(time_env, handle, "audience", "tenue", date(2030, 9, 2), TRIBUNAL)
-    state = await act(
-        time_env,
-        handle,
-        "jugement",
-        "resiliation_prononcee",
-        date(2030, 10, 1),
-        TRIBUNAL,
-        delai_deux_mois="maintenu",
+    await proc.act("audience", "tenue", "2030-09-02", TRIBUNAL)
+    state = await proc.act(
+        "jugement", "resiliation_prononcee", "2030-10-01", TRIBUNAL, delai_deux_mois="maintenu"
     )
     # 1 Oct + 1 month → Friday 1 Nov (Toussaint) → Monday 4 Nov 2030.
     assert due(state, "signification_jugement") == date(2030, 11, 4)
 
-    state = await act(
-        time_env, handle, "signification_jugement", "signifie", date(2030, 10, 7), COMMISSAIRE
-    )
-    appeal = next(m for m in state.milestones if m.key == "delai_appel")
+    state = await proc.act("signification_jugement", "signifie", "2030-10-07", COMMISSAIRE)
+    appeal = milestone(state, "delai_appel")
     assert appeal.date == date(2030, 11, 7)  # 7 Oct + 1 month, a Thursday (CPC 538)
     assert due(state, "commandement_quitter_les_lieux") == date(2030, 11, 7)
 
-    state = await act(
-        time_env,
-        handle,
-        "commandement_quitter_les_lieux",
-        "delivre",
-        date(2030, 10, 15),
-        COMMISSAIRE,
-    )
+    state = await proc.act("commandement_quitter_les_lieux", "delivre", "2030-10-15", COMMISSAIRE)
     assert due(state, "information_prefet_ccapex") == date(2030, 10, 15)
-    state = await act(
-        time_env, handle, "information_prefet_ccapex", "informe", date(2030, 10, 15), COMMISSAIRE
-    )
-    delay = next(m for m in state.milestones if m.key == "fin_delai_commandement")
+    state = await proc.act("information_prefet_ccapex", "informe", "2030-10-15", COMMISSAIRE)
+    delay = milestone(state, "fin_delai_commandement")
     # 15 Oct + 2 months → Sunday 15 Dec → Monday 16 Dec 2030 (CPCE L. 412-1).
     assert delay.date == date(2030, 12, 16)
     assert not pending(state)  # the requisition cannot open before the delay ends
 
-    await skip_to(time_env, date(2030, 12, 17))
-    state = await view(handle)
+    await proc.skip_to(date(2030, 12, 17))
+    state = await proc.view()
     assert due(state, "requisition_force_publique") == date(2031, 1, 17)  # 17 Dec + 1 month
-    state = await act(
-        time_env, handle, "requisition_force_publique", "requise", date(2030, 12, 18), COMMISSAIRE
-    )
+    state = await proc.act("requisition_force_publique", "requise", "2030-12-18", COMMISSAIRE)
     # 18 Dec + 2 months → Tuesday 18 February 2031 (CPCE R. 153-1).
     assert due(state, "decision_concours_force_publique") == date(2031, 2, 18)
     assert pending(state)["decision_concours_force_publique"].org == PREFECTURE
 
-    state = await act(
-        time_env,
-        handle,
-        "decision_concours_force_publique",
-        "accorde",
-        date(2031, 1, 6),
-        PREFECTURE,
-    )
+    state = await proc.act("decision_concours_force_publique", "accorde", "2031-01-06", PREFECTURE)
     expulsion = pending(state)["expulsion"]
     # Granted Monday 6 January 2031, inside the trêve → Tuesday 1 April 2031 (CPCE L. 412-6).
     assert expulsion.due == date(2031, 4, 1)
     assert "trêve hivernale" in expulsion.due_explanation
 
-    await skip_to(time_env, date(2031, 3, 31))
+    await proc.skip_to(date(2031, 3, 31))
     with pytest.raises(WorkflowUpdateFailedError) as refused:
         await complete(handle, "expulsion", "realisee", date(2031, 3, 31), COMMISSAIRE)
     assert "avant le 1er avril 2031" in refused.value.cause.message  # type: ignore[union-attr]
-    await act(time_env, handle, "expulsion", "realisee", date(2031, 4, 1), COMMISSAIRE)
+    await proc.act("expulsion", "realisee", "2031-04-01", COMMISSAIRE)
     await complete(handle, "cloture", "close", date(2031, 4, 1), BAILLEUR)
     result = await handle.result()
     assert result.status == ProcedureStatus.CLOSED
@@ -136,45 +97,35 @@ async def test_from_the_prefets_injunction_to_an_expulsion_after_the_treve(
 async def test_suspension_adjourned_hearing_and_implicit_refusal(time_env, client, worker):
     start = resiliation_start(date(2030, 3, 4), impayes=True)
     handle = await start_procedure(client, worker, ResiliationWorkflow, start)
-    state = await view(handle)
+    proc = Acts(time_env, handle)
+    state = await proc.view()
     assert due(state, "constitution_dossier") == date(2030, 4, 4)
     assert pending(state)["demande_information_parquet"].org == PARQUET
     kinds = {e.data.get("kind") for e in state.events if e.type == "document_generated"}
     assert "demande_information_parquet" in kinds
 
-    await act(
-        time_env,
-        handle,
-        "demande_information_parquet",
-        "aucune_information",
-        date(2030, 3, 8),
-        PARQUET,
-    )
-    state = await act(
-        time_env, handle, "constitution_dossier", "complet", date(2030, 3, 11), BAILLEUR
-    )
+    await proc.act("demande_information_parquet", "aucune_information", "2030-03-08", PARQUET)
+    state = await proc.act("constitution_dossier", "complet", "2030-03-11", BAILLEUR)
     assert due(state, "mise_en_demeure") == date(2030, 3, 26)  # 11 March + 15 days
-    state = await act(time_env, handle, "mise_en_demeure", "envoyee", date(2030, 3, 12), BAILLEUR)
+    state = await proc.act("mise_en_demeure", "envoyee", "2030-03-12", BAILLEUR)
     assert due(state, "delai_mise_en_demeure") == date(2030, 4, 12)
-    state = await act(
-        time_env,
-        handle,
+    state = await proc.act(
         "delai_mise_en_demeure",
         "troubles_persistants",
-        date(2030, 4, 15),
+        "2030-04-15",
         BAILLEUR,
         offre_relogement=True,
     )
     assert due(state, "offre_relogement") == date(2030, 5, 15)  # the tenant has 1 month
 
-    await skip_to(time_env, date(2030, 5, 16))  # silence: the offer is refused by the law
-    state = await view(handle)
+    await proc.skip_to(date(2030, 5, 16))  # silence: the offer is refused by the law
+    state = await proc.view()
     offer = next(s for s in state.steps if s.key == "offre_relogement")
     assert (offer.outcome, offer.implicite) == ("implicite_refus", True)
     # The assignation opens from 15 May: + 1 month → Saturday 15 June → Monday 17 June 2030.
     assert due(state, "assignation") == date(2030, 6, 17)
 
-    await skip_to(time_env, date(2030, 5, 20))
+    await proc.skip_to(date(2030, 5, 20))
     with pytest.raises(WorkflowUpdateFailedError) as refused:
         await complete(
             handle, "assignation", "delivree", date(2030, 5, 20), COMMISSAIRE, audience="2030-06-20"
@@ -185,49 +136,21 @@ async def test_suspension_adjourned_hearing_and_implicit_refusal(time_env, clien
     )
     # Hearing Monday 15 July 2030 − 43 days → Sunday 2 June 2030, never shifted.
     assert due(state, "notification_prefet_assignation") == date(2030, 6, 2)
-    await act(
-        time_env,
-        handle,
-        "notification_prefet_assignation",
-        "notifiee",
-        date(2030, 5, 27),
-        COMMISSAIRE,
-    )
+    await proc.act("notification_prefet_assignation", "notifiee", "2030-05-27", COMMISSAIRE)
 
-    state = await act(
-        time_env,
-        handle,
-        "audience",
-        "renvoi",
-        date(2030, 7, 15),
-        TRIBUNAL,
-        nouvelle_audience="2030-09-16",
+    state = await proc.act(
+        "audience", "renvoi", "2030-07-15", TRIBUNAL, nouvelle_audience="2030-09-16"
     )
     assert due(state, "audience") == date(2030, 9, 16)
-    await act(time_env, handle, "audience", "tenue", date(2030, 9, 16), TRIBUNAL)
-    await act(
-        time_env,
-        handle,
-        "jugement",
-        "resiliation_prononcee",
-        date(2030, 10, 7),
-        TRIBUNAL,
-        delai_deux_mois="maintenu",
+    await proc.act("audience", "tenue", "2030-09-16", TRIBUNAL)
+    await proc.act(
+        "jugement", "resiliation_prononcee", "2030-10-07", TRIBUNAL, delai_deux_mois="maintenu"
     )
-    await act(
-        time_env, handle, "signification_jugement", "signifie", date(2030, 10, 14), COMMISSAIRE
-    )
-    await act(
-        time_env,
-        handle,
-        "commandement_quitter_les_lieux",
-        "delivre",
-        date(2030, 10, 21),
-        COMMISSAIRE,
-    )
+    await proc.act("signification_jugement", "signifie", "2030-10-14", COMMISSAIRE)
+    await proc.act("commandement_quitter_les_lieux", "delivre", "2030-10-21", COMMISSAIRE)
 
-    await skip_to(time_env, date(2030, 11, 5))
-    information = pending(await view(handle))["information_prefet_ccapex"]
+    await proc.skip_to(date(2030, 11, 5))
+    information = pending(await proc.view())["information_prefet_ccapex"]
     assert information.overdue and information.escalated
     state = await complete(
         handle, "information_prefet_ccapex", "informe", date(2030, 11, 5), COMMISSAIRE
@@ -235,19 +158,17 @@ async def test_suspension_adjourned_hearing_and_implicit_refusal(time_env, clien
     notes = [e for e in state.events if e.type == "note"]
     assert any("suspendu" in e.message for e in notes)
     assert any(e.data.get("reprise_le") == "2030-11-05" for e in notes)
-    delay = next(m for m in state.milestones if m.key == "fin_delai_commandement")
+    delay = milestone(state, "fin_delai_commandement")
     # The delay runs from the information (5 Nov), not the commandement (21 Oct):
     # 5 Nov + 2 months → Sunday 5 January → Monday 6 January 2031.
     assert delay.date == date(2031, 1, 6)
 
-    await skip_to(time_env, date(2031, 1, 7))
-    state = await act(
-        time_env, handle, "requisition_force_publique", "requise", date(2031, 1, 8), COMMISSAIRE
-    )
+    await proc.skip_to(date(2031, 1, 7))
+    state = await proc.act("requisition_force_publique", "requise", "2031-01-08", COMMISSAIRE)
     # 8 Jan + 2 months → Saturday 8 March → Monday 10 March 2031.
     assert due(state, "decision_concours_force_publique") == date(2031, 3, 10)
-    await skip_to(time_env, date(2031, 3, 11))
-    state = await view(handle)
+    await proc.skip_to(date(2031, 3, 11))
+    state = await proc.view()
     decision = next(s for s in state.steps if s.key == "decision_concours_force_publique")
     assert (decision.outcome, decision.implicite) == ("implicite_refus", True)
     assert list(pending(state)) == ["recours_indemnitaire"]
@@ -282,10 +203,11 @@ async def test_imported_dossier_at_judgment_with_a_rejected_claim(time_env, clie
     ]
     start = resiliation_start(date(2030, 3, 4), imported=imported, etape="jugement")
     handle = await start_procedure(client, worker, ResiliationWorkflow, start)
-    state = await view(handle)
+    proc = Acts(time_env, handle)
+    state = await proc.view()
     assert list(pending(state)) == ["jugement"]
     assert pending(state)["jugement"].opened_on == date(2026, 5, 4)
-    await skip_to(time_env, date(2026, 12, 1))
+    await proc.skip_to(date(2026, 12, 1))
     await complete(handle, "jugement", "rejet", date(2026, 12, 1), TRIBUNAL)
     state = await complete(handle, "cloture", "close", date(2026, 12, 1), BAILLEUR)
     result = await handle.result()
@@ -300,7 +222,9 @@ async def test_voluntary_departure_at_any_step_leads_to_the_closing(time_env, cl
     handle = await start_procedure(
         client, worker, ResiliationWorkflow, resiliation_start(date(2030, 3, 4))
     )
-    await skip_to(time_env, date(2030, 3, 6))
+
+    proc = Acts(time_env, handle)
+    await proc.skip_to(date(2030, 3, 6))
     state = await handle.execute_update(
         ProcedureWorkflow.declare,
         Declaration(key="appel", on=date(2030, 3, 5), org=BAILLEUR, sub="j"),

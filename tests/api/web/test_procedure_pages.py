@@ -20,7 +20,7 @@ from tests.api.rows import (
     project,
     step,
 )
-from tests.web.conftest import Browser
+from tests.api.web.browsing import Browser
 
 A_ID = "signalement-2026-000001"
 B_ID = "signalement-2026-000002"
@@ -91,15 +91,8 @@ async def test_completing_a_step_calls_the_workflow_then_shows_the_procedure(
     browser: Browser, service: FakeService
 ) -> None:
     await browser.sign_in(POLICE_EVRY, "agent")
-    token = await browser.form_token(f"/procedures/{A_ID}/etapes/accuse_reception")
-    form = {
-        "csrf": token,
-        "outcome": "recu",
-        "date": "2026-11-24",
-        "comment": "Vu",
-        "depuis": "reponse",
-    }
-    done = await browser.http.post(f"/procedures/{A_ID}/etapes/accuse_reception", data=form)
+    form = {"outcome": "recu", "date": "2026-11-24", "comment": "Vu", "depuis": "reponse"}
+    done = await browser.submit(f"/procedures/{A_ID}/etapes/accuse_reception", form)
     assert done.status_code == 303
     assert done.headers["location"] == f"/procedures/{A_ID}?fait=etape#etapes"
     name, (caller, procedure_id, key, completion) = service.calls[-1]
@@ -131,15 +124,9 @@ async def test_missing_outcome_data_is_shown_beside_its_field_and_input_kept(
 ) -> None:
     await browser.sign_in(OTHER_BAILLEUR)
     await browser.sign_in(PARQUET, "juriste")
-    token = await browser.form_token(f"/procedures/{B_ID}/etapes/decision_parquet")
-    form = {
-        "csrf": token,
-        "outcome": "classement",
-        "date": "2027-01-05",
-        "depuis": "reponse",
-        "comment": "Examen fait",
-    }
-    page = await browser.http.post(f"/procedures/{B_ID}/etapes/decision_parquet", data=form)
+    form = {"outcome": "classement", "date": "2027-01-05", "depuis": "reponse"}
+    form["comment"] = "Examen fait"
+    page = await browser.submit(f"/procedures/{B_ID}/etapes/decision_parquet", form)
     assert page.status_code == 422
     assert 'id="f-decision-parquet-data-motif-erreur"' in page.text
     assert "Requis pour « Classement sans suite »." in page.text
@@ -172,9 +159,10 @@ async def test_refusals_of_the_workflow_are_told_in_french_on_the_page(
 ) -> None:
     service.error = error
     await browser.sign_in(POLICE_EVRY, "agent")
-    token = await browser.form_token(f"/procedures/{A_ID}")
-    form = {"csrf": token, "outcome": "recu", "date": "2026-11-24", "depuis": "procedure"}
-    page = await browser.http.post(f"/procedures/{A_ID}/etapes/accuse_reception", data=form)
+    form = {"outcome": "recu", "date": "2026-11-24", "depuis": "procedure"}
+    page = await browser.submit(
+        f"/procedures/{A_ID}/etapes/accuse_reception", form, f"/procedures/{A_ID}"
+    )
     assert page.status_code == status
     assert message in page.text.replace("&#39;", "'")
     assert "L&#39;étape n&#39;a pas été enregistrée" in page.text

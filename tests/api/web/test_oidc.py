@@ -14,7 +14,8 @@ from pydantic import SecretStr
 from api.web.session import COOKIE_NAME, decode_session
 from quietude.settings import Settings
 from tests.api.rows import BAILLEUR
-from tests.web.fake_idp import FakeIdp, serve
+from tests.api.web.fake_idp import FakeIdp, serve
+from tests.fixtures import asgi_client
 
 CLIENT_ID = "quietude-pages"
 CLIENT_SECRET = "secret-du-client-quietude-pages"
@@ -123,11 +124,18 @@ async def test_a_return_without_the_session_that_started_it_is_refused(
     app: FastAPI, http: httpx.AsyncClient, idp_http: httpx.AsyncClient
 ) -> None:
     back = await go_to_provider(http, idp_http)
-    transport = httpx.ASGITransport(app=app)
-    async with httpx.AsyncClient(transport=transport, base_url="http://localhost") as other:
+    async with asgi_client(app, "http://localhost") as other:
         refused = await other.get(local_path(back))
     assert refused.status_code == 400
     assert "Connexion interrompue" in refused.text
+
+
+async def refused_with(http: httpx.AsyncClient, idp_http: httpx.AsyncClient, message: str) -> None:
+    """Signing in through the provider is refused (403) with `message`; nobody is signed in."""
+    refused = await http.get(local_path(await go_to_provider(http, idp_http)))
+    assert refused.status_code == 403
+    assert message in refused.text
+    assert (await http.get("/procedures")).status_code == 303
 
 
 @pytest.mark.usefixtures("oidc_settings")
@@ -136,11 +144,8 @@ async def test_an_access_token_for_another_audience_is_refused(
 ) -> None:
     idp.claims["aud"] = "un-autre-service"
 
-    refused = await http.get(local_path(await go_to_provider(http, idp_http)))
-    assert refused.status_code == 403
-    assert "audience refusée" in refused.text
+    await refused_with(http, idp_http, "audience refusée")
     assert len(idp.exchanges) == 1
-    assert (await http.get("/procedures")).status_code == 303
 
 
 @pytest.mark.usefixtures("oidc_settings")
@@ -149,10 +154,7 @@ async def test_an_id_token_with_another_nonce_is_refused(
 ) -> None:
     idp.id_token_claims["nonce"] = "rejoue"
 
-    refused = await http.get(local_path(await go_to_provider(http, idp_http)))
-    assert refused.status_code == 403
-    assert "pas confirmé la connexion" in refused.text
-    assert (await http.get("/procedures")).status_code == 303
+    await refused_with(http, idp_http, "pas confirmé la connexion")
 
 
 async def test_a_client_secret_the_provider_does_not_know_is_refused(

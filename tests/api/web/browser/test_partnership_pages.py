@@ -5,16 +5,16 @@ from __future__ import annotations
 
 from playwright.async_api import Browser, expect
 
-from tests.api.test_intervention_report import (
+from tests.api.intervention_rows import (
     INDICATORS,
     evaluated_steps,
     planning_steps,
     project_intervention,
 )
+from tests.api.web.browser.live import LiveStack
+from tests.api.web.browser.test_journeys import check_page, sign_in
+from tests.api.web.test_register_pages import SOON, project_agent
 from tests.builders import BAILLEUR, POLICE_EVRY
-from tests.web.browser.conftest import LiveStack
-from tests.web.browser.test_journeys import check_page, sign_in
-from tests.web.test_register_pages import SOON, project_agent
 
 EVALUATED = "intervention_conjointe-2030-000101"
 PLANNING = "intervention_conjointe-2030-000102"

@@ -8,9 +8,10 @@ from datetime import date
 from domain.procedures.resiliation_facts import ResiliationFacts
 from quietude.procedures import StartRefused
 from tests.api.rows import BAILLEUR, POLICE_EVRY, FakeService
+from tests.api.web.browsing import Browser
 from tests.builders import resiliation_body
-from tests.web.conftest import Browser
 
+NEW_RESILIATION = "/procedures/nouvelle/resiliation"
 RESILIATION_FORM = {
     "logement.residence.nom": "Résidence des Tilleuls",
     "logement.residence.adresse": "12 rue des Lilas",
@@ -35,10 +36,7 @@ async def test_a_valid_form_starts_the_procedure_with_the_apis_body(
     browser: Browser, service: FakeService
 ) -> None:
     await browser.sign_in(BAILLEUR)
-    token = await browser.form_token("/procedures/nouvelle/resiliation")
-    started = await browser.http.post(
-        "/procedures/nouvelle/resiliation", data={**RESILIATION_FORM, "csrf": token}
-    )
+    started = await browser.submit(NEW_RESILIATION, RESILIATION_FORM)
     assert started.status_code == 303, started.text
     assert started.headers["location"] == f"/procedures/{service.next_id}?fait=ouverte"
     name, (caller, body) = service.calls[-1]
@@ -51,17 +49,15 @@ async def test_errors_are_shown_beside_each_field_and_the_input_is_kept(
     browser: Browser, service: FakeService
 ) -> None:
     await browser.sign_in(BAILLEUR)
-    token = await browser.form_token("/procedures/nouvelle/resiliation")
     typed = {
         **RESILIATION_FORM,
-        "csrf": token,
         "bail.reference": "",
         "bail.date_effet": "2019-02-30",
         "locataires.1.nom": "",
         "locataires.2.prenom": "Zoé",
         "motifs": "",
     }
-    page = await browser.http.post("/procedures/nouvelle/resiliation", data=typed)
+    page = await browser.submit(NEW_RESILIATION, typed)
     assert page.status_code == 422
     assert service.calls == []
     text = page.text
@@ -85,9 +81,9 @@ async def test_errors_are_shown_beside_each_field_and_the_input_is_kept(
 
 async def test_a_rule_of_the_model_is_told_above_the_form(browser: Browser) -> None:
     await browser.sign_in(BAILLEUR)
-    token = await browser.form_token("/procedures/nouvelle/resiliation")
-    typed = {**RESILIATION_FORM, "csrf": token, "injonction.date": "2026-01-10"}
-    page = await browser.http.post("/procedures/nouvelle/resiliation", data=typed)
+    page = await browser.submit(
+        NEW_RESILIATION, {**RESILIATION_FORM, "injonction.date": "2026-01-10"}
+    )
     assert page.status_code == 422
     assert "injonction du préfet (injonction.date) accompagne l&#39;origine" in page.text
 
@@ -99,10 +95,7 @@ async def test_a_refusal_of_the_service_is_told_with_the_input_kept(
         "Commune inconnue : 91999 (code INSEE d'une commune de l'Essonne attendu)."
     )
     await browser.sign_in(BAILLEUR)
-    token = await browser.form_token("/procedures/nouvelle/resiliation")
-    page = await browser.http.post(
-        "/procedures/nouvelle/resiliation", data={**RESILIATION_FORM, "csrf": token}
-    )
+    page = await browser.submit(NEW_RESILIATION, RESILIATION_FORM)
     assert page.status_code == 422
     assert "Commune inconnue : 91999" in page.text
     assert 'name="bail.reference" value="B-2019-0042"' in page.text
@@ -112,9 +105,7 @@ async def test_the_signalement_and_plainte_forms_take_paris_time(
     browser: Browser, service: FakeService
 ) -> None:
     await browser.sign_in(BAILLEUR)
-    token = await browser.form_token("/procedures/nouvelle/plainte")
     form = {
-        "csrf": token,
         "plaignant.type": "bailleur",
         "residence.nom": "Résidence des Tilleuls",
         "residence.adresse": "12 rue des Lilas",
@@ -127,7 +118,7 @@ async def test_the_signalement_and_plainte_forms_take_paris_time(
         "mis_en_cause.0.nom": "Martin",
         "mis_en_cause.0.locataire": "on",
     }
-    started = await browser.http.post("/procedures/nouvelle/plainte", data=form)
+    started = await browser.submit("/procedures/nouvelle/plainte", form)
     assert started.status_code == 303, started.text
     body = service.calls[-1][1][1]
     assert body.faits.le.isoformat() == "2026-08-30T23:00:00+02:00"

@@ -10,20 +10,10 @@ from dateutil.relativedelta import relativedelta
 from sqlalchemy import Engine
 
 from activities.projection import ProjectionActivities
-from domain.contracts import Link, Milestone, ProcedureSnapshot, ProcedureStatus
+from domain.contracts import Link, Milestone
 from domain.facts import StepCompletion
 from quietude.procedures import today_in_paris
-from tests.api.rows import (
-    BAILLEUR,
-    EVRY,
-    OTHER_BAILLEUR,
-    PARQUET,
-    POLICE_EVRY,
-    FakeService,
-    at,
-    step,
-)
-from tests.api.test_intervention_report import (
+from tests.api.intervention_rows import (
     INDICATORS,
     INTERVENTION_ID,
     REPORT,
@@ -31,8 +21,17 @@ from tests.api.test_intervention_report import (
     planning_steps,
     project_intervention,
 )
-from tests.builders import assermentation_body
-from tests.web.conftest import Browser, csrf_of
+from tests.api.rows import (
+    BAILLEUR,
+    OTHER_BAILLEUR,
+    PARQUET,
+    POLICE_EVRY,
+    FakeService,
+    at,
+    step,
+)
+from tests.api.web.browsing import Browser, csrf_of
+from tests.builders import assermentation_body, snapshot_of
 
 TODAY = today_in_paris()
 SOON = TODAY + relativedelta(months=2)
@@ -49,19 +48,10 @@ def project_agent(
         Milestone(key="statut", label="Agent en fonctions", date=TODAY - relativedelta(years=1)),
         Milestone(key="fin_agrement", label="Fin de l'agrément", date=ends),
     ]
-    snapshot = ProcedureSnapshot(
-        procedure_id=procedure_id,
-        kind="assermentation",
-        status=ProcedureStatus.OPEN,
-        bailleur_id=bailleur,
-        commune_insee=EVRY,
-        residence_nom="Résidence des Tilleuls",
-        title="Assermentation — gardien",
-        facts=body,
-        created_at=at(TODAY - relativedelta(years=2)),
-        steps=[],
-        events=[],
-        milestones=milestones,
+    created = at(TODAY - relativedelta(years=2))
+    title = "Assermentation — gardien"
+    snapshot = snapshot_of(
+        procedure_id, body, created, title=title, bailleur_id=bailleur, milestones=milestones
     )
     ProjectionActivities(engine).project(snapshot)
     return procedure_id
@@ -71,20 +61,10 @@ def project_late_pv(engine: Engine, agent_id: str) -> None:
     """A PV of the agent whose transmission to the procureur is overdue."""
     found = TODAY - relativedelta(days=20)
     late = step("transmission_pv", BAILLEUR, found, due=found + relativedelta(days=5))
-    snapshot = ProcedureSnapshot(
-        procedure_id="signalement-2026-000900",
-        kind="signalement",
-        status=ProcedureStatus.OPEN,
-        bailleur_id=BAILLEUR,
-        commune_insee=EVRY,
-        residence_nom="Résidence des Tilleuls",
-        title="Signalement",
-        facts={"kind": "signalement"},
-        created_at=at(found),
-        steps=[late],
-        events=[],
-        links=[Link(procedure_id=agent_id, kind="assermentation", relation="agent")],
-    )
+    agent = Link(procedure_id=agent_id, kind="assermentation", relation="agent")
+    facts = {"kind": "signalement"}
+    pv = "signalement-2026-000900"
+    snapshot = snapshot_of(pv, facts, at(found), [late], title="Signalement", links=[agent])
     ProjectionActivities(engine).project(snapshot)
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import secrets
 import time
 from pathlib import Path
 
@@ -11,27 +10,23 @@ from starlette.datastructures import FormData
 from api.web.forms import FormSpec, field_id, read_form
 from api.web.session import WebSession, decode_session, encode_session
 from domain.procedures.resiliation_facts import ResiliationFacts
-from quietude.settings import Settings
-
-
-def _settings(tmp_path: Path) -> Settings:
-    return Settings(var_dir=tmp_path, jwt_secret=secrets.token_urlsafe(48))
+from tests.fixtures import settings_for
 
 
 def test_a_session_survives_its_cookie_and_a_tampered_one_does_not(tmp_path: Path) -> None:
-    settings = _settings(tmp_path)
+    settings = settings_for(tmp_path)
     session = WebSession.fresh().signed_in("jeton")
     value = encode_session(settings, session)
     assert decode_session(settings, value) == session
     body, signature = value.split(".")
     assert decode_session(settings, body[:-2] + "xx." + signature) is None
     assert decode_session(settings, value + "x") is None
-    other = Settings(var_dir=tmp_path, jwt_secret=secrets.token_urlsafe(48))
+    other = settings_for(tmp_path)
     assert decode_session(other, value) is None
 
 
 def test_a_session_expires_with_the_token_lifetime(tmp_path: Path) -> None:
-    settings = _settings(tmp_path)
+    settings = settings_for(tmp_path)
     value = encode_session(settings, WebSession.fresh().signed_in("jeton"))
     later = time.time() + settings.token_ttl_minutes * 60 + 1
     assert decode_session(settings, value, now=later) is None

@@ -14,8 +14,8 @@ from playwright.async_api import Browser, Page, expect
 
 from domain.calendar import french_date
 from quietude.procedures import today_in_paris
+from tests.api.web.browser.live import SCREENSHOTS, LiveStack
 from tests.builders import BAILLEUR, PARQUET, signalement_body
-from tests.web.browser.conftest import SCREENSHOTS, LiveStack
 
 BLOCKING_IMPACTS = {"serious", "critical"}
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"

@@ -1,24 +1,11 @@
-"""Fixtures of the page tests: the app of the API tests (read model with reference data, a
-stand-in procedure service) and a browser-like client that signs in through the pages."""
+"""Reading and filling the pages as a browser would: the CSRF token of a form, a signed-in
+client keeping its cookies."""
 
 from __future__ import annotations
 
 import re
-from collections.abc import AsyncIterator
 
 import httpx
-import pytest
-from fastapi import FastAPI
-
-# The app and its read model are the API tests' own fixtures.
-from tests.api.conftest import (  # noqa: F401
-    app,
-    clean_environment,
-    engine,
-    reference_db,
-    service,
-    settings,
-)
 
 CSRF = re.compile(r'name="csrf" value="([^"]+)"')
 
@@ -42,22 +29,15 @@ class Browser:
         form = {"csrf": csrf_of(page.text), "org": org, "role": role, "nom": name}
         return await self.http.post("/connexion", data=form)
 
+    async def submit(
+        self, path: str, form: dict[str, str], page: str | None = None
+    ) -> httpx.Response:
+        """Post `form` to `path` with the CSRF token of the forms of `page` (default: `path`)."""
+        token = await self.form_token(page or path)
+        return await self.http.post(path, data={"csrf": token, **form})
+
     async def form_token(self, path: str) -> str:
         """The CSRF token of the forms of the page at `path`."""
         page = await self.http.get(path)
         assert page.status_code == 200, page.text
         return csrf_of(page.text)
-
-
-@pytest.fixture
-async def http(app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:  # noqa: F811
-    """A client of the app served on localhost (where the session cookie is not Secure)."""
-    transport = httpx.ASGITransport(app=app)
-    async with httpx.AsyncClient(transport=transport, base_url="http://localhost") as client:
-        yield client
-
-
-@pytest.fixture
-def browser(http: httpx.AsyncClient) -> Browser:
-    """Signs in and reads forms through the pages."""
-    return Browser(http)

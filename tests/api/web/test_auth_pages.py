@@ -8,7 +8,7 @@ from fastapi import FastAPI
 from api.web.session import COOKIE_NAME
 from quietude.settings import Settings
 from tests.api.rows import BAILLEUR, POLICE_EVRY
-from tests.web.conftest import Browser, csrf_of
+from tests.api.web.browsing import Browser, csrf_of
 
 
 def cookie_header(response: httpx.Response) -> str:

@@ -21,7 +21,7 @@ from tests.api.rows import (
     project,
     step,
 )
-from tests.web.conftest import Browser
+from tests.api.web.browsing import Browser
 
 TODAY = today_in_paris()
 LATE_ID = "signalement-2026-000010"
