@@ -99,14 +99,20 @@ def fiche_signalement() -> DocumentObject:
     return document
 
 
+def procedure_document(name: str, title: str, fields: list[tuple[str, str]]) -> DocumentObject:
+    """A document on one procedure: its title, then which procedure and `fields`."""
+    document = new_document(name)
+    document.add_paragraph(title, style="Title")
+    fields_table(document, [*PROCEDURE_FIELDS, *fields])
+    return document
+
+
 def bordereau_pieces() -> DocumentObject:
     """The numbered list of the exhibits of a file."""
-    document = new_document("Bordereau de pièces")
-    document.add_paragraph("Bordereau de communication de pièces", style="Title")
-    fields_table(
-        document,
+    document = procedure_document(
+        "Bordereau de pièces",
+        "Bordereau de communication de pièces",
         [
-            *PROCEDURE_FIELDS,
             ("Établi le", "{{ date_document | date_fr }}"),
             ("Nombre de pièces", "{{ pieces | length }}"),
         ],
@@ -140,18 +146,16 @@ def bordereau_pieces() -> DocumentObject:
 
 def recapitulatif_procedure() -> DocumentObject:
     """The whole timeline of a procedure: steps, due dates and their legal basis, events."""
-    document = new_document("Récapitulatif de procédure")
-    document.add_paragraph("Récapitulatif de la procédure", style="Title")
-    fields_table(
-        document,
+    document = procedure_document(
+        "Récapitulatif de procédure",
+        "Récapitulatif de la procédure",
         [
-            *PROCEDURE_FIELDS,
             ("Ouverte le", "{{ procedure.created_on | date_fr }}"),
             ("État", "{{ procedure.status_label }}{% if procedure.closed_on %} depuis le "
                      "{{ procedure.closed_on | date_fr }}{% endif %}"),
             ("Établi le", "{{ date_document | date_fr }}"),
         ],
-    )
+    )  # fmt: skip
     document.add_paragraph("Étapes", style="Heading 1")
     loop_table(
         document,
@@ -159,15 +163,27 @@ def recapitulatif_procedure() -> DocumentObject:
             ("Étape", "{{ etape.label }}", Cm(3.4)),
             ("Acteur", "{{ etape.actor_label }} — {{ etape.org }}", Cm(3)),
             ("Ouverte le", "{{ etape.opened_on | date_fr }}", Cm(2.2)),
-            ("Échéance", '{{ etape.due | date_fr | default("—", true) }}'
-                         "{% if etape.overdue %} (dépassée){% endif %}", Cm(2.2)),
-            ("Fondement et calcul du délai", "{{ etape.legal_basis }}"
-             "{% if etape.legal_basis and etape.due_explanation %} — {% endif %}"
-             "{{ etape.due_explanation }}", Cm(3.4)),
-            ("Issue", "{{ etape.status_label }}{% if etape.outcome %} : {{ etape.outcome_label }}"
-                      "{% endif %}{% if etape.implicite %} (implicite){% endif %}"
-                      "{% if etape.completed_on %}, le {{ etape.completed_on | date_fr }}"
-                      "{% endif %}", Cm(2.8)),
+            (
+                "Échéance",
+                '{{ etape.due | date_fr | default("—", true) }}'
+                "{% if etape.overdue %} (dépassée){% endif %}",
+                Cm(2.2),
+            ),
+            (
+                "Fondement et calcul du délai",
+                "{{ etape.legal_basis }}"
+                "{% if etape.legal_basis and etape.due_explanation %} — {% endif %}"
+                "{{ etape.due_explanation }}",
+                Cm(3.4),
+            ),
+            (
+                "Issue",
+                "{{ etape.status_label }}{% if etape.outcome %} : {{ etape.outcome_label }}"
+                "{% endif %}{% if etape.implicite %} (implicite){% endif %}"
+                "{% if etape.completed_on %}, le {{ etape.completed_on | date_fr }}"
+                "{% endif %}",
+                Cm(2.8),
+            ),
         ],
         "etape in steps",
         size=8,
@@ -180,9 +196,13 @@ def recapitulatif_procedure() -> DocumentObject:
         [
             ("Date", "{{ repere.date | date_fr }}", Cm(3.4)),
             ("Repère", "{{ repere.label }}", Cm(6.6)),
-            ("Fondement et calcul", "{{ repere.legal_basis }}"
-             "{% if repere.legal_basis and repere.explanation %} — {% endif %}"
-             "{{ repere.explanation }}", Cm(7)),
+            (
+                "Fondement et calcul",
+                "{{ repere.legal_basis }}"
+                "{% if repere.legal_basis and repere.explanation %} — {% endif %}"
+                "{{ repere.explanation }}",
+                Cm(7),
+            ),
         ],
         "repere in milestones",
         size=8,

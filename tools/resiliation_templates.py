@@ -45,6 +45,13 @@ CLOSING = (
 SIGNATURE = ["Pour {{ bailleur }},", "le représentant habilité"]
 
 
+def signed(document: DocumentObject) -> DocumentObject:
+    """The bailleur's signature and the footer that end a letter."""
+    signature(document, SIGNATURE)
+    footer(document)
+    return document
+
+
 def _bullets(document: DocumentObject, loop: str, text: str) -> None:
     document.add_paragraph(f"{{%p for {loop} %}}")
     paragraph(document, text, indent=Cm(1), after=2)
@@ -82,13 +89,14 @@ def mise_en_demeure() -> DocumentObject:
         "de votre chef.",
     )
     paragraph(document, "Or, les faits suivants ont été portés à notre connaissance :")
-    _bullets(document, "code in facts.motifs",
-             '– {{ code | motif }}{{ " ;" if not loop.last else "." }}')
+    _bullets(
+        document, "code in facts.motifs", '– {{ code | motif }}{{ " ;" if not loop.last else "." }}'
+    )
     paragraph(
         document,
         "Conformément à l'article 6-1 de la même loi, nous vous mettons en demeure, par la "
         "présente, de faire cesser ces troubles sans délai, et au plus tard dans un délai "
-        "{{ delai_cessation | default(\"d'un mois à compter de la réception de cette lettre\", "
+        '{{ delai_cessation | default("d\'un mois à compter de la réception de cette lettre", '
         "true) }}.",
     )
     paragraph(
@@ -104,9 +112,7 @@ def mise_en_demeure() -> DocumentObject:
         "appelleraient de votre part.",
     )
     paragraph(document, CLOSING)
-    signature(document, SIGNATURE)
-    footer(document)
-    return document
+    return signed(document)
 
 
 def demande_information_parquet() -> DocumentObject:
@@ -120,8 +126,11 @@ def demande_information_parquet() -> DocumentObject:
     subject_lines(
         document,
         [
-            ("Objet", "demande d'information sur les condamnations et décisions concernant "
-                      "un ménage locataire"),
+            (
+                "Objet",
+                "demande d'information sur les condamnations et décisions concernant "
+                "un ménage locataire",
+            ),
             ("Cadre", "convention sécurité – tranquillité résidentielle de l'Essonne"),
             ("Références", REFERENCES),
         ],
@@ -131,7 +140,10 @@ def demande_information_parquet() -> DocumentObject:
         document,
         "Dans le cadre de la convention sécurité – tranquillité résidentielle à laquelle votre "
         "parquet et notre organisme sont parties, nous instruisons un dossier de résiliation du "
-        "bail du logement situé {{ " + RESIDENCE + ".adresse }}, {{ commune }} (" + LOGEMENT
+        "bail du logement situé {{ "
+        + RESIDENCE
+        + ".adresse }}, {{ commune }} ("
+        + LOGEMENT
         + "), pour les motifs suivants : "
         '{{ facts.motifs | map("label") | map("lower") | join(", ") }}.',
     )
@@ -171,9 +183,7 @@ def demande_information_parquet() -> DocumentObject:
         "Nous vous prions d'agréer, Madame ou Monsieur le procureur de la République, "
         "l'expression de notre haute considération.",
     )
-    signature(document, SIGNATURE)
-    footer(document)
-    return document
+    return signed(document)
 
 
 def offre_relogement() -> DocumentObject:
@@ -184,9 +194,14 @@ def offre_relogement() -> DocumentObject:
     paragraph(document, REGISTERED, bold=True, align=None)
     subject_lines(
         document,
-        [("Objet", "proposition de relogement (article L. 442-4-1 du code de la construction "
-                   "et de l'habitation)"),
-         ("Références", REFERENCES)],
+        [
+            (
+                "Objet",
+                "proposition de relogement (article L. 442-4-1 du code de la construction "
+                "et de l'habitation)",
+            ),
+            ("Références", REFERENCES),
+        ],
     )
     paragraph(document, GREETING, align=None)
     paragraph(
@@ -213,12 +228,24 @@ def offre_relogement() -> DocumentObject:
     paragraph(document, CLOSING)
     signature(document, SIGNATURE)
     document.add_paragraph()
-    paragraph(document, "✂ - - - - - - - - - - - - - - - - - - - - - - - - - - - - - - - - -",
-              align=WD_ALIGN_PARAGRAPH.CENTER, after=12)
-    paragraph(document, "Réponse à la proposition de relogement — dossier n° {{ procedure_id }}",
-              bold=True, align=None)
-    paragraph(document, "Je soussigné(e) ........................................................"
-              "........, locataire du logement {{ facts.logement.reference }} :", align=None)
+    paragraph(
+        document,
+        "✂ - - - - - - - - - - - - - - - - - - - - - - - - - - - - - - - - -",
+        align=WD_ALIGN_PARAGRAPH.CENTER,
+        after=12,
+    )
+    paragraph(
+        document,
+        "Réponse à la proposition de relogement — dossier n° {{ procedure_id }}",
+        bold=True,
+        align=None,
+    )
+    paragraph(
+        document,
+        "Je soussigné(e) ........................................................"
+        "........, locataire du logement {{ facts.logement.reference }} :",
+        align=None,
+    )
     paragraph(document, "☐ accepte la proposition de relogement", align=None, indent=Cm(1))
     paragraph(document, "☐ refuse la proposition de relogement", align=None, indent=Cm(1))
     paragraph(document, "Date et signature :", align=None)

@@ -235,39 +235,34 @@ class Dossier:
 
     def view(self) -> ProcedureView:
         """The whole state of the procedure (query and update result)."""
-        start = self.start
         return ProcedureView(
-            procedure_id=start.procedure_id,
-            kind=start.kind,
-            status=self.status,
-            bailleur_id=start.bailleur_id,
-            commune_insee=start.commune_insee,
-            orgs=start.orgs,
-            steps=list(self.steps),
-            events=list(self.timeline.events),
-            suggestions=list(self.suggestions),
-            milestones=list(self.milestones),
-            links=list(self.links),
-            closed_at=self.closed_at,
+            **self._state(), orgs=self.start.orgs, events=list(self.timeline.events)
         )
 
     def snapshot(self, events: list[EventRecord]) -> ProcedureSnapshot:
         """What the projection writes to the read model, with the events not yet projected."""
         start = self.start
         return ProcedureSnapshot(
-            procedure_id=start.procedure_id,
-            kind=start.kind,
-            status=self.status,
-            bailleur_id=start.bailleur_id,
-            commune_insee=start.commune_insee,
+            **self._state(),
             residence_nom=start.residence_nom,
             title=start.title,
             facts=start.facts,
             created_at=start.created_at,
-            closed_at=self.closed_at,
-            steps=list(self.steps),
             events=list(events),
-            suggestions=list(self.suggestions),
-            milestones=list(self.milestones),
-            links=list(self.links),
         )
+
+    def _state(self) -> dict[str, Any]:
+        """What the view and the snapshot both tell."""
+        start = self.start
+        return {
+            "procedure_id": start.procedure_id,
+            "kind": start.kind,
+            "status": self.status,
+            "bailleur_id": start.bailleur_id,
+            "commune_insee": start.commune_insee,
+            "steps": list(self.steps),
+            "suggestions": list(self.suggestions),
+            "milestones": list(self.milestones),
+            "links": list(self.links),
+            "closed_at": self.closed_at,
+        }

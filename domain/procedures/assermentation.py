@@ -3,7 +3,6 @@ R. 15-33-29-2) or agent of a landlords' internal security service (CSI L. 614-1,
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import date
 from enum import StrEnum
 from typing import Literal
@@ -24,7 +23,6 @@ from domain.steps import (
     Catalog,
     DeadlineKind,
     OutcomeData,
-    OutcomeSpec,
     StepSpec,
     StepState,
     outcome,
@@ -157,21 +155,6 @@ class Carte(OutcomeData):
     visa_le: date = Field(title="Date du visa du préfet")
 
 
-def _step(
-    key: StepKey,
-    label: str,
-    actor: Actor,
-    months: int,
-    outcomes: tuple[OutcomeSpec, ...],
-    legal_basis: str = "",
-    note: str = "",
-    when: Callable[[AssermentationFacts], bool] | None = None,
-) -> StepSpec:
-    """A step of the convention's timetable, `months` months from the step before."""
-    rule = target(months=months, label=label.lower())
-    return sla_step(key, label, actor, rule, outcomes, legal_basis, note=note, when=when)
-
-
 # Short names inside the catalogue.
 Step, Out = StepKey, OutcomeKey
 
@@ -180,11 +163,11 @@ CATALOG = Catalog(
     outcome_keys=OutcomeKey,
     first=(Step.FORMATION,),
     steps=(
-        _step(
+        sla_step(
             Step.FORMATION,
             "Formation",
             Actor.BAILLEUR,
-            3,
+            target(months=3, label="formation"),
             (
                 outcome(
                     Out.SUIVIE,
@@ -196,11 +179,11 @@ CATALOG = Catalog(
             ),
             "arrêté du 30 août 2006",
         ),
-        _step(
+        sla_step(
             Step.APTITUDE_TECHNIQUE,
             "Reconnaissance de l'aptitude technique",
             Actor.PREFET,
-            2,
+            target(months=2, label="reconnaissance de l'aptitude technique"),
             (
                 outcome(Out.RECONNUE, "Aptitude reconnue", Step.COMMISSION, data=Arrete),
                 outcome(Out.REFUSEE, "Aptitude refusée", Step.CLOTURE, data=Motif),
@@ -208,19 +191,19 @@ CATALOG = Catalog(
             "art. R. 15-33-26 CPP",
             when=lambda facts: facts.route == RouteAssermentation.GARDE_PARTICULIER,
         ),
-        _step(
+        sla_step(
             Step.COMMISSION,
             "Commission par le bailleur",
             Actor.BAILLEUR,
-            1,
+            target(months=1, label="commission par le bailleur"),
             (outcome(Out.SIGNEE, "Commission signée", Step.DEMANDE_AGREMENT),),
             "art. R. 15-33-24 CPP",
         ),
-        _step(
+        sla_step(
             Step.DEMANDE_AGREMENT,
             "Demande d'agrément au préfet",
             Actor.BAILLEUR,
-            1,
+            target(months=1, label="demande d'agrément au préfet"),
             (
                 outcome(
                     Out.DEPOSEE,
@@ -231,23 +214,23 @@ CATALOG = Catalog(
             ),
             "art. R. 15-33-25 CPP",
         ),
-        _step(
+        sla_step(
             Step.INSTRUCTION_AGREMENT,
             "Instruction de l'agrément",
             Actor.PREFET,
-            2,
+            target(months=2, label="instruction de l'agrément"),
             (
                 outcome(Out.AGREE, "Agrément accordé", Step.CARTE_AGREMENT, data=Arrete),
                 outcome(Out.REFUSE, "Agrément refusé", Step.CLOTURE, data=Motif),
             ),
             "art. R. 15-33-27 CPP",
-            "Aucun délai d'instruction n'est fixé par les textes : objectif de la convention.",
+            note="Aucun délai d'instruction n'est fixé par les textes : objectif de la convention.",
         ),
-        _step(
+        sla_step(
             Step.CARTE_AGREMENT,
             "Carte d'agrément",
             Actor.BAILLEUR,
-            1,
+            target(months=1, label="carte d'agrément"),
             (
                 outcome(
                     Out.DELIVREE, "Carte délivrée et visée", Step.PRESTATION_SERMENT, data=Carte
@@ -255,11 +238,11 @@ CATALOG = Catalog(
             ),
             "art. R. 15-33-27-1 CPP",
         ),
-        _step(
+        sla_step(
             Step.PRESTATION_SERMENT,
             "Prestation de serment",
             Actor.JUGE,
-            2,
+            target(months=2, label="prestation de serment"),
             # The agent is active from the oath until the agrément comes up for renewal.
             (outcome(Out.PRETEE, "Serment prêté", Step.RENOUVELLEMENT),),
             "art. R. 15-33-29 CPP",
