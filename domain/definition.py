@@ -22,7 +22,8 @@ def no_refusal(*_: Any) -> str | None:
 
 @dataclass(frozen=True)
 class StartWording:
-    """What the page opening a procedure of this kind says."""
+    """What the page opening a procedure of this kind says, and what its form offers beyond
+    what the start facts' model tells (the form itself is built from that model)."""
 
     title: str  # "Nouveau signalement"
     summary: str  # what it is for, on "Nouvelle procédure"
@@ -30,6 +31,12 @@ class StartWording:
     submit: str  # the button
     # Plainer words than the model's for an error of a whole field, e.g. a list left empty.
     messages: dict[str, str] = field(default_factory=dict)
+    # Values an empty form shows, by input name, besides the model's defaults.
+    defaults: dict[str, Any] = field(default_factory=dict)
+    # How many rows an empty form offers for each list of persons or places (1 otherwise).
+    rows: dict[str, int] = field(default_factory=dict)
+    # Fields people do not type on the page (given through the API or an import), by name.
+    untyped: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)

@@ -5,7 +5,7 @@ Each kind's own facts are in its definition (domain/procedures/<kind>.py)."""
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from typing import Any, ClassVar
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -16,9 +16,13 @@ class Strict(BaseModel):
     """Extra fields are refused rather than ignored."""
 
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+    # How a page names one item of a list of these ("personne" in "Nom (personne 2)").
+    noun: ClassVar[str] = ""
 
 
 class Residence(Strict):
+    noun: ClassVar[str] = "résidence"
+
     nom: str = Field(min_length=1, max_length=200, title="Nom de la résidence")
     adresse: str = Field(min_length=1, max_length=300, title="Adresse")
     commune_insee: str = Field(pattern=r"^\d[0-9AB]\d{3}$", title="Commune")
@@ -27,12 +31,16 @@ class Residence(Strict):
 
 
 class PersonneConcernee(Strict):
+    noun: ClassVar[str] = "personne"
+
     nom: str = Field(min_length=1, max_length=100, title="Nom")
     prenom: str | None = Field(default=None, max_length=100, title="Prénom")
     locataire: bool = Field(default=False, title="Locataire")
 
 
 class Personne(Strict):
+    noun: ClassVar[str] = "personne"
+
     nom: str = Field(min_length=1, max_length=100, title="Nom")
     prenom: str | None = Field(default=None, max_length=100, title="Prénom")
 

@@ -81,12 +81,28 @@ class OutcomeSpec(BaseModel, frozen=True):
         return self.data.required_fields() if self.data else ()
 
 
+def _given(data: Mapping[str, Any]) -> dict[str, Any]:
+    """The values of a completion's data; an empty one counts as absent (an input left blank)."""
+    return {name: value for name, value in data.items() if value not in (None, "")}
+
+
+def data_errors(outcome: OutcomeSpec, data: Mapping[str, Any]) -> ValidationError | None:
+    """The errors of `data` against the outcome's model, checked as the workflow does (strict)."""
+    if outcome.data is None:
+        return None
+    try:
+        outcome.data.model_validate_json(to_json(_given(data)), strict=True)
+    except ValidationError as error:
+        return error
+    return None
+
+
 def data_problem(outcome: OutcomeSpec, data: Mapping[str, Any]) -> str | None:
     """A French message when a completion's data does not fit its outcome, else None.
 
     An empty value counts as absent, as an input left blank.
     """
-    given = {name: value for name, value in data.items() if value not in (None, "")}
+    given = _given(data)
     if outcome.data is None:
         if given:
             return (
@@ -94,11 +110,8 @@ def data_problem(outcome: OutcomeSpec, data: Mapping[str, Any]) -> str | None:
                 f"(reçu : {', '.join(given)})."
             )
         return None
-    try:
-        outcome.data.model_validate_json(to_json(given), strict=True)
-    except ValidationError as error:
-        return outcome.data.problem(error)
-    return None
+    error = data_errors(outcome, given)
+    return outcome.data.problem(error) if error is not None else None
 
 
 class StepSpec(BaseModel, frozen=True):

@@ -21,6 +21,7 @@ from domain.validation_messages import describe_error
 
 _INDEX = re.compile(r"\.\d+(?=\.|$)")
 _IDS = re.compile(r"[\s,;]+")
+_ITEMS = re.compile(r"[,;]")
 
 
 @dataclass(frozen=True)
@@ -34,6 +35,8 @@ class FormSpec:
     datetimes: frozenset[str] = frozenset()  # <input type="datetime-local">, Paris time
     checkboxes: frozenset[str] = frozenset()
     id_lists: frozenset[str] = frozenset()  # procedure numbers, e.g. "liens"
+    # Lists of plain texts typed in one input, split on commas and semicolons ("halls").
+    string_lists: frozenset[str] = frozenset()
     # Plainer words than the model's for an error of a whole field, e.g. a list left empty.
     messages: dict[str, str] = field(default_factory=dict)
     # Objects the model accepts as absent: left out, rather than sent empty, when left blank.
@@ -89,17 +92,20 @@ def _is(annotation: Any, kind: type) -> bool:
 def form_spec(model: type[BaseModel], messages: dict[str, str] | None = None) -> FormSpec:
     """How an HTML form maps to `model`, from the types of its fields."""
     datetimes, checkboxes, multiple, id_lists, optional_groups = set(), set(), set(), set(), set()
+    string_lists = set()
     kind = model.model_fields.get("kind")
     for path, annotation, required in _walk(model):
-        inner = typing.get_args(annotation)
+        inner = typing.get_args(annotation) if typing.get_origin(annotation) is list else ()
         if annotation is AwareDatetime or _is(annotation, datetime):
             datetimes.add(path)
         elif annotation is bool:
             checkboxes.add(path)
-        elif typing.get_origin(annotation) is list and inner and _is(inner[0], Labelled):
+        elif inner and _is(inner[0], Labelled):
             multiple.add(path)
-        elif typing.get_origin(annotation) is list and inner and inner[0] is Lien:
+        elif inner and inner[0] is Lien:
             id_lists.add(path)
+        elif inner and inner[0] is str:
+            string_lists.add(path)
         elif not required and (_models_in(annotation) or ("", None))[0] == ".":
             optional_groups.add(path)
     return FormSpec(
@@ -109,21 +115,10 @@ def form_spec(model: type[BaseModel], messages: dict[str, str] | None = None) ->
         datetimes=frozenset(datetimes),
         checkboxes=frozenset(checkboxes),
         id_lists=frozenset(id_lists),
+        string_lists=frozenset(string_lists),
         messages=dict(messages or {}),
         optional_groups=frozenset(optional_groups),
     )
-
-
-def choices_of(model: type[BaseModel]) -> dict[str, tuple[tuple[str, str], ...]]:
-    """The options of every field of `model` whose values are codes, by dotted path."""
-    found = {}
-    for path, annotation, _ in _walk(model):
-        for candidate in (annotation, *typing.get_args(annotation)):
-            inner = typing.get_args(candidate) or (candidate,)
-            for item in inner:
-                if isinstance(item, type) and issubclass(item, Labelled):
-                    found[path] = item.choices()
-    return found
 
 
 def field_id(name: str, prefix: str = "") -> str:
@@ -192,6 +187,9 @@ def read_form(spec: FormSpec, form: FormData) -> FormResult:
         elif pattern in spec.id_lists:
             ids = [part for part in _IDS.split(text) if part]
             _put(tree, name.split("."), [{"procedure_id": i} for i in ids])
+        elif pattern in spec.string_lists:
+            items = [part.strip() for part in _ITEMS.split(text) if part.strip()]
+            _put(tree, name.split("."), items)
         elif text:
             _put(tree, name.split("."), _paris(text) if pattern in spec.datetimes else text)
         elif "." in name and name.split(".")[0] not in spec.optional_groups:
@@ -205,10 +203,23 @@ def read_form(spec: FormSpec, form: FormData) -> FormResult:
     except ValidationError as error:
         for problem in error.errors():
             place_error(result.errors, result.general, problem, rows)
+        result.errors = _by_input(spec, result.errors)
         for name, message in spec.messages.items():
             if name in result.errors:
                 result.errors[name] = message
     return result
+
+
+def _by_input(spec: FormSpec, errors: dict[str, str]) -> dict[str, str]:
+    """The errors keyed by their input: an item of a list typed in one input ("liens.1…") is
+    told beside that input ("liens")."""
+    typed_whole = spec.id_lists | spec.string_lists
+    placed: dict[str, str] = {}
+    for name, message in errors.items():
+        parts = name.split(".")
+        heads = (".".join(parts[:end]) for end in range(1, len(parts)))
+        placed.setdefault(next((h for h in heads if _pattern(h) in typed_whole), name), message)
+    return placed
 
 
 def place_error(

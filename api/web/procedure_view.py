@@ -54,6 +54,7 @@ class StepForm:
     step: StepPublic
     outcomes: tuple[tuple[str, str], ...]
     fields: tuple[DataField, ...]
+    spec: StepSpec  # the catalogue's step: its outcomes' data models judge what is typed
 
 
 @dataclass
@@ -107,7 +108,7 @@ def step_form(catalog: Catalog, step: StepPublic) -> StepForm | None:
         return None
     spec = catalog.spec(step.key)
     outcomes = tuple((o.key, o.label) for o in spec.outcomes)
-    return StepForm(step=step, outcomes=outcomes, fields=data_fields(spec))
+    return StepForm(step=step, outcomes=outcomes, fields=data_fields(spec), spec=spec)
 
 
 def applicable_steps(kind: str, facts: dict[str, Any]) -> frozenset[str] | None:

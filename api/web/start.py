@@ -1,9 +1,7 @@
-"""Forms of a bailleur to open a signalement, a plainte or a résiliation, validated with the
-API's start models."""
+"""Forms of a bailleur to open a procedure of any kind, built from the kind's definition and
+validated with the API's start models."""
 
 from __future__ import annotations
-
-from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
@@ -11,25 +9,18 @@ from sqlmodel import Session, col, select
 from starlette.concurrency import run_in_threadpool
 
 from api.audit import Action, record
-from api.web import labels
-from api.web.forms import FormResult, FormSpec, choices_of, form_spec, read_form
+from api.web.forms import FormResult, read_form
 from api.web.pages import FormDep, PageError, PageUser, UserDep, refusal, render, see_other
-from domain.procedures import DEFINITIONS, definition
+from api.web.start_form import StartForm, start_form
+from domain.procedures import DEFINITIONS
 from quietude.procedures import StartRefused, StartRequest, TemporalUnavailable
 from store.tables import Commune, Residence
 
 router = APIRouter(include_in_schema=False)
 
-DEFAULTS: dict[str, dict[str, Any]] = {
-    "signalement": {"destinataire": "forces"},
-    "plainte": {"plaignant.type": "bailleur", "faits.qualification": "delit"},
-    "resiliation": {"origine": "bailleur", "motifs": []},
-}
-ROWS = {"signalement": 2, "plainte": 3, "resiliation": 3}
-SPECS: dict[str, FormSpec] = {
-    kind.value: form_spec(definition.facts, definition.wording.messages)
-    for kind, definition in DEFINITIONS.items()
-    if kind.value in DEFAULTS
+# The start form of every kind of the registry, by kind.
+FORMS: dict[str, StartForm] = {
+    kind.value: start_form(definition) for kind, definition in DEFINITIONS.items()
 }
 
 
@@ -40,8 +31,15 @@ def _bailleur(user: PageUser) -> None:
         )
 
 
+def _form_of(kind: str) -> StartForm:
+    form = FORMS.get(kind)
+    if form is None:
+        raise PageError(404, "Type de procédure inconnu.")
+    return form
+
+
 def _form_page(
-    request: Request, user: PageUser, kind: str, result: FormResult, status: int = 200
+    request: Request, user: PageUser, form: StartForm, result: FormResult, status: int = 200
 ) -> Response:
     with Session(request.app.state.engine) as session:
         communes = session.exec(select(Commune.insee, Commune.name).order_by(col(Commune.name)))
@@ -49,51 +47,46 @@ def _form_page(
             select(Residence).where(col(Residence.bailleur_id) == user.claims.org)
         ).all()
         context = {
-            "kind": kind,
-            "title": definition(kind).wording.title,
-            "choices": choices_of(definition(kind).facts),
+            "form": form,
             "communes": list(communes),
             "residences": list(residences),
             "values": result.values,
             "errors": result.errors,
             "general": result.general,
-            "rows": ROWS[kind],
         }
-    return render(request, f"start_{kind}.html", context, user=user, status=status)
+    return render(request, "start.html", context, user=user, status=status)
 
 
 @router.get("/procedures/nouvelle")
 def choose_kind(request: Request, user: UserDep) -> Response:
-    """The three procedures a bailleur may open."""
+    """The kinds of procedure a bailleur may open, as the registry lists them."""
     _bailleur(user)
-    return render(request, "start_choice.html", {"kinds": labels.KINDS}, user=user)
+    return render(request, "start_choice.html", {"kinds": list(DEFINITIONS.values())}, user=user)
 
 
 @router.get("/procedures/nouvelle/{kind}")
-def start_form(request: Request, user: UserDep, kind: str) -> Response:
+def empty_form(request: Request, user: UserDep, kind: str) -> Response:
     """The empty form of one kind of procedure."""
     _bailleur(user)
-    if kind not in SPECS:
-        raise PageError(404, "Type de procédure inconnu.")
-    return _form_page(request, user, kind, FormResult(values=dict(DEFAULTS[kind])))
+    form = _form_of(kind)
+    return _form_page(request, user, form, FormResult(values=dict(form.defaults)))
 
 
 @router.post("/procedures/nouvelle/{kind}")
 async def start_procedure(request: Request, user: UserDep, form: FormDep, kind: str) -> Response:
     """Open the procedure; on an error the form comes back with what was typed."""
     _bailleur(user)
-    if kind not in SPECS:
-        raise PageError(404, "Type de procédure inconnu.")
-    result = read_form(SPECS[kind], form)
+    start = _form_of(kind)
+    result = read_form(start.spec, form)
     if not result.ok or result.model is None:
-        return await run_in_threadpool(_form_page, request, user, kind, result, 422)
+        return await run_in_threadpool(_form_page, request, user, start, result, 422)
     try:
         service = await request.app.state.services.get()
         procedure_id = await service.start(StartRequest(caller=user.claims, facts=result.model))
     except (StartRefused, TemporalUnavailable) as error:
         status, message = refusal(error)
         result.general.append(message)
-        return await run_in_threadpool(_form_page, request, user, kind, result, status)
+        return await run_in_threadpool(_form_page, request, user, start, result, status)
     await run_in_threadpool(
         record, request.app.state.engine, user.claims, Action.START, procedure_id
     )

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 from fastapi import APIRouter, Request
@@ -26,6 +25,7 @@ from api.web.procedure_view import (
     procedure_context,
 )
 from domain.facts import StepCompletion
+from domain.steps import OutcomeSpec, data_errors
 from quietude.procedures import StepRefused, StepRequest, TemporalUnavailable
 from quietude.settings import Settings
 
@@ -74,47 +74,53 @@ def answer_page(
 
 
 def _convert(field: DataField, text: str) -> Any:
-    """The typed value of a data input; ValueError with a French message when it is not one."""
+    """The JSON value of a data input as typed: a box ticked is true, digits a number; the
+    outcome's model judges the rest (a date, a code…)."""
     if field.type == "bool":
         return True
-    if field.type == "int":
-        if not text.lstrip("-").isdigit():
-            raise ValueError("Nombre entier attendu.")
+    if field.type == "int" and text.lstrip("-").isdigit():
         return int(text)
-    if field.type == "date":
-        try:
-            return date.fromisoformat(text).isoformat()
-        except ValueError:
-            raise ValueError("Date invalide (format attendu AAAA-MM-JJ).") from None
-    if field.type == "choice" and text not in {key for key, _ in field.choices}:
-        raise ValueError("Choisir une valeur de la liste.")
     return text
+
+
+def _check_data(
+    form: StepForm, outcome: OutcomeSpec, data: dict[str, Any], state: FormState
+) -> None:
+    """Put beside its input each error of `data` against the outcome's model (the workflow's
+    check, same words); an error no input shows is told above the form."""
+    error = data_errors(outcome, data)
+    if error is None or outcome.data is None:
+        return
+    inputs = {field.name for field in form.fields}
+    for problem in error.errors():
+        name = str(problem["loc"][0]) if problem["loc"] else ""
+        if name not in inputs:
+            state.message = outcome.data.problem(error)
+        elif problem["type"] == "missing":
+            state.errors.setdefault(f"data.{name}", f"Requis pour « {outcome.label} ».")
+        else:
+            place_error(state.errors, [], {**problem, "loc": ("data", name)}, {})
 
 
 def read_completion(form: StepForm, posted: FormData) -> tuple[StepCompletion | None, FormState]:
     """The completion typed in a step form, or the errors to show beside its inputs."""
     state = FormState(target=form.step.key)
     state.values = {name: str(value).strip() for name, value in posted.multi_items()}
-    outcome = state.values.get("outcome", "")
-    labels = dict(form.outcomes)
-    if outcome not in labels:
-        state.errors["outcome"] = "Choisir le résultat de l'étape dans la liste."
+    key = state.values.get("outcome", "")
+    outcome = form.spec.outcome(key) if key in dict(form.outcomes) else None
     data: dict[str, Any] = {}
-    for field in form.fields:
-        text = state.values.get(f"data.{field.name}", "")
-        needed = labels.get(outcome) in field.required_for
-        if not text:
-            if needed:
-                state.errors[f"data.{field.name}"] = f"Requis pour « {labels[outcome]} »."
-            continue
-        if not needed and field.required_for:
-            continue  # typed for another outcome than the one chosen
-        try:
-            data[field.name] = _convert(field, text)
-        except ValueError as error:
-            state.errors[f"data.{field.name}"] = str(error)
+    if outcome is None:
+        state.errors["outcome"] = "Choisir le résultat de l'étape dans la liste."
+    else:
+        # The values of the data the chosen outcome carries; those typed for another are left.
+        carried = outcome.data.model_fields if outcome.data else {}
+        for field in form.fields:
+            text = state.values.get(f"data.{field.name}", "")
+            if text and field.name in carried:
+                data[field.name] = _convert(field, text)
+        _check_data(form, outcome, data, state)
     body = {
-        "outcome": outcome or "?",
+        "outcome": key or "?",
         "date": state.values.get("date") or None,
         "data": data,
         "comment": state.values.get("comment") or None,
@@ -126,7 +132,7 @@ def read_completion(form: StepForm, posted: FormData) -> tuple[StepCompletion | 
             # StepCompletion checks single fields only: every error has its input.
             place_error(state.errors, [], problem, {})
         return None, state
-    return (None if state.errors else completion), state
+    return (None if state.errors or state.message else completion), state
 
 
 @router.post("/procedures/{procedure_id}/etapes/{key}")
@@ -148,7 +154,9 @@ async def complete_step(
 
     completion, state = read_completion(await run_in_threadpool(step_of_user), form)
     if completion is None:
-        state.message = "Le formulaire contient des erreurs : rien n'a été enregistré."
+        state.message = state.message or (
+            "Le formulaire contient des erreurs : rien n'a été enregistré."
+        )
         return await run_in_threadpool(
             render_procedure, request, settings, user, procedure_id, page_key, state, 422
         )

@@ -65,7 +65,9 @@ INTERNAL_SERVICE_OFFENCES = ("R. 631-1", "R. 632-1", "R. 634-1", "R. 634-2", "R.
 class AgentAssermente(Strict):
     nom: str = Field(min_length=1, max_length=100, title="Nom")
     prenom: str = Field(min_length=1, max_length=100, title="Prénom")
-    poste: str = Field(min_length=1, max_length=100, title="Poste")
+    poste: str = Field(
+        min_length=1, max_length=100, title="Poste", description="Par exemple gardien."
+    )
 
 
 class AssermentationFacts(StartFacts):
@@ -335,6 +337,11 @@ DEFINITION = ProcedureDefinition(
         "de sécurité, jusqu'au renouvellement de son agrément.",
         note="La formation de l'agent est la première étape.",
         submit="Engager l'assermentation",
+        messages={
+            "residences": "Indiquer au moins une résidence (nom, adresse, commune).",
+            "infractions": "Indiquer au moins une infraction.",
+        },
+        rows={"residences": 2},
     ),
     # The préfet grants the agrément and the court takes the oath of a named agent.
     shared_facts=("kind", "agent", "route", "residences", "infractions"),

@@ -35,7 +35,11 @@ class ActionPrevue(Strict):
 class InterventionFacts(StartFacts):
     kind: Literal["intervention_conjointe"]
     residence: Residence = Field(title="Résidence")
-    halls: list[str] = Field(default_factory=list, title="Halls concernés")
+    halls: list[str] = Field(
+        default_factory=list,
+        title="Halls concernés",
+        description="Par exemple B2 ; séparer les halls par des virgules.",
+    )
     # The level and period of the diagnostic that motivate it.
     diagnostic: dict[str, Any] = Field(default_factory=dict, title="Diagnostic")
     objectifs: str = Field(min_length=1, max_length=5_000, title="Objectifs")
@@ -164,6 +168,8 @@ DEFINITION = ProcedureDefinition(
         "évaluée sur les indicateurs du territoire.",
         note="Le bailleur et les forces de l'ordre valident l'intervention avant sa planification.",
         submit="Proposer l'intervention",
+        # The level and period of the diagnostic are given through the API, not on the page.
+        untyped=frozenset({"diagnostic"}),
     ),
     # A joint intervention names no one: its partners see all of it.
     shared_facts=("kind", "residence", "halls", "diagnostic", "objectifs", "proposant"),

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from enum import StrEnum
-from typing import Literal
+from typing import ClassVar, Literal
 
 from dateutil.relativedelta import relativedelta
 from pydantic import AwareDatetime, Field, model_validator
@@ -65,8 +65,18 @@ class Plaignant(Strict):
     """The bailleur as a legal person, or an assaulted staff member it supports."""
 
     type: QualitePlaignant = Field(title="Qui porte plainte ?")
-    nom: str | None = Field(default=None, max_length=100, title="Nom de l'agent")
-    prenom: str | None = Field(default=None, max_length=100, title="Prénom de l'agent")
+    nom: str | None = Field(
+        default=None,
+        max_length=100,
+        title="Nom de l'agent",
+        description="Pour un agent victime seulement.",
+    )
+    prenom: str | None = Field(
+        default=None,
+        max_length=100,
+        title="Prénom de l'agent",
+        description="Pour un agent victime seulement.",
+    )
     adresse_employeur: bool = Field(
         default=False,
         title="L'agent déclare l'adresse de son employeur (art. 40-4-1 CPP)",
@@ -92,6 +102,8 @@ class FaitsPlainte(Strict):
 
 
 class MisEnCause(Strict):
+    noun: ClassVar[str] = "personne"
+
     nom: str = Field(min_length=1, max_length=100, title="Nom")
     prenom: str | None = Field(default=None, max_length=100, title="Prénom")
     locataire: bool = Field(default=False, title="Locataire")
@@ -104,7 +116,12 @@ class PlainteFacts(StartFacts):
     faits: FaitsPlainte = Field(title="Faits")
     canal: CanalPlainte = Field(title="Canal du dépôt")
     mis_en_cause: list[MisEnCause] = Field(default_factory=list, title="Mis en cause")
-    liens: list[Lien] = Field(default_factory=list, title="Procédures liées")
+    liens: list[Lien] = Field(
+        default_factory=list,
+        title="Procédures liées",
+        description="Leurs numéros, par exemple signalement-2026-000012 ; séparer les numéros "
+        "par des virgules.",
+    )
 
     @property
     def place(self) -> Residence:
@@ -367,6 +384,8 @@ DEFINITION = ProcedureDefinition(
         summary="Porter plainte pour le bailleur ou accompagner un agent victime.",
         note="",
         submit="Enregistrer la plainte",
+        defaults={"plaignant.type": "bailleur", "faits.qualification": "delit"},
+        rows={"mis_en_cause": 3},
     ),
     diagnosed=Diagnosed(
         incident=True,

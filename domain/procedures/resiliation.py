@@ -493,6 +493,10 @@ DEFINITION = ProcedureDefinition(
             "motifs": "Cocher au moins un motif.",
             "locataires": "Indiquer au moins un locataire (nom).",
         },
+        rows={"locataires": 3, "occupants": 2},
+        # A chosen commissaire de justice (the demo one otherwise) and an exception to the
+        # trêve hivernale are given through the API or an import, not on the page.
+        untyped=frozenset({"commissaire_justice", "exception_treve"}),
     ),
     # The partners of a résiliation (parquet asked about the household, préfet, judge,
     # commissaire de justice) act on the lease and the persons it concerns.

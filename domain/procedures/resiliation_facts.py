@@ -92,7 +92,12 @@ class ResiliationFacts(StartFacts):
     exception_treve: ExceptionTreve | None = Field(
         default=None, title="Exception à la trêve hivernale"
     )
-    liens: list[Lien] = Field(default_factory=list, title="Procédures liées")
+    liens: list[Lien] = Field(
+        default_factory=list,
+        title="Procédures liées",
+        description="Leurs numéros, par exemple plainte-2026-000003 ; séparer les numéros par "
+        "des virgules.",
+    )
 
     @model_validator(mode="after")
     def _injonction_with_its_origin(self) -> ResiliationFacts:

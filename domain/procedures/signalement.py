@@ -210,6 +210,9 @@ DEFINITION = ProcedureDefinition(
         summary="Signaler des faits à la police, à la gendarmerie ou au procureur.",
         note="Le signalement est transmis dès son enregistrement.",
         submit="Transmettre le signalement",
+        rows={"personnes": 2},
+        # A sworn agent's procès-verbal (its assermentation, the offence) comes through the API.
+        untyped=frozenset({"agent_assermente", "infraction"}),
     ),
     diagnosed=Diagnosed(
         incident=True, moment="faits_le", categories="categorie", place="residence"

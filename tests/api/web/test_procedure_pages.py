@@ -136,6 +136,42 @@ async def test_missing_outcome_data_is_shown_beside_its_field_and_input_kept(
     assert service.calls == []
 
 
+@pytest.mark.usefixtures("procedures")
+async def test_outcome_data_is_checked_with_its_model_and_told_beside_its_field(
+    browser: Browser, service: FakeService
+) -> None:
+    await browser.sign_in(PARQUET, "juriste")
+    token = await browser.form_token(f"/procedures/{B_ID}/etapes/decision_parquet")
+    form = {
+        "csrf": token,
+        "outcome": "classement",
+        "date": "2027-01-05",
+        "depuis": "reponse",
+        "data.motif": "x" * 2001,
+    }
+    page = await browser.http.post(f"/procedures/{B_ID}/etapes/decision_parquet", data=form)
+    assert page.status_code == 422
+    # The words of the API for the same value (domain.validation_messages).
+    assert (
+        'id="f-decision-parquet-data-motif-erreur"><span class="visually-hidden">Erreur : </span>'
+        "Trop long (au plus 2000 caractères)"
+    ) in page.text
+    assert service.calls == []
+
+
+@pytest.mark.usefixtures("procedures")
+async def test_data_typed_for_another_outcome_is_left_out(
+    browser: Browser, service: FakeService
+) -> None:
+    await browser.sign_in(PARQUET, "juriste")
+    token = await browser.form_token(f"/procedures/{B_ID}/etapes/decision_parquet")
+    form = {"csrf": token, "outcome": "poursuites", "date": "2027-01-05", "data.motif": "Vu"}
+    done = await browser.http.post(f"/procedures/{B_ID}/etapes/decision_parquet", data=form)
+    assert done.status_code == 303, done.text
+    completion = service.calls[-1][1][3]
+    assert completion == StepCompletion(outcome="poursuites", date=date(2027, 1, 5))
+
+
 @pytest.mark.parametrize(
     ("error", "status", "message"),
     [
