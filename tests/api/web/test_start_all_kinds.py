@@ -11,8 +11,8 @@ from domain.procedures import DEFINITIONS, find
 from domain.procedures.assermentation import AssermentationFacts
 from domain.procedures.intervention_conjointe import InterventionFacts
 from tests.api.rows import BAILLEUR, FakeService
-from tests.builders import assermentation_body, intervention_body
 from tests.api.web.browsing import Browser
+from tests.builders import assermentation_body, intervention_body
 
 RESIDENCE = {
     "nom": "Résidence des Tilleuls",

@@ -11,9 +11,9 @@ import pytest
 from playwright.async_api import Browser, Page, expect
 
 from domain.procedures import DEFINITIONS
-from tests.builders import BAILLEUR
 from tests.api.web.browser.live import LiveStack
 from tests.api.web.browser.test_journeys import check_page, sign_in
+from tests.builders import BAILLEUR
 
 WIDTHS = (390, 1280)
 # The elements of the page's form reaching past the right edge of the window.
