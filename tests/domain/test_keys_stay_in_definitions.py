@@ -25,7 +25,8 @@ def keys() -> set[str]:
 
 def quoted_keys() -> re.Pattern[str]:
     """A kind or an outcome key between quotes."""
-    return re.compile(r"""(["'])(%s)\1""" % "|".join(sorted(map(re.escape, keys()))))
+    alternatives = "|".join(sorted(map(re.escape, keys())))
+    return re.compile(rf"""(["'])({alternatives})\1""")
 
 
 def test_no_kind_or_outcome_is_written_as_a_bare_string_outside_domain():
