@@ -10,6 +10,7 @@ from pydantic import BaseModel
 from api.schemas.documents import DocumentPublic
 from api.schemas.organisations import CommunePublic, OrganisationRef
 from api.schemas.steps import EventPublic, StepPublic
+from domain.contracts import Milestone
 from domain.steps import Catalog
 from store.queries import ProcedureRecord, ProcedureRow
 from store.tables import Procedure
@@ -83,12 +84,8 @@ class LinkPublic(BaseModel):
         )
 
 
-class MilestonePublic(BaseModel):
-    key: str
-    label: str
-    date: date
-    explanation: str = ""
-    legal_basis: str = ""
+class MilestonePublic(Milestone):
+    """A legal date shown on the procedure, as the read model keeps it."""
 
 
 class ProcedurePublic(ProcedureSummary):

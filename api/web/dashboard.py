@@ -103,16 +103,25 @@ def _charts(data: DashboardData) -> dict[str, Any]:
     }
 
 
-@router.get("/tableau-de-bord")
-def dashboard_page(
-    request: Request, user: UserDep, du: str = "", au: str = "", commune: str = "", kind: str = ""
-) -> Response:
-    """Pending and overdue steps of what the organisation sees, with charts (managers)."""
+def _figures(
+    request: Request, user: PageUser, du: str, au: str, commune: str, kind: str
+) -> tuple[DashboardData, dict[str, str], date]:
+    """The dashboard's figures for a manager, the filters as typed, and today."""
     _manager(user)
     filters, params = _filters(du, au, commune, kind)
     today = today_in_paris()
     with Session(request.app.state.engine) as session:
         data = dashboard_data(session, user.scope, filters, labels.ACTORS, today)
+    return data, params, today
+
+
+@router.get("/tableau-de-bord")
+def dashboard_page(
+    request: Request, user: UserDep, du: str = "", au: str = "", commune: str = "", kind: str = ""
+) -> Response:
+    """Pending and overdue steps of what the organisation sees, with charts (managers)."""
+    data, params, today = _figures(request, user, du, au, commune, kind)
+    with Session(request.app.state.engine) as session:
         communes = visible_communes(session, user.scope)
     context = {
         "data": data,
@@ -133,11 +142,7 @@ def dashboard_csv(
     request: Request, user: UserDep, du: str = "", au: str = "", commune: str = "", kind: str = ""
 ) -> Response:
     """The pending steps behind the dashboard, as CSV (separator « ; », for spreadsheets)."""
-    _manager(user)
-    filters, _ = _filters(du, au, commune, kind)
-    today = today_in_paris()
-    with Session(request.app.state.engine) as session:
-        data = dashboard_data(session, user.scope, filters, labels.ACTORS, today)
+    data, _, today = _figures(request, user, du, au, commune, kind)
     names = {count.key: count.name for count in data.by_organisation}
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")

@@ -3,6 +3,7 @@ cookie, exhibits uploaded; each through the API's own functions and visibility c
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import cast
 
 from fastapi import APIRouter, HTTPException, Request, UploadFile
@@ -21,36 +22,42 @@ from api.web.procedure_view import FormState
 from api.web.steps import render_procedure
 from domain.pieces import PieceKind
 from quietude.settings import Settings
+from quietude.tokens import Claims
+from store.visibility import Scope
 
 router = APIRouter(include_in_schema=False)
 
 MAX_TITLE = 300
 
 
+# The API's downloads: (file id, session, caller, scope) → the file.
+Download = Callable[[str, Session, Claims, Scope], FileResponse]
+
+
 def _as_page_error(error: HTTPException) -> PageError:
     return PageError(error.status_code, str(error.detail), "Fichier indisponible")
+
+
+def _download(request: Request, user: PageUser, download: Download, file_id: str) -> FileResponse:
+    """A file through the API's own download (its checks and access log), told as a page."""
+    with Session(request.app.state.engine) as session:
+        try:
+            scope = require_files(user.scope)
+            return download(file_id[:200], session, user.claims, scope)
+        except HTTPException as error:
+            raise _as_page_error(error) from None
 
 
 @router.get("/fichiers/documents/{doc_id}")
 def document_file(request: Request, user: UserDep, doc_id: str) -> FileResponse:
     """Download a generated document of a procedure the user's organisation sees."""
-    with Session(request.app.state.engine) as session:
-        try:
-            scope = require_files(user.scope)
-            return download_document(doc_id[:200], session, user.claims, scope)
-        except HTTPException as error:
-            raise _as_page_error(error) from None
+    return _download(request, user, download_document, doc_id)
 
 
 @router.get("/fichiers/pieces/{piece_id}")
 def piece_file(request: Request, user: UserDep, piece_id: str) -> FileResponse:
     """Download an exhibit of a procedure the user's organisation sees."""
-    with Session(request.app.state.engine) as session:
-        try:
-            scope = require_files(user.scope)
-            return download_piece(piece_id[:200], session, user.claims, scope)
-        except HTTPException as error:
-            raise _as_page_error(error) from None
+    return _download(request, user, download_piece, piece_id)
 
 
 @router.get("/procedures/{procedure_id}/dossier.zip")
