@@ -99,19 +99,50 @@ class Deadline(BaseModel):
 
 
 class TreveHivernale(BaseModel, frozen=True):
-    """Winter period without expulsions; its end is a setting (10 July in 2020, 31 May in 2021)."""
+    """Winter period without expulsions (CPCE L. 412-6): 1 November to 31 March, unless a text
+    moved the end of one winter (10 July in 2020, 31 May in 2021) — such a change applies to
+    procedures already running."""
 
     start_month: int = 11
     start_day: int = 1
     end_month: int = 3
     end_day: int = 31
+    # Exceptional ends, by the year the trêve ends in.
+    ends: dict[int, date] = {}
 
     @model_validator(mode="after")
     def _check_dates(self) -> "TreveHivernale":
         # 2000 is a leap year, so 29 February is accepted (clamped to 28 in other years).
         date(2000, self.start_month, self.start_day)
         date(2000, self.end_month, self.end_day)
+        for year, end in self.ends.items():
+            if end < self._begin(year):
+                raise ValueError(f"la trêve {year} ne peut finir avant de commencer")
         return self
+
+    def _begin(self, ending_year: int) -> date:
+        """The first day of the trêve that ends in `ending_year`."""
+        across_new_year = (self.start_month, self.start_day) > (self.end_month, self.end_day)
+        year = ending_year - 1 if across_new_year else ending_year
+        return _on_day(year, self.start_month, self.start_day)
+
+    def end_of(self, ending_year: int) -> date:
+        """The last day of the trêve that ends in `ending_year`."""
+        return self.ends.get(ending_year) or _on_day(ending_year, self.end_month, self.end_day)
+
+    def period(self, d: date) -> tuple[date, date] | None:
+        """The first and last day of the trêve `d` falls in, if any (both included)."""
+        for year in (d.year, d.year + 1):
+            begin, end = self._begin(year), self.end_of(year)
+            if begin <= d <= end:
+                return begin, end
+        return None
+
+    def moved(self, ending_year: int, end: date) -> "TreveHivernale":
+        """The same trêve with the end of one winter moved by a text."""
+        return TreveHivernale.model_validate(
+            {**self.model_dump(), "ends": {**self.ends, ending_year: end}}
+        )
 
 
 def _day_month(month: int, day: int) -> str:
@@ -284,30 +315,24 @@ def _on_day(year: int, month: int, day: int) -> date:
 
 def in_treve(d: date, treve: TreveHivernale) -> bool:
     """Whether d falls within the trêve hivernale (both ends included)."""
-    begin = _on_day(d.year, treve.start_month, treve.start_day)
-    end = _on_day(d.year, treve.end_month, treve.end_day)
-    if begin <= end:
-        return begin <= d <= end
-    return d >= begin or d <= end
+    return treve.period(d) is not None
 
 
-def _treve_end(d: date, treve: TreveHivernale) -> date:
-    end = _on_day(d.year, treve.end_month, treve.end_day)
-    return end if d <= end else _on_day(d.year + 1, treve.end_month, treve.end_day)
-
-
-def _treve_text(treve: TreveHivernale) -> str:
-    begin = _day_month(treve.start_month, treve.start_day)
-    return f"du {begin} au {_day_month(treve.end_month, treve.end_day)}"
+def _treve_text(treve: TreveHivernale, begin: date, end: date) -> str:
+    if end == _on_day(end.year, treve.end_month, treve.end_day):
+        start = _day_month(treve.start_month, treve.start_day)
+        return f"du {start} au {_day_month(end.month, end.day)}"
+    return f"du {french_date(begin)} au {french_date(end)}, fin reportée par un texte exceptionnel"
 
 
 def _expulsion_shift(d: date, treve: TreveHivernale, exception: bool) -> Shift | None:
-    if not exception and in_treve(d, treve):
+    period = None if exception else treve.period(d)
+    if period is not None:
         reason = (
             f"le {french_date(d)} est pendant la trêve hivernale "
-            f"({_treve_text(treve)}, art. L. 412-6 CPCE)"
+            f"({_treve_text(treve, *period)}, art. L. 412-6 CPCE)"
         )
-        return Shift(from_date=d, to_date=_treve_end(d, treve) + timedelta(days=1), reason=reason)
+        return Shift(from_date=d, to_date=period[1] + timedelta(days=1), reason=reason)
     # CPCE L. 141-1 forbids Sundays and public holidays only: Saturday is allowed.
     if d.weekday() == _SUNDAY or is_public_holiday(d):
         reason = (
@@ -353,4 +378,27 @@ def earliest_expulsion(
         shifts=shifts,
         explanation=" → ".join(steps),
         legal_basis=EXPULSION_LEGAL_BASIS,
+    )
+
+
+def expulsion_refusal(
+    day: date, earliest: date, treve: TreveHivernale, exception: bool
+) -> str | None:
+    """Why an expulsion on `day` would be unlawful, naming the rule and the first lawful day, or
+    None: not before `earliest` (the end of the commandement's delay and of every délai granted,
+    the concours), outside the trêve unless an exception is recorded, not on a Sunday or public
+    holiday (CPCE L. 141-1, L. 412-1 to L. 412-8)."""
+    if day < earliest:
+        rule = (
+            f"les délais courent jusqu'au {french_date(earliest - timedelta(days=1))} "
+            "(art. L. 412-1 à L. 412-4 CPCE)"
+        )
+        first = earliest_expulsion(earliest, treve, exception).due
+    elif shift := _expulsion_shift(day, treve, exception):
+        rule, first = shift.reason, earliest_expulsion(day, treve, exception).due
+    else:
+        return None
+    return (
+        f"Expulsion impossible le {french_date(day, weekday=True)} : {rule}. "
+        f"Premier jour possible : {french_date(first, weekday=True)}."
     )

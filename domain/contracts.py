@@ -108,13 +108,15 @@ class Milestone(BaseModel):
 
 
 class Declaration(BaseModel):
-    """An event declared at any step: voluntary departure, withdrawal, appeal (workflow update)."""
+    """An event declared at any step: voluntary departure, withdrawal, appeal, délais granted
+    (workflow update); `data` is what its declaration's model carries."""
 
     key: str
     on: date
     comment: str | None = None
     org: str
     sub: str
+    data: dict[str, Any] = Field(default_factory=dict)
 
 
 class Assignment(BaseModel):

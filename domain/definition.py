@@ -7,7 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
 
-from domain.contracts import CompleteStep
+from domain.contracts import CompleteStep, Policy
 from domain.facts import StartFacts
 from domain.kinds import ProcedureKind
 from domain.steps import Catalog, StepState
@@ -69,8 +69,9 @@ class ProcedureDefinition(Generic[F]):
     diagnosed: Diagnosed | None = None
     # A rule of law the start body breaks (French message), else None.
     refusal: Callable[[F], str | None] = no_refusal
-    # A rule of law a completion breaks, given the facts and the pending step (French message).
-    completion_refusal: Callable[[F, StepState, CompleteStep], str | None] = no_refusal
+    # A rule of law a completion breaks, given the facts, the pending step and the convention's
+    # policy as it stands (French message).
+    completion_refusal: Callable[[F, StepState, CompleteStep, Policy], str | None] = no_refusal
 
     @property
     def label(self) -> str:

@@ -118,6 +118,7 @@ class DeclarationBody(Strict):
     type: str = Field(min_length=1, max_length=50)
     date: date
     comment: str | None = Field(default=None, max_length=5_000)
+    data: dict[str, Any] = Field(default_factory=dict)
 
 
 class Cancellation(Strict):

@@ -285,6 +285,7 @@ class StepState(BaseModel):
     remind_at: datetime | None = None
     due_explanation: str = ""
     legal_basis: str = ""
+    not_before: date | None = None  # the first day the law allows the act (an expulsion)
     overdue: bool = False
     reminded: bool = False
     escalated: bool = False

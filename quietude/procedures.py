@@ -106,7 +106,12 @@ class DeclarationRequest(Act):
     def command(self) -> Declaration:
         body, caller = self.declaration, self.caller
         return Declaration(
-            key=body.type, on=body.date, comment=body.comment, org=caller.org, sub=caller.sub
+            key=body.type,
+            on=body.date,
+            comment=body.comment,
+            data=body.data,
+            org=caller.org,
+            sub=caller.sub,
         )
 
 

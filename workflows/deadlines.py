@@ -3,6 +3,7 @@ overdue and escalate, or close it with the outcome the law gives silence."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, datetime, timedelta
 
 from temporalio import workflow
@@ -51,32 +52,59 @@ class DeadlineWatch:
         state.legal_basis = result.legal_basis or state.legal_basis
 
     async def until_completed(self, state: StepState, spec: StepSpec) -> None:
-        """Wait for completion, reminding before the due date and escalating once it passes."""
-        if state.due_at is not None:
-            reminder_due = state.remind_at is not None and not await self._wait_until(
-                state, state.remind_at
-            )
-            if reminder_due and workflow.now() < state.due_at:
-                await self._notify(state, NotificationKind.RAPPEL)
-            if state.pending and not await self._wait_until(state, state.due_at):
-                if spec.silence_outcome:
-                    self._close_by_silence(state, spec.silence_outcome)
-                else:
-                    await self._mark_overdue(state)
-        if state.pending or not self.publisher.projects_locally():
-            await workflow.wait_condition(lambda: not state.pending)
+        """Wait for completion, reminding before the due date and escalating once it passes;
+        watched again if the due date moves (a trêve or a délai changed)."""
+        await self._watch(state, spec)
+        while state.pending or not self.publisher.projects_locally():
+            await self._done_or_moved(state)
+            if not state.pending:
+                break
+            await self._watch(state, spec)
         if state.status == StepStatus.CANCELLED:
             raise ProcedureCancelled()
         if state.status == StepStatus.SKIPPED:
             self.dossier.ensure_open()
 
-    async def _wait_until(self, state: StepState, instant: datetime) -> bool:
-        """True once the step is no longer pending; False when `instant` comes first."""
+    @staticmethod
+    async def _done_or_moved(state: StepState) -> None:
+        """Until the step is done or its due date moves."""
+        due_at = state.due_at
+        await workflow.wait_condition(lambda: not state.pending or state.due_at != due_at)
+
+    async def _watch(self, state: StepState, spec: StepSpec) -> None:
+        """Remind before the due date, then mark the step overdue or close it by silence."""
+        while state.due_at is not None and state.pending:
+            due_at = state.due_at
+
+            def moved(due_at: datetime = due_at) -> bool:
+                return state.due_at != due_at
+
+            if state.remind_at is not None and not state.reminded:
+                done = await self._wait_until(state, state.remind_at, moved)
+                if moved():
+                    continue
+                if not done and workflow.now() < due_at:
+                    await self._notify(state, NotificationKind.RAPPEL)
+            if state.pending:
+                done = await self._wait_until(state, due_at, moved)
+                if moved():
+                    continue
+                if not done and spec.silence_outcome:
+                    self._close_by_silence(state, spec.silence_outcome)
+                elif not done:
+                    await self._mark_overdue(state)
+            return
+
+    async def _wait_until(
+        self, state: StepState, instant: datetime, moved: Callable[[], bool]
+    ) -> bool:
+        """True once the step is no longer pending (or its due date moved); False when
+        `instant` comes first."""
         delay = instant - workflow.now()
         if delay <= timedelta(0):
             return not state.pending
         try:
-            await workflow.wait_condition(lambda: not state.pending, timeout=delay)
+            await workflow.wait_condition(lambda: not state.pending or moved(), timeout=delay)
         except TimeoutError:
             return False
         return True

@@ -47,6 +47,7 @@ class Dossier:
     def __init__(self, start: ProcedureStart, definition: ProcedureDefinition[Any]) -> None:
         self.start = start
         self.definition = definition
+        self.policy = start.policy  # the convention's, as it stands now (a trêve may move)
         self.status = ProcedureStatus.OPEN
         self.closed_at: datetime | None = None
         self.steps: list[StepState] = []

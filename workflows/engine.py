@@ -91,20 +91,24 @@ class ProcedureWorkflow(Generic[F]):
         actor: Actor | None = None,
         rule: DeadlineRule | None = None,
         org: str | None = None,
+        legal_basis: str | None = None,
+        not_before: date | None = None,
     ) -> StepState:
         """Open step `key` on the legal date `since` and wait until it is completed.
 
         Its due date is computed by the step's rule from `counted_from` (default `since`), or
         is the fixed date `on`. `document` (the extra context of a letter named after the step)
-        has the letter generated as the step opens. `actor` and `rule` replace the catalogue's
-        for this dossier (e.g. a complaint filed online is the bailleur's own act); `org`
-        assigns it to an organisation the flow names (e.g. an action of a plan).
+        has the letter generated as the step opens. `actor`, `rule` and `legal_basis` replace
+        the catalogue's for this dossier (e.g. a complaint filed online is the bailleur's own
+        act); `org` assigns it to an organisation the flow names (e.g. an action of a plan);
+        `not_before` is the first day the law allows the act (checked on completion).
         """
         self.dossier.ensure_open()
-        spec = self._spec(key, actor, rule)
+        spec = self._spec(key, actor, rule, legal_basis)
         state = self.dossier.new_step(spec, since)
         if org is not None:
             state.org = org
+        state.not_before = not_before
         imported = self.dossier.imported.pop(key, None)
         if imported is not None:
             return self.dossier.record_imported(state, imported)
@@ -130,6 +134,17 @@ class ProcedureWorkflow(Generic[F]):
         """Record step `key` as done on `on` (an act done at creation, e.g. the transmission)."""
         spec = self.definition.catalog.spec(key)
         return self.dossier.record_done(spec, on, outcome, self.start.created_by)
+
+    async def reschedule(
+        self, state: StepState, *, on: date, on_label: str, not_before: date | None = None
+    ) -> None:
+        """Give a pending step a new fixed date (a trêve or a délai changed); its watch
+        reminds and escalates from the new date, and the timeline says why."""
+        spec = self.definition.catalog.spec(state.key)
+        await self.deadlines.fix(state, spec, state.opened_on, on, on_label)
+        state.not_before = not_before if not_before is not None else state.not_before
+        state.overdue = state.reminded = state.escalated = False
+        self.dossier.timeline.rescheduled(state)
 
     def spawn(self, branch: Coroutine[Any, Any, Any]) -> None:
         """Run a branch beside the flow without waiting for it; its steps still pending when
@@ -270,13 +285,17 @@ class ProcedureWorkflow(Generic[F]):
         publishing.cancel()
         return self.dossier.view()
 
-    def _spec(self, key: str, actor: Actor | None, rule: DeadlineRule | None) -> StepSpec:
+    def _spec(
+        self, key: str, actor: Actor | None, rule: DeadlineRule | None, legal_basis: str | None
+    ) -> StepSpec:
         spec = self.definition.catalog.spec(key)
-        if actor is None and rule is None:
+        if actor is None and rule is None and legal_basis is None:
             return spec
         changes: dict[str, Any] = {"actor": actor or spec.actor}
         if rule is not None:
             changes |= {"rule": rule, "deadline": DeadlineKind.LAW}
+        if legal_basis is not None:
+            changes["legal_basis"] = legal_basis
         return spec.model_copy(update=changes)
 
     # ----- how people act: validated updates, and the query --------------------------------------

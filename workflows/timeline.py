@@ -93,6 +93,16 @@ class Timeline:
             data={"outcome": imported.outcome},
         )
 
+    def rescheduled(self, state: StepState) -> None:
+        due = french_date(state.due) if state.due else "—"
+        self.add(
+            "step_rescheduled",
+            f"{state.label} : nouvelle échéance le {due} — {state.due_explanation}",
+            state,
+            org=state.org,
+            data={"due": state.due.isoformat() if state.due else None},
+        )
+
     def skipped(self, state: StepState, reason: str) -> None:
         self.add("step_skipped", f"{reason} : {state.label}", state, org=state.org)
 
@@ -147,6 +157,7 @@ class Timeline:
                 "key": declaration.key,
                 "date": declaration.on.isoformat(),
                 "comment": declaration.comment,
+                **({"data": declaration.data} if declaration.data else {}),
             },
         )
 

@@ -55,7 +55,7 @@ def completion_refusal(
     if problem is None:
         problem = _future(command.on, today)
     if problem is None:
-        problem = dossier.definition.completion_refusal(facts, state, command)
+        problem = dossier.definition.completion_refusal(facts, state, command, dossier.policy)
     return refusal("InvalidData", problem) if problem else None
 
 
@@ -67,7 +67,8 @@ def declaration_refusal(
     catalog = dossier.definition.catalog
     if not dossier.is_open or dossier.interrupted is not None:
         return refusal("NotOpen", "La procédure n'est plus en cours.")
-    if catalog.declaration(declaration.key) is None:
+    declared = catalog.declaration(declaration.key)
+    if declared is None:
         allowed = ", ".join(o.key for o in catalog.anytime) or "aucune"
         return refusal(
             "InvalidOutcome",
@@ -79,8 +80,8 @@ def declaration_refusal(
             "WrongOrganisation",
             f"Cette déclaration revient à : {actor.label.lower()}.",
         )
-    future = _future(declaration.on, today)
-    return refusal("InvalidData", future) if future else None
+    problem = data_problem(declared, declaration.data) or _future(declaration.on, today)
+    return refusal("InvalidData", problem) if problem else None
 
 
 def cancellation_refusal(dossier: Dossier, command: CancelProcedure) -> ApplicationError | None:

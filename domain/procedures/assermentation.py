@@ -12,7 +12,7 @@ from pydantic import Field, model_validator
 
 from domain.actors import Actor
 from domain.calendar import DeadlineRule, Regime, target
-from domain.contracts import CompleteStep
+from domain.contracts import CompleteStep, Policy
 from domain.definition import ProcedureDefinition, StartWording
 from domain.facts import Residence, StartFacts, Strict
 from domain.kinds import ProcedureKind
@@ -299,7 +299,7 @@ def agrement_end(arrete_le: date) -> date:
 
 
 def completion_refusal(
-    facts: AssermentationFacts, state: StepState, command: CompleteStep
+    facts: AssermentationFacts, state: StepState, command: CompleteStep, policy: Policy
 ) -> str | None:
     """A French message when a completion breaks a rule of the assermentation, else None."""
     garde = facts.route == RouteAssermentation.GARDE_PARTICULIER

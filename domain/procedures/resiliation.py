@@ -18,7 +18,7 @@ from domain.calendar import (
     latest_before,
     target,
 )
-from domain.contracts import CompleteStep
+from domain.contracts import CompleteStep, Policy
 from domain.definition import Diagnosed, ProcedureDefinition, StartWording
 from domain.kinds import ProcedureKind
 from domain.labels import Labelled
@@ -431,7 +431,7 @@ def commandement_delay(judgment: JugementResiliation) -> DeadlineRule | None:
 
 
 def completion_refusal(
-    facts: ResiliationFacts, state: StepState, command: CompleteStep
+    facts: ResiliationFacts, state: StepState, command: CompleteStep, policy: Policy
 ) -> str | None:
     """A French message when a completion is legally impossible, else None."""
     on = command.on
