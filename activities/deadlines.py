@@ -64,7 +64,11 @@ async def compute_step_deadline(request: DeadlineRequest) -> DeadlineResult:
 async def compute_expulsion_date(request: ExpulsionRequest) -> DeadlineResult:
     """The earliest legal expulsion date: trêve hivernale, then not a Sunday or holiday."""
     deadline = earliest_expulsion(
-        request.not_before, request.treve, request.exception, request.concours_le
+        request.not_before,
+        request.treve,
+        request.exception,
+        request.concours_le,
+        request.not_before_reason,
     )
     return DeadlineResult(
         due=deadline.due,

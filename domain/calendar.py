@@ -348,13 +348,15 @@ def earliest_expulsion(
     treve: TreveHivernale = TreveHivernale(),
     exception: bool = False,
     concours_le: date | None = None,
+    not_before_reason: str = "",
 ) -> Deadline:
-    """Earliest day an expulsion may be carried out: after the trêve, not a Sunday or holiday."""
+    """Earliest day an expulsion may be carried out: after the trêve, not a Sunday or holiday;
+    `not_before_reason` says why not before `not_before` (the délais granted…)."""
     # not_before is the date from which the caller holds expulsion allowed (end of the
     # commandement delay as set by the judge or JEX). Whether that 2-month delay keeps running
     # during the trêve is an interpretation (UNCONF): it is not decided here.
     candidate = max(not_before, concours_le or not_before)
-    steps = [f"point de départ : {french_date(not_before, weekday=True)}"]
+    steps = [f"{not_before_reason or 'point de départ'} : {french_date(not_before, weekday=True)}"]
     if concours_le and concours_le > not_before:
         steps.append(
             f"concours de la force publique accordé le {french_date(concours_le, weekday=True)}"

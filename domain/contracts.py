@@ -119,6 +119,15 @@ class Declaration(BaseModel):
     data: dict[str, Any] = Field(default_factory=dict)
 
 
+class PolicyRevision(BaseModel):
+    """A change of the convention's policy delivered to running procedures (workflow update):
+    the trêve hivernale with the end of a winter moved by a text."""
+
+    treve: TreveHivernale
+    reason: str  # what moved it, said on the timeline ("loi n° … du …")
+    sub: str
+
+
 class Assignment(BaseModel):
     """A manager assigns a pending step to a person of its organisation (workflow update)."""
 
@@ -208,6 +217,8 @@ class ExpulsionRequest(BaseModel):
     """Input of the local activity that fixes the earliest legal expulsion date."""
 
     not_before: date
+    # Why not before then (the end of the délais granted…), first in the explanation.
+    not_before_reason: str = ""
     concours_le: date | None = None
     treve: TreveHivernale = TreveHivernale()
     exception: bool = False

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
 
-from domain.contracts import CompleteStep, Policy
+from domain.contracts import CompleteStep, Declaration, Milestone, Policy
 from domain.facts import StartFacts
 from domain.kinds import ProcedureKind
 from domain.steps import Catalog, StepState
@@ -72,6 +72,11 @@ class ProcedureDefinition(Generic[F]):
     # A rule of law a completion breaks, given the facts, the pending step and the convention's
     # policy as it stands (French message).
     completion_refusal: Callable[[F, StepState, CompleteStep, Policy], str | None] = no_refusal
+    # A rule of law a declaration breaks, given the facts, the steps so far and the dates
+    # shown (French message).
+    declaration_refusal: Callable[
+        [F, Declaration, list[StepState], list[Milestone]], str | None
+    ] = no_refusal
 
     @property
     def label(self) -> str:

@@ -125,6 +125,12 @@ class StepSpec(BaseModel, frozen=True):
     outcomes: tuple[OutcomeSpec, ...]
     silence_outcome: str | None = None  # where the law gives silence a meaning
     optional: bool = False  # a step a dossier may go without (e.g. a rehousing offer)
+    # An act whose date the law counts from (a delay, a milestone, a legal check): a dossier
+    # imported past it must give that date; other past steps may be "date inconnue".
+    dated: bool = False
+    # Replaced in the flow by other steps: kept for the dossiers that reached it before, never
+    # opened again, never planned nor imported.
+    retired: bool = False
     propagated: bool = False  # the same decision is repeated in the linked procedures
     judgment: bool = False  # a court decides here: the file becomes litigation data
     decision: bool = False  # its outcome is a decision the partners follow (diagnostics)

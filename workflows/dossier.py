@@ -19,6 +19,7 @@ from domain.contracts import (
     ImportedStep,
     Link,
     Milestone,
+    PolicyRevision,
     ProcedureSnapshot,
     ProcedureStart,
     ProcedureStatus,
@@ -223,6 +224,17 @@ class Dossier:
             if state.pending:
                 state.status = StepStatus.SKIPPED
                 self.timeline.skipped(state, reason)
+
+    def skip(self, state: StepState, reason: str) -> None:
+        """Mark one pending step as without object, for `reason`."""
+        if state.pending:
+            state.status = StepStatus.SKIPPED
+            self.timeline.skipped(state, reason)
+
+    def revise(self, revision: PolicyRevision) -> None:
+        """The convention's policy as it now stands: the trêve of each winter."""
+        self.policy = self.policy.model_copy(update={"treve": revision.treve})
+        self.timeline.policy_revised(revision)
 
     def show(self, milestone: Milestone) -> None:
         """Show a legal date on the procedure; it replaces an earlier one of the same key."""

@@ -36,6 +36,7 @@ from domain.contracts import (
     ExpulsionRequest,
     Link,
     Milestone,
+    PolicyRevision,
     ProcedureStart,
     ProcedureView,
     Propagation,
@@ -146,10 +147,17 @@ class ProcedureWorkflow(Generic[F]):
         state.overdue = state.reminded = state.escalated = False
         self.dossier.timeline.rescheduled(state)
 
-    def spawn(self, branch: Coroutine[Any, Any, Any]) -> None:
-        """Run a branch beside the flow without waiting for it; its steps still pending when
-        the procedure ends are marked skipped."""
-        self._branches.append(asyncio.create_task(branch))
+    def spawn(self, branch: Coroutine[Any, Any, Any]) -> asyncio.Task[Any]:
+        """Run a branch beside the flow without waiting for it (the flow may await the task
+        later); its steps still pending when the procedure ends are marked skipped."""
+        task = asyncio.create_task(branch)
+        self._branches.append(task)
+        return task
+
+    def skip(self, state: StepState, reason: str) -> None:
+        """Mark a pending step as without object (e.g. a réquisition renewed when the concours
+        was granted late): the flow's `step` returns it with no outcome."""
+        self.dossier.skip(state, reason)
 
     async def milestone(self, key: str, label: str, *, since: date, rule: DeadlineRule) -> date:
         """Compute a legal date to show (appeal delay, CPP 85…), recorded on the timeline."""
@@ -201,6 +209,14 @@ class ProcedureWorkflow(Generic[F]):
         else:
             await self.wait_for_day(day, reason or "En attente", unless=declared)
         return next((d for d in declarations[seen:] if d.key in keys), None)
+
+    async def declared(self, declaration: Declaration) -> None:
+        """What a procedure does at once when an event is declared (e.g. délais granted move
+        a pending expulsion); nothing by default."""
+
+    async def policy_revised(self) -> None:
+        """What a procedure does at once when the convention's policy changes (e.g. a moved
+        trêve moves a pending expulsion); nothing by default."""
 
     async def earliest_expulsion(self, request: ExpulsionRequest) -> DeadlineResult:
         """The earliest legal expulsion date (trêve, Sundays and public holidays excluded)."""
@@ -329,14 +345,28 @@ class ProcedureWorkflow(Generic[F]):
 
     @workflow.update
     async def declare(self, declaration: Declaration) -> ProcedureView:
-        """Record an event declared at any step (a departure, a withdrawal, an appeal)."""
+        """Record an event declared at any step (a departure, a withdrawal, an appeal, délais
+        granted); the procedure reacts at once where its law says so."""
         self.dossier.declare(declaration)
+        if self.dossier.interrupted is None:
+            with self.work.busy():
+                await self.declared(declaration)
         return await self._settled_view()
 
     @declare.validator
     def validate_declare(self, declaration: Declaration) -> None:
         today = workflow.now().date()
-        _raise(validation.declaration_refusal(self.dossier, declaration, today))
+        _raise(validation.declaration_refusal(self.dossier, self.facts, declaration, today))
+
+    @workflow.update
+    async def revise_policy(self, revision: PolicyRevision) -> ProcedureView:
+        """The convention's policy as it now stands (a trêve whose end a text moved), recorded
+        in history so that a replay sees the same dates; the procedure reacts at once."""
+        if self.dossier.is_open and revision.treve != self.dossier.policy.treve:
+            self.dossier.revise(revision)
+            with self.work.busy():
+                await self.policy_revised()
+        return await self._settled_view()
 
     @workflow.update
     async def cancel(self, command: CancelProcedure) -> ProcedureView:

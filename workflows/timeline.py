@@ -8,7 +8,14 @@ from typing import Any
 from temporalio import workflow
 
 from domain.calendar import french_date
-from domain.contracts import Declaration, EventRecord, ImportedStep, Link, Milestone
+from domain.contracts import (
+    Declaration,
+    EventRecord,
+    ImportedStep,
+    Link,
+    Milestone,
+    PolicyRevision,
+)
 from domain.steps import StepState
 
 SILENCE = "(silence gardé jusqu'à l'échéance)"
@@ -159,6 +166,18 @@ class Timeline:
                 "comment": declaration.comment,
                 **({"data": declaration.data} if declaration.data else {}),
             },
+        )
+
+    def policy_revised(self, revision: PolicyRevision) -> None:
+        ends = ", ".join(
+            f"trêve {year} jusqu'au {french_date(end)}"
+            for year, end in sorted(revision.treve.ends.items())
+        )
+        self.add(
+            "policy_revised",
+            f"Trêve hivernale modifiée ({revision.reason}) : {ends or 'dates ordinaires'}",
+            sub=revision.sub,
+            data={"ends": {str(y): e.isoformat() for y, e in revision.treve.ends.items()}},
         )
 
     def linked(self, link: Link) -> None:

@@ -60,10 +60,10 @@ def completion_refusal(
 
 
 def declaration_refusal(
-    dossier: Dossier, declaration: Declaration, today: date
+    dossier: Dossier, facts: Any, declaration: Declaration, today: date
 ) -> ApplicationError | None:
     """The actor the catalogue names (the bailleur by default) declares, on an open procedure,
-    what the catalogue allows."""
+    what the catalogue allows, as the kind's rule of law allows it."""
     catalog = dossier.definition.catalog
     if not dossier.is_open or dossier.interrupted is not None:
         return refusal("NotOpen", "La procédure n'est plus en cours.")
@@ -81,6 +81,10 @@ def declaration_refusal(
             f"Cette déclaration revient à : {actor.label.lower()}.",
         )
     problem = data_problem(declared, declaration.data) or _future(declaration.on, today)
+    if problem is None:
+        problem = dossier.definition.declaration_refusal(
+            facts, declaration, dossier.steps, dossier.milestones
+        )
     return refusal("InvalidData", problem) if problem else None
 
 
