@@ -59,6 +59,7 @@ class ProjectionActivities:
                     org_id=state.org,
                     opened_at=state.opened_at,
                     opened_on=state.opened_on,
+                    position=state.position,
                 )
                 apply_step(step, state)
                 for name, value in copies.items():

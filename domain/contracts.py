@@ -33,9 +33,12 @@ class ImportedStep(BaseModel):
     """A step already done before the dossier was imported."""
 
     key: str
-    on: date
+    on: date | None  # None: "date inconnue" (never used in a computation)
     outcome: str
     data: dict[str, Any] = Field(default_factory=dict)
+    # A step of unknown date was done at the latest on this day (the next act's): only the
+    # flow's order rests on it.
+    by: date | None = None
 
 
 class ProcedureStart(BaseModel):

@@ -17,6 +17,7 @@ from domain.labels import Labelled
 from domain.validation_messages import describe_error
 
 CLOSING_KEY = "cloture"
+IMPORT_SUB = "import"  # who "completes" a step done before the dossier was imported
 
 
 class DeadlineKind(StrEnum):
@@ -249,6 +250,8 @@ def sla_step(
     *,
     note: str = "",
     when: Callable[[Any], bool] | None = None,
+    dated: bool = False,
+    optional: bool = False,
 ) -> StepSpec:
     """A step whose due date is a target of the convention (`rule`, from domain.calendar)."""
     return StepSpec(
@@ -261,6 +264,8 @@ def sla_step(
         legal_basis=legal_basis,
         note=note,
         when=when,
+        dated=dated,
+        optional=optional,
     )
 
 
@@ -279,6 +284,7 @@ class StepState(BaseModel):
 
     key: str
     seq: int = 1
+    position: int = 0  # its rank among the dossier's steps, in the order they opened
     label: str
     actor: Actor
     org: str
@@ -298,7 +304,8 @@ class StepState(BaseModel):
     outcome: str | None = None
     implicite: bool = False
     completed_at: datetime | None = None
-    completed_on: date | None = None
+    completed_on: date | None = None  # None for a step imported done, "date inconnue"
+    done_by: date | None = None  # then: done at the latest on this day (the flow's order only)
     completed_by: str | None = None
     completed_by_org: str | None = None
     data: dict[str, Any] = Field(default_factory=dict)
@@ -314,9 +321,12 @@ class StepState(BaseModel):
 
     @property
     def done_on(self) -> date:
-        """The legal date a completed step was done on."""
-        assert self.completed_on is not None
-        return self.completed_on
+        """The legal date a completed step was done on (for a step imported with its date
+        unknown, the latest it can have been done: where the next steps start, never a delay's
+        start since the next step's own date is then asked)."""
+        done = self.completed_on or self.done_by
+        assert done is not None
+        return done
 
 
 def split_ref(ref: str) -> tuple[str, int | None]:

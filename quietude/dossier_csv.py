@@ -21,7 +21,8 @@ from domain.procedures.resiliation import CATALOG as RESILIATION
 from domain.procedures.resiliation_facts import ResiliationFacts
 from domain.validation_messages import describe_error
 
-STEP_KEYS = tuple(step.key for step in RESILIATION.steps)
+# A retired step (replaced by others in the flow) has no columns.
+STEP_KEYS = tuple(step.key for step in RESILIATION.steps if not step.retired)
 REQUIRED_COLUMNS = (
     "reference_logement", "residence_nom", "adresse", "commune_insee", "bail_reference",
     "bail_date_effet", "locataires", "motifs", "etape",

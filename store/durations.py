@@ -21,7 +21,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, col
 
 from domain.actors import OrgKind
-from domain.steps import StepStatus
+from domain.steps import IMPORT_SUB, StepStatus
 from store.tables import DurationLedger, Procedure, Step, StepDurationCount
 from store.visibility import PARTNER_KINDS, Scope
 
@@ -108,7 +108,16 @@ def add_counts(session: Session, changes: Counter[tuple[Any, ...]], labels: dict
 def count_durations(session: Session, procedure: Procedure, steps: Iterable[Step]) -> None:
     """Bring the counts in line with the procedure's steps as they now stand (idempotent)."""
     facts = [
-        StepFacts(s.key, s.label, s.org_id, s.status, s.opened_on, s.completed_on) for s in steps
+        # An imported step's time is not the partners': it is left out of the durations.
+        StepFacts(
+            s.key,
+            s.label,
+            s.org_id,
+            s.status,
+            s.opened_on,
+            None if s.completed_by == IMPORT_SUB else s.completed_on,
+        )
+        for s in steps
     ]
     viewers, durations = ledger_of(procedure.bailleur_id, facts)
     ledger = session.get(DurationLedger, procedure.id, with_for_update=True)

@@ -173,11 +173,12 @@ def get_procedure(session: Session, scope: Scope, procedure_id: str) -> Procedur
 
 
 def steps_and_events(session: Session, procedure_id: str) -> tuple[list[Step], list[Event]]:
-    """The steps of a procedure in the order they opened, and its timeline."""
+    """The steps of a procedure in the order they opened (an imported dossier's past steps in
+    the procedure's order, before the steps opened since), and its timeline."""
     steps = session.exec(
         select(Step)
         .where(col(Step.procedure_id) == procedure_id)
-        .order_by(col(Step.opened_at), col(Step.seq), col(Step.id))
+        .order_by(col(Step.position), col(Step.opened_at), col(Step.seq), col(Step.id))
     ).all()
     events = session.exec(
         select(Event).where(col(Event.procedure_id) == procedure_id).order_by(col(Event.seq))

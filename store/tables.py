@@ -146,6 +146,7 @@ class Step(SQLModel, table=True):
     procedure_id: str = Field(index=True)
     key: str
     seq: int = 1
+    position: int = 0  # its rank in the order the procedure's steps opened
     label: str
     actor: str
     org_id: str = Field(index=True)

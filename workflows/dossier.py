@@ -26,7 +26,7 @@ from domain.contracts import (
     ProcedureView,
 )
 from domain.definition import ProcedureDefinition
-from domain.steps import StepSpec, StepState, StepStatus, split_ref
+from domain.steps import IMPORT_SUB, StepSpec, StepState, StepStatus, split_ref
 from workflows.timeline import Timeline
 
 
@@ -60,6 +60,7 @@ class Dossier:
         self.interrupted: date | None = None  # the day a declaration ended the flow
         self.imported: dict[str, ImportedStep] = {step.key: step for step in start.imported}
         self._seqs: dict[str, int] = {}
+        self._opened = 0  # steps opened so far, imported ones included
 
     @property
     def is_open(self) -> bool:
@@ -74,9 +75,11 @@ class Dossier:
 
     def new_step(self, spec: StepSpec, since: date) -> StepState:
         """A step of `spec` opened on the legal date `since`, assigned by its actor."""
+        self._opened += 1
         return StepState(
             key=spec.key,
             seq=self._next_seq(spec.key),
+            position=self._opened,
             label=spec.label,
             actor=spec.actor,
             org=self.org_for(spec.actor),
@@ -119,7 +122,7 @@ class Dossier:
         state: StepState,
         *,
         outcome: str,
-        on: date,
+        on: date | None,
         sub: str,
         data: dict[str, Any] | None = None,
         comment: str | None = None,
@@ -143,10 +146,13 @@ class Dossier:
         return chosen.label if chosen else str(state.outcome)
 
     def record_imported(self, state: StepState, imported: ImportedStep) -> StepState:
-        """A step done before the dossier was imported, on its real date."""
+        """A step done before the dossier was imported, on its real date (or "date inconnue":
+        done at the latest on `imported.by`); it shows its own date, not the import's."""
         self.complete(
-            state, outcome=imported.outcome, on=imported.on, sub="import", data=imported.data
+            state, outcome=imported.outcome, on=imported.on, sub=IMPORT_SUB, data=imported.data
         )
+        state.done_by = None if imported.on else imported.by
+        state.opened_on = state.done_on
         self.steps.append(state)
         self.timeline.imported(state, imported)
         return state

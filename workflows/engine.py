@@ -89,6 +89,7 @@ class ProcedureWorkflow(Generic[F]):
         on_label: str = "",
         counted_from: date | None = None,
         document: dict[str, Any] | None = None,
+        letter: str | None = None,
         actor: Actor | None = None,
         rule: DeadlineRule | None = None,
         org: str | None = None,
@@ -99,10 +100,12 @@ class ProcedureWorkflow(Generic[F]):
 
         Its due date is computed by the step's rule from `counted_from` (default `since`), or
         is the fixed date `on`. `document` (the extra context of a letter named after the step)
-        has the letter generated as the step opens. `actor`, `rule` and `legal_basis` replace
-        the catalogue's for this dossier (e.g. a complaint filed online is the bailleur's own
-        act); `org` assigns it to an organisation the flow names (e.g. an action of a plan);
-        `not_before` is the first day the law allows the act (checked on completion).
+        has the letter generated as the step opens (`letter`: its name when it is not the
+        step's, e.g. the rehousing offer sent at the step "envoi"). `actor`, `rule` and
+        `legal_basis` replace the catalogue's for this dossier (e.g. a complaint filed online
+        is the bailleur's own act); `org` assigns it to an organisation the flow names (e.g.
+        an action of a plan); `not_before` is the first day the law allows the act (checked on
+        completion).
         """
         self.dossier.ensure_open()
         spec = self._spec(key, actor, rule, legal_basis)
@@ -119,7 +122,7 @@ class ProcedureWorkflow(Generic[F]):
         self.dossier.timeline.opened(state)
         if document is not None:
             await self.document(
-                key,
+                letter or key,
                 step_key=key,
                 context={**document, "step": _step_context(state)},
                 org_refs={"bailleur": self.start.bailleur_id, "destinataire": state.org},

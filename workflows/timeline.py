@@ -95,7 +95,9 @@ class Timeline:
     def imported(self, state: StepState, imported: ImportedStep) -> None:
         self.add(
             "step_imported",
-            f"{state.label} : accomplie le {imported.on.isoformat()} (dossier importé)",
+            f"{state.label} : accomplie "
+            f"{'le ' + imported.on.isoformat() if imported.on else '(date inconnue)'} "
+            "(dossier importé)",
             state,
             data={"outcome": imported.outcome},
         )

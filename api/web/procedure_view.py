@@ -132,7 +132,8 @@ def planned_next(
     planned = []
     for outcome in catalog.spec(step.key).outcomes:
         keys = [k for k in outcome.next if applicable is None or k in applicable]
-        planned.append((outcome.label, [catalog.spec(k).label for k in keys if catalog.has(k)]))
+        labels = [catalog.spec(k).label for k in keys if not catalog.spec(k).retired]
+        planned.append((outcome.label, labels))
     return planned
 
 

@@ -1,125 +1,30 @@
-"""Résiliation de bail through to expulsion (loi 89-462, CCH, CPCE): the steps and what each
-outcome carries, the legal checks of a completion (the start facts: resiliation_facts.py)."""
+"""Résiliation de bail through to expulsion (loi 89-462, CCH, CPCE): the steps, in the order
+the law sets (the keys and the data of outcomes: resiliation_outcomes.py; the law's checks and
+delays: resiliation_rules.py; the start facts: resiliation_facts.py)."""
 
 from __future__ import annotations
 
-from datetime import date
-from enum import StrEnum
-
-from pydantic import Field
-
 from domain.actors import Actor
-from domain.calendar import (
-    HEARING_NOTICE,
-    DeadlineRule,
-    Regime,
-    earliest_event_after,
-    french_date,
-    latest_before,
-    target,
-)
-from domain.contracts import CompleteStep, Policy
+from domain.calendar import HEARING_NOTICE, DeadlineRule, Regime, target
 from domain.definition import Diagnosed, ProcedureDefinition, StartWording
 from domain.kinds import ProcedureKind
-from domain.labels import Labelled
 from domain.outcomes import Audience, Renvoi
 from domain.procedures.resiliation_facts import ResiliationFacts
-from domain.steps import (
-    CLOSING_STEP,
-    Catalog,
-    DeadlineKind,
-    OutcomeData,
-    StepSpec,
-    StepState,
-    outcome,
-    sla_step,
+from domain.procedures.resiliation_outcomes import (
+    DelaisAccordes,
+    InformationTransmise,
+    JugementResiliation,
+    OutcomeKey,
+    Report,
+    StepKey,
+    TroublesPersistants,
 )
-
-
-class StepKey(StrEnum):
-    REPONSE_INJONCTION = "reponse_injonction"
-    SAISINE_JUGE_APRES_INJONCTION = "saisine_juge_apres_injonction"
-    SUBSTITUTION_PREFET = "substitution_prefet"
-    CONSTITUTION_DOSSIER = "constitution_dossier"
-    DEMANDE_INFORMATION_PARQUET = "demande_information_parquet"
-    MISE_EN_DEMEURE = "mise_en_demeure"
-    DELAI_MISE_EN_DEMEURE = "delai_mise_en_demeure"
-    OFFRE_RELOGEMENT = "offre_relogement"
-    ASSIGNATION = "assignation"
-    NOTIFICATION_PREFET_ASSIGNATION = "notification_prefet_assignation"
-    AUDIENCE = "audience"
-    JUGEMENT = "jugement"
-    SIGNIFICATION_JUGEMENT = "signification_jugement"
-    COMMANDEMENT_QUITTER_LES_LIEUX = "commandement_quitter_les_lieux"
-    INFORMATION_PREFET_CCAPEX = "information_prefet_ccapex"
-    REQUISITION_FORCE_PUBLIQUE = "requisition_force_publique"
-    DECISION_CONCOURS_FORCE_PUBLIQUE = "decision_concours_force_publique"
-    RECOURS_INDEMNITAIRE = "recours_indemnitaire"
-    EXPULSION = "expulsion"
-    CLOTURE = "cloture"
-
-
-class OutcomeKey(StrEnum):
-    ACCEPTEE = "acceptee"
-    REFUSEE = "refusee"
-    IMPLICITE_REFUS = "implicite_refus"
-    ASSIGNATION_DELIVREE = "assignation_delivree"
-    IMPLICITE_CARENCE = "implicite_carence"
-    SUBSTITUE = "substitue"
-    ABANDON = "abandon"
-    COMPLET = "complet"
-    TRANSMISE = "transmise"
-    AUCUNE_INFORMATION = "aucune_information"
-    ENVOYEE = "envoyee"
-    TROUBLES_PERSISTANTS = "troubles_persistants"
-    TROUBLES_CESSES = "troubles_cesses"
-    DELIVREE = "delivree"
-    NOTIFIEE = "notifiee"
-    TENUE = "tenue"
-    RENVOI = "renvoi"
-    RESILIATION_PRONONCEE = "resiliation_prononcee"
-    REJET = "rejet"
-    SIGNIFIE = "signifie"
-    DELIVRE = "delivre"
-    INFORME = "informe"
-    REQUISE = "requise"
-    ACCORDE = "accorde"
-    REFUSE = "refuse"
-    FORME = "forme"
-    RENONCE = "renonce"
-    REALISEE = "realisee"
-    DEPART_VOLONTAIRE = "depart_volontaire"
-    REPORTEE = "reportee"
-    DESISTEMENT = "desistement"
-    APPEL = "appel"
-    CLOSE = "close"
-
-
-class DelaiDeuxMois(Labelled):
-    """What the judgment decides of the 2-month delay after the commandement (CPCE L. 412-1)."""
-
-    MAINTENU = "maintenu", "Maintenu"
-    REDUIT = "reduit", "Réduit"
-    SUPPRIME = "supprime", "Supprimé"
-
-
-class InformationTransmise(OutcomeData):
-    # The exhibits the parquet filed with its answer (their ids in the dossier).
-    pieces: list[str] = Field(default_factory=list, title="Pièces versées au dossier")
-
-
-class TroublesPersistants(OutcomeData):
-    offre_relogement: bool = Field(default=False, title="Offre de relogement faite")
-
-
-class JugementResiliation(OutcomeData):
-    delai_deux_mois: DelaiDeuxMois = Field(title="Délai de deux mois après le commandement")
-    delai_reduit_jours: int | None = Field(default=None, ge=0, title="Délai réduit (en jours)")
-    delais_accordes: bool = Field(default=False, title="Délais accordés au locataire")
-
-
-class Report(OutcomeData):
-    nouvelle_date: date = Field(title="Nouvelle date")
+from domain.procedures.resiliation_rules import (
+    CCAPEX_DELAY,
+    completion_refusal,
+    declaration_refusal,
+)
+from domain.steps import CLOSING_STEP, Catalog, DeadlineKind, StepSpec, outcome, sla_step
 
 
 def _injonction(facts: ResiliationFacts) -> bool:
@@ -130,9 +35,26 @@ def _bailleur(facts: ResiliationFacts) -> bool:
     return not facts.after_injonction
 
 
+def _ccapex(facts: ResiliationFacts) -> bool:
+    """A demand resting even partly on a debt, brought by the bailleur (loi 89 art. 24 II, IV).
+    On the préfet's injunction route the assignation follows the injunction's own delays:
+    whether the CCAPEX referral applies there too is not settled (UNCONF), it is not asked."""
+    return facts.impayes and not facts.after_injonction
+
+
 # Short names inside the catalogue.
 Step, Out = StepKey, OutcomeKey
 SEIZURE = (Step.NOTIFICATION_PREFET_ASSIGNATION, Step.AUDIENCE)  # what a court seizure opens
+# After a refusal of the concours: the claim against the State, a renewed réquisition, or the
+# expulsion once a late grant is recorded.
+AFTER_REFUSAL = (Step.RECOURS_INDEMNITAIRE, Step.REQUISITION_FORCE_PUBLIQUE, Step.EXPULSION)
+# The tenant's obligations a mise en demeure and the judgment rest on (law.md §4); loi 89
+# art. 6-1 is the neighbour's notice to the landlord, not the landlord's to the tenant.
+TENANT_OBLIGATIONS = "art. 7 b loi 89-462 ; art. 1728 et 1729 C. civ."
+CCAPEX_NOTE = (
+    "Quand la demande repose, même en partie, sur une dette locative (impayés), l'assignation "
+    "ne peut être délivrée avant deux mois après la saisine (art. 24 II et IV loi 89-462)."
+)
 
 CATALOG = Catalog(
     keys=StepKey,
@@ -157,6 +79,7 @@ CATALOG = Catalog(
             ),
             silence_outcome=Out.IMPLICITE_REFUS,
             legal_basis="art. L. 442-4-3 CCH",
+            dated=True,
             note="Point de départ du délai de 15 jours non confirmé : la date de l'injonction est "
             "retenue.",
             when=_injonction,
@@ -180,6 +103,7 @@ CATALOG = Catalog(
             ),
             silence_outcome=Out.IMPLICITE_CARENCE,
             legal_basis="art. L. 442-4-3 CCH",
+            dated=True,
         ),
         StepSpec(
             key=Step.SUBSTITUTION_PREFET,
@@ -191,13 +115,14 @@ CATALOG = Catalog(
                 outcome(Out.ABANDON, "Pas de substitution", Step.CLOTURE),
             ),
             legal_basis="art. L. 442-4-3 CCH",
+            dated=True,
         ),
         sla_step(
             Step.CONSTITUTION_DOSSIER,
             "Constitution du dossier",
             Actor.BAILLEUR,
             target(months=1, label="constitution du dossier"),
-            (outcome(Out.COMPLET, "Dossier complet", Step.MISE_EN_DEMEURE),),
+            (outcome(Out.COMPLET, "Dossier complet", Step.MISE_EN_DEMEURE, Step.SAISINE_CCAPEX),),
             when=_bailleur,
         ),
         sla_step(
@@ -218,7 +143,8 @@ CATALOG = Catalog(
             Actor.BAILLEUR,
             target(days=15, label="mise en demeure"),
             (outcome(Out.ENVOYEE, "Mise en demeure envoyée", Step.DELAI_MISE_EN_DEMEURE),),
-            "art. 6-1 loi 89-462 ; art. L. 442-4-1 CCH",
+            TENANT_OBLIGATIONS + " ; art. L. 442-4-1 CCH si une offre de relogement suit",
+            dated=True,
         ),
         sla_step(
             Step.DELAI_MISE_EN_DEMEURE,
@@ -229,13 +155,46 @@ CATALOG = Catalog(
                 outcome(
                     Out.TROUBLES_PERSISTANTS,
                     "Les troubles persistent",
-                    Step.OFFRE_RELOGEMENT,
+                    Step.ENVOI_OFFRE_RELOGEMENT,
                     Step.ASSIGNATION,
+                    Step.OFFRE_RELOGEMENT,
                     data=TroublesPersistants,
                 ),
                 outcome(Out.TROUBLES_CESSES, "Les troubles ont cessé", Step.CLOTURE),
             ),
-            "art. 6-1 loi 89-462",
+            TENANT_OBLIGATIONS,
+        ),
+        sla_step(
+            Step.ENVOI_OFFRE_RELOGEMENT,
+            "Envoi de l'offre de relogement (lettre recommandée avec avis de réception)",
+            Actor.BAILLEUR,
+            target(days=15, label="envoi de l'offre de relogement"),
+            (outcome(Out.ENVOYEE, "Offre envoyée (date d'envoi)", Step.REPONSE_OFFRE_RELOGEMENT),),
+            "art. L. 442-4-1 CCH",
+            dated=True,
+            optional=True,
+        ),
+        StepSpec(
+            key=Step.REPONSE_OFFRE_RELOGEMENT,
+            label="Réponse du locataire à l'offre de relogement",
+            actor=Actor.BAILLEUR,
+            deadline=DeadlineKind.LAW,
+            rule=DeadlineRule(
+                months=1,
+                regime=Regime.CIVIL,
+                legal_basis="art. L. 442-4-1 CCH",
+                label="réponse du locataire, un mois après l'envoi de l'offre",
+            ),
+            outcomes=(
+                outcome(Out.ACCEPTEE, "Offre acceptée", Step.CLOTURE),
+                outcome(Out.REFUSEE, "Offre refusée", Step.ASSIGNATION),
+                outcome(Out.IMPLICITE_REFUS, "Pas de réponse dans le mois", Step.ASSIGNATION),
+            ),
+            silence_outcome=Out.IMPLICITE_REFUS,
+            optional=True,
+            legal_basis="art. L. 442-4-1 CCH",
+            note="Un refus ou le silence du locataire permet au juge de supprimer le délai de "
+            "deux mois après le commandement.",
         ),
         StepSpec(
             key=Step.OFFRE_RELOGEMENT,
@@ -255,7 +214,19 @@ CATALOG = Catalog(
             ),
             silence_outcome=Out.IMPLICITE_REFUS,
             optional=True,
+            retired=True,
             legal_basis="art. L. 442-4-1 CCH",
+        ),
+        sla_step(
+            Step.SAISINE_CCAPEX,
+            "Saisine de la CCAPEX (deux mois au moins avant l'assignation)",
+            Actor.BAILLEUR,
+            target(days=15, label="saisine de la CCAPEX"),
+            (outcome(Out.SAISIE, "CCAPEX saisie", Step.ASSIGNATION),),
+            CCAPEX_DELAY.legal_basis,
+            note=CCAPEX_NOTE,
+            when=_ccapex,
+            dated=True,
         ),
         sla_step(
             Step.ASSIGNATION,
@@ -264,6 +235,7 @@ CATALOG = Catalog(
             target(months=1, label="assignation"),
             (outcome(Out.DELIVREE, "Assignation délivrée", *SEIZURE, data=Audience),),
             "art. L. 213-4-4 COJ",
+            dated=True,
         ),
         StepSpec(
             key=Step.NOTIFICATION_PREFET_ASSIGNATION,
@@ -284,6 +256,7 @@ CATALOG = Catalog(
                 outcome(Out.TENUE, "Audience tenue", Step.JUGEMENT),
                 outcome(Out.RENVOI, "Audience renvoyée", Step.AUDIENCE, data=Renvoi),
             ),
+            dated=True,
         ),
         StepSpec(
             key=Step.JUGEMENT,
@@ -301,7 +274,8 @@ CATALOG = Catalog(
                 ),
                 outcome(Out.REJET, "Demande rejetée", Step.CLOTURE),
             ),
-            legal_basis="art. 1728 et 1729 C. civ. ; art. 7 b loi 89-462",
+            legal_basis=TENANT_OBLIGATIONS,
+            dated=True,
         ),
         sla_step(
             Step.SIGNIFICATION_JUGEMENT,
@@ -310,6 +284,7 @@ CATALOG = Catalog(
             target(months=1, label="signification"),
             (outcome(Out.SIGNIFIE, "Jugement signifié", Step.COMMANDEMENT_QUITTER_LES_LIEUX),),
             "art. 503 CPC",
+            dated=True,
         ),
         sla_step(
             Step.COMMANDEMENT_QUITTER_LES_LIEUX,
@@ -325,6 +300,7 @@ CATALOG = Catalog(
                 ),
             ),
             "art. L. 411-1 et L. 412-1 CPCE",
+            dated=True,
         ),
         StepSpec(
             key=Step.INFORMATION_PREFET_CCAPEX,
@@ -334,6 +310,7 @@ CATALOG = Catalog(
             outcomes=(outcome(Out.INFORME, "Préfet et CCAPEX informés"),),
             legal_basis="art. L. 412-5 CPCE",
             note="Tant que le préfet n'est pas informé, le délai de deux mois est suspendu.",
+            dated=True,
         ),
         sla_step(
             Step.REQUISITION_FORCE_PUBLIQUE,
@@ -346,8 +323,10 @@ CATALOG = Catalog(
                     "Concours de la force publique requis",
                     Step.DECISION_CONCOURS_FORCE_PUBLIQUE,
                 ),
+                outcome(Out.RENONCE, "Pas de (nouvelle) réquisition", Step.CLOTURE),
             ),
-            "art. R. 153-1 CPCE",
+            "art. R. 153-1 CPCE ; art. L. 412-1 à L. 412-4 CPCE (pas avant la fin des délais)",
+            dated=True,
         ),
         StepSpec(
             key=Step.DECISION_CONCOURS_FORCE_PUBLIQUE,
@@ -362,15 +341,16 @@ CATALOG = Catalog(
             ),
             outcomes=(
                 outcome(Out.ACCORDE, "Concours accordé", Step.EXPULSION),
-                outcome(Out.REFUSE, "Concours refusé", Step.RECOURS_INDEMNITAIRE),
+                outcome(Out.REFUSE, "Concours refusé", *AFTER_REFUSAL),
                 outcome(
-                    Out.IMPLICITE_REFUS,
-                    "Refus implicite (silence de deux mois)",
-                    Step.RECOURS_INDEMNITAIRE,
+                    Out.IMPLICITE_REFUS, "Refus implicite (silence de deux mois)", *AFTER_REFUSAL
                 ),
             ),
             silence_outcome=Out.IMPLICITE_REFUS,
             legal_basis="art. R. 153-1 CPCE ; CE 18 déc. 2013 n° 363126",
+            note="Après un refus, la réquisition peut être renouvelée et un accord tardif est "
+            "enregistré ; le recours contre l'État reste ouvert.",
+            dated=True,
         ),
         StepSpec(
             key=Step.RECOURS_INDEMNITAIRE,
@@ -396,7 +376,8 @@ CATALOG = Catalog(
                 ),
                 outcome(Out.REPORTEE, "Expulsion reportée", Step.EXPULSION, data=Report),
             ),
-            legal_basis="art. L. 412-6 et L. 141-1 CPCE",
+            legal_basis="art. L. 412-1 à L. 412-8 et L. 141-1 CPCE",
+            dated=True,
         ),
         CLOSING_STEP,
     ),
@@ -404,76 +385,15 @@ CATALOG = Catalog(
         outcome(Out.DEPART_VOLONTAIRE, "Départ volontaire du locataire", Step.CLOTURE),
         outcome(Out.DESISTEMENT, "Désistement du bailleur", Step.CLOTURE),
         outcome(Out.APPEL, "Appel interjeté (l'exécution continue)"),
+        outcome(
+            Out.DELAIS_ACCORDES,
+            "Délais accordés par le juge (prorogation ou délais de grâce)",
+            data=DelaisAccordes,
+        ),
+        outcome(Out.CONCOURS_ACCORDE, "Concours de la force publique accordé après un refus"),
     ),
+    anytime_actors={Out.CONCOURS_ACCORDE: Actor.PREFET},
 )
-
-# The appeal delay, shown from the signification; an appeal does not stop the enforcement.
-APPEAL = DeadlineRule(
-    months=1,
-    regime=Regime.CIVIL,
-    label="délai d'appel",
-    legal_basis="art. 538 CPC ; appel non suspensif (art. 514 CPC)",
-)
-
-
-def commandement_delay(judgment: JugementResiliation) -> DeadlineRule | None:
-    """The delay after the commandement as the judgment set it (CPCE L. 412-1); None when
-    the judgment removed it."""
-    if judgment.delai_deux_mois == DelaiDeuxMois.SUPPRIME:
-        return None
-    if judgment.delai_deux_mois == DelaiDeuxMois.REDUIT:
-        return DeadlineRule(
-            days=judgment.delai_reduit_jours or 0,
-            label="délai réduit par le jugement",
-            legal_basis="art. L. 412-1 CPCE",
-        )
-    return DeadlineRule(months=2, label="délai avant expulsion", legal_basis="art. L. 412-1 CPCE")
-
-
-def completion_refusal(
-    facts: ResiliationFacts, state: StepState, command: CompleteStep, policy: Policy
-) -> str | None:
-    """A French message when a completion is legally impossible, else None."""
-    on = command.on
-    realised = state.key == Step.EXPULSION and command.outcome == Out.REALISEE
-    if realised and state.due is not None and on < state.due:
-        return (
-            f"L'expulsion ne peut avoir lieu avant le {french_date(state.due)} "
-            "(trêve hivernale, dimanches et jours fériés exclus, art. L. 412-6 et "
-            "L. 141-1 CPCE)."
-        )
-    chosen = CATALOG.spec(state.key).outcome(command.outcome)
-    data = chosen.data.model_validate(command.data) if chosen and chosen.data else None
-    if isinstance(data, Audience):
-        return _hearing_refusal(data.audience, on, facts.impayes)
-    later = (
-        data.nouvelle_audience
-        if isinstance(data, Renvoi)
-        else data.nouvelle_date
-        if isinstance(data, Report)
-        else None
-    )
-    if later is not None and later <= on:
-        return (
-            f"La nouvelle date ({later.isoformat()}) doit suivre la date saisie ({on.isoformat()})."
-        )
-    return None
-
-
-def _hearing_refusal(hearing: date, on: date, impayes: bool) -> str | None:
-    """A hearing after the assignation, leaving the préfet six weeks when arrears are claimed."""
-    if hearing <= on:
-        return "La date d'audience doit suivre la date de l'assignation."
-    latest = latest_before(hearing, HEARING_NOTICE)
-    if impayes and latest < on:
-        return (
-            f"L'audience du {french_date(hearing)} ne laisse pas les six semaines "
-            "requises pour notifier l'assignation au préfet (au plus tard le "
-            f"{french_date(latest)}, art. 24 III loi 89-462) : choisir une audience "
-            f"au plus tôt le {french_date(earliest_event_after(on, HEARING_NOTICE))}."
-        )
-    return None
-
 
 DEFINITION = ProcedureDefinition(
     kind=ProcedureKind.RESILIATION,
@@ -515,4 +435,5 @@ DEFINITION = ProcedureDefinition(
         "injonction",
     ),
     completion_refusal=completion_refusal,
+    declaration_refusal=declaration_refusal,
 )

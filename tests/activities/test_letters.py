@@ -80,7 +80,7 @@ def test_mise_en_demeure_names_the_tenants_the_lease_the_grounds_and_the_law(
         "bail n° B-2019-0042 — logement LGT-0042 — dossier n° resiliation-2026-000007",
         "Vous êtes titulaires du bail n° B-2019-0042, qui a pris effet le 1er mai 2019",
         "article 7 b) de la loi n° 89-462 du 6 juillet 1989",
-        "Conformément à l'article 6-1 de la même loi, nous vous mettons en demeure",
+        "en application des articles 1728 et 1729 du code civil, nous vous mettons en demeure",
         "– des agissements liés au trafic de stupéfiants",
         "– des troubles de jouissance répétés causés au voisinage",
         "dans un délai d'un mois à compter de la réception de cette lettre",
@@ -90,6 +90,8 @@ def test_mise_en_demeure_names_the_tenants_the_lease_the_grounds_and_the_law(
         assert expected in text, expected
     assert "{{" not in text and "{%" not in text
     assert "Jérôme" not in text  # an occupant is not a party to the lease
+    # Loi 89 art. 6-1 is a neighbour's notice to the landlord, not the landlord's to a tenant.
+    assert "6-1" not in text
 
 
 def test_one_tenant_is_addressed_in_the_singular(documents: DocumentActivities) -> None:
@@ -126,12 +128,14 @@ def test_demande_au_parquet_lists_the_household_and_its_legal_frame(
 
 def test_offre_de_relogement_gives_one_month_to_answer(documents: DocumentActivities) -> None:
     text = text_of(open_docx(rendered(documents, "offre_relogement")))
+    # The month runs from the sending (CCH L. 442-4-1), unknown when the letter is produced:
+    # the letter gives no date that the step's target could make wrong.
+    assert "soit au plus tard" not in text
 
     for expected in (
         "proposition de relogement (article L. 442-4-1 du code de la construction",
         "nous vous proposons d'être relogés dans un autre logement de notre patrimoine.",
         "Vous disposez d'un délai d'un mois à compter de l'envoi de cette lettre",
-        "soit au plus tard le 1er janvier 2027",
         "réduire ou supprimer le délai de deux mois",
         "☐ accepte la proposition de relogement",
         "locataire du logement LGT-0042",

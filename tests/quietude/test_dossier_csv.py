@@ -156,8 +156,14 @@ def test_unreadable_cells_and_invalid_values_are_named_by_column() -> None:
     ("cells", "expected"),
     [
         (
-            {"etape": "assignation", "date_offre_relogement": "2026-03-10", "date_audience": ""},
-            "« offre_relogement » dans la colonne resultat_offre_relogement (possibles",
+            {
+                "etape": "assignation",
+                "date_envoi_offre_relogement": "2026-02-27",
+                "date_reponse_offre_relogement": "2026-03-10",
+                "date_audience": "",
+            },
+            "« reponse_offre_relogement » dans la colonne resultat_reponse_offre_relogement "
+            "(possibles",
         ),
         ({"donnees_assignation": ""}, "audience (dans la colonne donnees_assignation)."),
         ({"donnees_assignation": '{"audience": "mai"}'}, "donnees_assignation : « audience »"),
@@ -166,6 +172,7 @@ def test_unreadable_cells_and_invalid_values_are_named_by_column() -> None:
 def test_import_rules_name_the_columns_of_the_file(cells: dict[str, str], expected: str) -> None:
     judged = row(
         etape="jugement",
+        date_constitution_dossier="2026-01-05",
         date_mise_en_demeure="2026-01-20",
         date_delai_mise_en_demeure="2026-02-25",
         date_assignation="2026-03-16",

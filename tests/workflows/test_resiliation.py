@@ -87,7 +87,7 @@ async def test_from_the_prefets_injunction_to_an_expulsion_after_the_treve(
     await proc.skip_to(date(2031, 3, 31))
     with pytest.raises(WorkflowUpdateFailedError) as refused:
         await complete(handle, "expulsion", "realisee", date(2031, 3, 31), COMMISSAIRE)
-    assert "avant le 1er avril 2031" in refused.value.cause.message  # type: ignore[union-attr]
+    assert "Premier jour possible : mardi 1er avril 2031" in refused.value.cause.message  # type: ignore[union-attr]
     await proc.act("expulsion", "realisee", "2031-04-01", COMMISSAIRE)
     await complete(handle, "cloture", "close", date(2031, 4, 1), BAILLEUR)
     result = await handle.result()
@@ -107,6 +107,11 @@ async def test_suspension_adjourned_hearing_and_implicit_refusal(time_env, clien
     await proc.act("demande_information_parquet", "aucune_information", "2030-03-08", PARQUET)
     state = await proc.act("constitution_dossier", "complet", "2030-03-11", BAILLEUR)
     assert due(state, "mise_en_demeure") == date(2030, 3, 26)  # 11 March + 15 days
+    # Arrears claimed: the CCAPEX is referred meanwhile (loi 89 art. 24 II and IV).
+    assert due(state, "saisine_ccapex") == date(2030, 3, 26)
+    state = await proc.act("saisine_ccapex", "saisie", "2030-03-11", BAILLEUR)
+    # 11 March + 2 months → Saturday 11 May → Monday 13 May 2030; assignation from 14 May.
+    assert milestone(state, "fin_delai_ccapex").date == date(2030, 5, 13)
     state = await proc.act("mise_en_demeure", "envoyee", "2030-03-12", BAILLEUR)
     assert due(state, "delai_mise_en_demeure") == date(2030, 4, 12)
     state = await proc.act(
@@ -116,11 +121,14 @@ async def test_suspension_adjourned_hearing_and_implicit_refusal(time_env, clien
         BAILLEUR,
         offre_relogement=True,
     )
-    assert due(state, "offre_relogement") == date(2030, 5, 15)  # the tenant has 1 month
+    assert due(state, "envoi_offre_relogement") == date(2030, 4, 30)  # 15 April + 15 days
+    state = await proc.act("envoi_offre_relogement", "envoyee", "2030-04-15", BAILLEUR)
+    # The tenant's month runs from the sending (CCH L. 442-4-1): Wednesday 15 May 2030.
+    assert due(state, "reponse_offre_relogement") == date(2030, 5, 15)
 
     await proc.skip_to(date(2030, 5, 16))  # silence: the offer is refused by the law
     state = await proc.view()
-    offer = next(s for s in state.steps if s.key == "offre_relogement")
+    offer = next(s for s in state.steps if s.key == "reponse_offre_relogement")
     assert (offer.outcome, offer.implicite) == ("implicite_refus", True)
     # The assignation opens from 15 May: + 1 month → Saturday 15 June → Monday 17 June 2030.
     assert due(state, "assignation") == date(2030, 6, 17)
@@ -171,7 +179,8 @@ async def test_suspension_adjourned_hearing_and_implicit_refusal(time_env, clien
     state = await proc.view()
     decision = next(s for s in state.steps if s.key == "decision_concours_force_publique")
     assert (decision.outcome, decision.implicite) == ("implicite_refus", True)
-    assert list(pending(state)) == ["recours_indemnitaire"]
+    # The claim against the State, and a renewed réquisition beside it.
+    assert set(pending(state)) == {"recours_indemnitaire", "requisition_force_publique"}
 
 
 async def test_imported_dossier_at_judgment_with_a_rejected_claim(time_env, client, worker):
