@@ -95,6 +95,7 @@ class ProcedureWorkflow(Generic[F]):
         org: str | None = None,
         legal_basis: str | None = None,
         not_before: date | None = None,
+        due: bool = True,
     ) -> StepState:
         """Open step `key` on the legal date `since` and wait until it is completed.
 
@@ -105,10 +106,11 @@ class ProcedureWorkflow(Generic[F]):
         `legal_basis` replace the catalogue's for this dossier (e.g. a complaint filed online
         is the bailleur's own act); `org` assigns it to an organisation the flow names (e.g.
         an action of a plan); `not_before` is the first day the law allows the act (checked on
-        completion).
+        completion); `due=False` tracks an act a party may choose to do, with no due date (e.g.
+        a réquisition renewed after a refusal).
         """
         self.dossier.ensure_open()
-        spec = self._spec(key, actor, rule, legal_basis)
+        spec = self._spec(key, actor, rule, legal_basis, due)
         state = self.dossier.new_step(spec, since)
         if org is not None:
             state.org = org
@@ -305,12 +307,19 @@ class ProcedureWorkflow(Generic[F]):
         return self.dossier.view()
 
     def _spec(
-        self, key: str, actor: Actor | None, rule: DeadlineRule | None, legal_basis: str | None
+        self,
+        key: str,
+        actor: Actor | None,
+        rule: DeadlineRule | None,
+        legal_basis: str | None,
+        due: bool = True,
     ) -> StepSpec:
         spec = self.definition.catalog.spec(key)
-        if actor is None and rule is None and legal_basis is None:
+        if actor is None and rule is None and legal_basis is None and due:
             return spec
         changes: dict[str, Any] = {"actor": actor or spec.actor}
+        if not due:
+            changes |= {"deadline": DeadlineKind.NONE, "rule": None}
         if rule is not None:
             changes |= {"rule": rule, "deadline": DeadlineKind.LAW}
         if legal_basis is not None:

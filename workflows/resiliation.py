@@ -248,10 +248,14 @@ class ResiliationWorkflow(ProcedureWorkflow[ResiliationFacts]):
         claim against the State opens beside the flow, the réquisition may be renewed any number
         of times, and a late grant may be declared. The day the concours was granted, or None
         when the bailleur gives up."""
-        since = self.delays_end() + timedelta(days=1)
+        since, renewed = self.delays_end() + timedelta(days=1), False
         while True:
+            # A renewal after a refusal is the bailleur's choice: tracked, never overdue.
             request = await self.step(
-                Step.REQUISITION_FORCE_PUBLIQUE, since=since, not_before=self.first_lawful_day()
+                Step.REQUISITION_FORCE_PUBLIQUE,
+                since=since,
+                not_before=self.first_lawful_day(),
+                due=not renewed,
             )
             if self.granted_late:
                 return self.concours_on
@@ -270,7 +274,7 @@ class ResiliationWorkflow(ProcedureWorkflow[ResiliationFacts]):
                 self.claim = self.spawn(
                     self.step(Step.RECOURS_INDEMNITAIRE, since=decision.done_on)
                 )
-            since = decision.done_on
+            since, renewed = decision.done_on, True
 
     def first_lawful_day(self) -> date:
         """The day after the end of every delay: the first a réquisition may be made."""

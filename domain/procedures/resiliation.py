@@ -56,6 +56,42 @@ CCAPEX_NOTE = (
     "ne peut être délivrée avant deux mois après la saisine (art. 24 II et IV loi 89-462)."
 )
 
+# The tenant's answer to the rehousing offer, its month counted from the offer's sending.
+_OFFER_ANSWER = StepSpec(
+    key=Step.REPONSE_OFFRE_RELOGEMENT,
+    label="Réponse du locataire à l'offre de relogement",
+    actor=Actor.BAILLEUR,
+    deadline=DeadlineKind.LAW,
+    rule=DeadlineRule(
+        months=1,
+        regime=Regime.CIVIL,
+        legal_basis="art. L. 442-4-1 CCH",
+        label="réponse du locataire, un mois après l'envoi de l'offre",
+    ),
+    outcomes=(
+        outcome(Out.ACCEPTEE, "Offre acceptée", Step.CLOTURE),
+        outcome(Out.REFUSEE, "Offre refusée", Step.ASSIGNATION),
+        outcome(Out.IMPLICITE_REFUS, "Pas de réponse dans le mois", Step.ASSIGNATION),
+    ),
+    silence_outcome=Out.IMPLICITE_REFUS,
+    optional=True,
+    legal_basis="art. L. 442-4-1 CCH",
+    note="Un refus ou le silence du locataire permet au juge de supprimer le délai de "
+    "deux mois après le commandement.",
+)
+
+# The step that counted that month from "troubles persistants" (procedures started before the
+# sending of the offer was recorded): kept for them, never opened again.
+_OFFER_ANSWER_FROM_TROUBLES = _OFFER_ANSWER.model_copy(
+    update={
+        "key": Step.OFFRE_RELOGEMENT,
+        "label": "Offre de relogement (réponse du locataire)",
+        "retired": True,
+        "note": None,
+    }
+)
+
+
 CATALOG = Catalog(
     keys=StepKey,
     outcome_keys=OutcomeKey,
@@ -174,49 +210,8 @@ CATALOG = Catalog(
             dated=True,
             optional=True,
         ),
-        StepSpec(
-            key=Step.REPONSE_OFFRE_RELOGEMENT,
-            label="Réponse du locataire à l'offre de relogement",
-            actor=Actor.BAILLEUR,
-            deadline=DeadlineKind.LAW,
-            rule=DeadlineRule(
-                months=1,
-                regime=Regime.CIVIL,
-                legal_basis="art. L. 442-4-1 CCH",
-                label="réponse du locataire, un mois après l'envoi de l'offre",
-            ),
-            outcomes=(
-                outcome(Out.ACCEPTEE, "Offre acceptée", Step.CLOTURE),
-                outcome(Out.REFUSEE, "Offre refusée", Step.ASSIGNATION),
-                outcome(Out.IMPLICITE_REFUS, "Pas de réponse dans le mois", Step.ASSIGNATION),
-            ),
-            silence_outcome=Out.IMPLICITE_REFUS,
-            optional=True,
-            legal_basis="art. L. 442-4-1 CCH",
-            note="Un refus ou le silence du locataire permet au juge de supprimer le délai de "
-            "deux mois après le commandement.",
-        ),
-        StepSpec(
-            key=Step.OFFRE_RELOGEMENT,
-            label="Offre de relogement (réponse du locataire)",
-            actor=Actor.BAILLEUR,
-            deadline=DeadlineKind.LAW,
-            rule=DeadlineRule(
-                months=1,
-                regime=Regime.CIVIL,
-                legal_basis="art. L. 442-4-1 CCH",
-                label="réponse du locataire à l'offre de relogement",
-            ),
-            outcomes=(
-                outcome(Out.ACCEPTEE, "Offre acceptée", Step.CLOTURE),
-                outcome(Out.REFUSEE, "Offre refusée", Step.ASSIGNATION),
-                outcome(Out.IMPLICITE_REFUS, "Pas de réponse dans le mois", Step.ASSIGNATION),
-            ),
-            silence_outcome=Out.IMPLICITE_REFUS,
-            optional=True,
-            retired=True,
-            legal_basis="art. L. 442-4-1 CCH",
-        ),
+        _OFFER_ANSWER,
+        _OFFER_ANSWER_FROM_TROUBLES,
         sla_step(
             Step.SAISINE_CCAPEX,
             "Saisine de la CCAPEX (deux mois au moins avant l'assignation)",

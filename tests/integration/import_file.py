@@ -79,20 +79,25 @@ PROFILES = [
     Profile("assignation", True, {"assignation"}, PRE_CONTENTIEUX),
     Profile("assignation", True, {"assignation"}, PRE_CONTENTIEUX | {
         "donnees_delai_mise_en_demeure": '{"offre_relogement": true}',
-        "date_offre_relogement": "2026-03-10", "resultat_offre_relogement": "refusee"}),
-    Profile("offre_relogement", False, {"offre_relogement"}, PRE_CONTENTIEUX | {
+        "date_envoi_offre_relogement": "2026-02-27",
+        "date_reponse_offre_relogement": "2026-03-10",
+        "resultat_reponse_offre_relogement": "refusee"}),
+    # The tenant's month runs from the sending of the offer (CCH L. 442-4-1).
+    Profile("reponse_offre_relogement", False, {"reponse_offre_relogement"}, PRE_CONTENTIEUX | {
         "date_delai_mise_en_demeure": RECENT.isoformat(),
-        "donnees_delai_mise_en_demeure": '{"offre_relogement": true}'}),
+        "donnees_delai_mise_en_demeure": '{"offre_relogement": true}',
+        "date_envoi_offre_relogement": RECENT.isoformat()}),
     # The tenant's silence for a month is a refusal: the dossier moves on to the assignation.
-    Profile("offre_relogement", True, {"assignation"}, PRE_CONTENTIEUX | {
-        "donnees_delai_mise_en_demeure": '{"offre_relogement": true}'}),
+    Profile("reponse_offre_relogement", True, {"assignation"}, PRE_CONTENTIEUX | {
+        "donnees_delai_mise_en_demeure": '{"offre_relogement": true}',
+        "date_envoi_offre_relogement": "2026-03-02"}),
     Profile("audience", False, {"audience"}, summoned(TODAY + timedelta(days=60))),
     Profile("audience", False, {"audience"}, summoned(
-        TODAY + timedelta(days=60), impayes="oui",
+        TODAY + timedelta(days=60), impayes="oui", date_saisine_ccapex="2026-01-12",
         date_notification_prefet_assignation="2026-03-20")),
     # Arrears: the préfet had to be notified 6 weeks before a hearing now 20 days away.
     Profile("audience", True, {"audience", "notification_prefet_assignation"},
-            summoned(TODAY + timedelta(days=20), impayes="oui")),
+            summoned(TODAY + timedelta(days=20), impayes="oui", date_saisine_ccapex="2026-01-12")),
     Profile("audience", True, {"audience"}, summoned(date(2026, 5, 4))),
     Profile("jugement", False, {"jugement"}, summoned(
         date(2026, 5, 4), date_audience="2026-05-04", resultat_audience="tenue")),
@@ -104,12 +109,15 @@ PROFILES = [
             JUDGED | {"date_signification_jugement": "2026-07-01",
                       "date_commandement_quitter_les_lieux": "2026-08-03"}),
     Profile("requisition_force_publique", True, {"requisition_force_publique"}, ORDERED),
-    # Two months of silence from the préfet are a refusal: the bailleur may seek damages.
-    Profile("decision_concours_force_publique", False, {"recours_indemnitaire"},
+    # Two months of silence from the préfet are a refusal: the bailleur may seek damages, and
+    # renew its réquisition (not due: its choice).
+    Profile("decision_concours_force_publique", False,
+            {"recours_indemnitaire", "requisition_force_publique"},
             ORDERED | {"date_requisition_force_publique": "2026-09-01"}),
     Profile("decision_concours_force_publique", False, {"decision_concours_force_publique"},
             ORDERED | {"date_requisition_force_publique": RECENT.isoformat()}),
-    Profile("recours_indemnitaire", False, {"recours_indemnitaire"}, ORDERED | {
+    Profile("recours_indemnitaire", False, {"recours_indemnitaire", "requisition_force_publique"},
+            ORDERED | {
         "date_requisition_force_publique": "2026-09-01",
         "date_decision_concours_force_publique": "2026-10-01",
         "resultat_decision_concours_force_publique": "refuse"}),

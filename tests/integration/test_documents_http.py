@@ -69,10 +69,12 @@ async def test_resiliation_letters_pieces_and_dossier(stack):
         "N'Diaye",
         "bail n° B-2019-0042",
         "À Évry-Courcouronnes, le",
-        "article 6-1",
+        "articles 1728 et 1729 du code civil",
         "article 7 b)",
     ):
         assert expected in notice, expected
+    # Art. 6-1 of loi 89 is a neighbour's notice to the landlord, not the tenant's obligation.
+    assert "6-1" not in notice
     request, document = await docx_text(stack, documents["demande_information_parquet"]["url"])
     assert PARQUET_NAME in request
     assert table_rows(document, "Nom")[-1] == ["Lefèvre", "Jérôme", "Occupant"]

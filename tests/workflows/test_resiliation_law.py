@@ -224,6 +224,11 @@ async def test_a_renewed_requisition_and_giving_up(time_env, client, worker):
         await proc.act("requisition_force_publique", "requise", asked, COMMISSAIRE)
         state = await proc.act("decision_concours_force_publique", "refuse", refused_on, PREFECTURE)
         assert set(pending(state)) == {"recours_indemnitaire", "requisition_force_publique"}
+        # Renewing is the bailleur's choice: tracked without a due date, never overdue.
+        assert pending(state)["requisition_force_publique"].due is None
+    await proc.skip_to(date(2031, 1, 5))
+    late = [s.key for s in (await proc.view()).steps if s.pending and s.overdue]
+    assert "requisition_force_publique" not in late, late
     claims = [s for s in state.steps if s.key == "recours_indemnitaire"]
     assert len(claims) == 1  # one claim for the whole refusal, beside the renewals
     state = await proc.act("requisition_force_publique", "renonce", "2030-08-05", COMMISSAIRE)
