@@ -63,7 +63,7 @@ def prepare(
             raise StartRefused(str(error)) from None
         links.append(agent_link)
         resolved[AGENT_ROUTE] = route
-    imported = _imported(facts, today)
+    imported = _imported(facts, today, policy)
     return ProcedureStart(
         procedure_id="",
         kind=kind.kind,
@@ -100,12 +100,13 @@ def _bailleur_and_commune(
     return bailleur, commune
 
 
-def _imported(facts: StartFacts, today: date) -> list[ImportedStep]:
-    """The steps of a dossier in progress already done, with their dates and outcomes."""
+def _imported(facts: StartFacts, today: date, policy: Policy) -> list[ImportedStep]:
+    """The steps of a dossier in progress already done, with their dates and outcomes, each
+    checked by the law as its completion would be under the convention's policy (the trêve)."""
     if facts.en_cours is None:
         return []
     try:
-        return plan_import(definition(facts.kind), facts, today)
+        return plan_import(definition(facts.kind), facts, today, policy)
     except DossierImportError as error:
         raise StartRefused(str(error)) from None
 

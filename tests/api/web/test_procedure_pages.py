@@ -10,6 +10,7 @@ from sqlalchemy import Engine
 
 from domain.actors import Actor
 from domain.facts import StepCompletion
+from domain.steps import IMPORT_SUB
 from quietude.procedures import StepRefused, TemporalUnavailable
 from tests.api.rows import (
     BAILLEUR,
@@ -17,10 +18,14 @@ from tests.api.rows import (
     PARQUET,
     POLICE_EVRY,
     FakeService,
+    at,
+    done,
     project,
+    project_kind,
     step,
 )
 from tests.api.web.browsing import Browser
+from tests.builders import resiliation_body
 
 A_ID = "signalement-2026-000001"
 B_ID = "signalement-2026-000002"
@@ -255,3 +260,40 @@ async def test_a_refused_exhibit_is_told_beside_the_file_field(browser: Browser)
     assert 'id="f-piece-file-erreur"' in refused.text
     assert "Type de fichier refusé" in refused.text
     assert 'value="Notes"' in refused.text
+
+
+async def test_imported_steps_show_their_own_dates_in_the_order_of_the_procedure(
+    engine: Engine, browser: Browser
+) -> None:
+    imported_on = date(2026, 12, 3)
+    acts = [  # as an import records them: the constitution's date unknown, bounded by the next
+        ("constitution_dossier", "Constitution du dossier", None),
+        ("mise_en_demeure", "Mise en demeure du locataire", date(2026, 1, 12)),
+        ("assignation", "Assignation", date(2026, 3, 9)),
+    ]
+    steps = [
+        done(
+            key, BAILLEUR, on or date(2026, 1, 12), on or date(2026, 1, 12), label=label
+        ).model_copy(
+            update={
+                "completed_on": on,
+                "done_by": date(2026, 1, 12) if on is None else None,
+                "completed_by": IMPORT_SUB,
+                "completed_at": at(imported_on),
+                "opened_at": at(imported_on),
+                "position": position,
+            }
+        )
+        for position, (key, label, on) in enumerate(acts, 1)
+    ]
+    project_kind(engine, "resiliation-2026-000301", steps, facts=resiliation_body())
+    await browser.sign_in(BAILLEUR)
+
+    page = (await browser.http.get("/procedures/resiliation-2026-000301")).text
+
+    done_table = page[page.index("Étapes accomplies") :]
+    rows = [done_table.index(label) for _, label, _ in acts]
+    assert rows == sorted(rows)  # not alphabetical: the constitution, then the acts
+    assert "date inconnue" in done_table
+    assert "12 janvier 2026" in done_table and "9 mars 2026" in done_table
+    assert "3 décembre 2026" not in done_table  # the day of the import is nobody's act
