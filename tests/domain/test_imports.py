@@ -102,3 +102,31 @@ def test_a_future_date_is_named_in_french() -> None:
 
     assert "25/12/2026" in str(refused.value)
     assert "2026-12-25" not in str(refused.value)
+
+
+def test_an_expulsion_imported_on_a_day_the_law_forbids_is_refused() -> None:
+    dates = ACTS | {
+        "requisition_force_publique": date(2026, 9, 14),
+        "decision_concours_force_publique": date(2026, 10, 1),
+        "expulsion": date(2026, 11, 16),  # a Monday, in the trêve
+    }
+    facts = facts_at(
+        "cloture",
+        dates,
+        outcomes={
+            "delai_mise_en_demeure": "troubles_persistants",
+            "assignation": "delivree",
+            "audience": "tenue",
+            "jugement": "resiliation_prononcee",
+            "requisition_force_publique": "requise",
+            "decision_concours_force_publique": "accorde",
+            "expulsion": "realisee",
+        },
+    )
+
+    with pytest.raises(DossierImportError) as refused:
+        plan_import(RESILIATION, facts, TODAY)
+
+    message = str(refused.value)
+    assert "trêve" in message and "L. 412-6" in message
+    assert "1er avril 2027" in message or "01/04/2027" in message
