@@ -11,7 +11,13 @@ from pydantic import AwareDatetime, Field, model_validator
 from domain.actors import Actor
 from domain.calendar import DeadlineRule, Regime
 from domain.definition import Diagnosed, ProcedureDefinition, StartWording
-from domain.facts import CategorieSignalement, PersonneConcernee, Residence, StartFacts
+from domain.facts import (
+    CategorieSignalement,
+    PersonneConcernee,
+    Residence,
+    StartFacts,
+    paris_day,
+)
 from domain.kinds import ProcedureKind
 from domain.labels import Labelled
 from domain.outcomes import Motif
@@ -82,7 +88,7 @@ class SignalementFacts(StartFacts):
 
     @property
     def facts_date(self) -> date:
-        return self.faits_le.date()
+        return paris_day(self.faits_le)
 
     @property
     def sworn_agent(self) -> str | None:
@@ -91,7 +97,7 @@ class SignalementFacts(StartFacts):
     @property
     def finding_date(self) -> date:
         """The day of the finding, from which a sworn agent's PV is due (CPP 29)."""
-        return self.constate_le or self.faits_le.date()
+        return self.constate_le or paris_day(self.faits_le)
 
 
 class StepKey(StrEnum):
