@@ -16,6 +16,7 @@ from tests.workflows.helpers import (
     pending,
     refused,
     start_procedure,
+    view,
 )
 from workflows.plainte import PlainteWorkflow
 
@@ -225,3 +226,16 @@ async def test_a_delit_without_copy_opens_the_partie_civile_after_a_classement(
     assert set(steps) == {"avis_plaignant", "recours_procureur_general", "partie_civile_possible"}
     assert steps["partie_civile_possible"].opened_on == date(2030, 4, 10)
     assert steps["recours_procureur_general"].due is None  # CPP 40-3: no time limit
+
+
+async def test_the_prescription_counts_from_the_day_of_the_facts_in_paris(client, worker):
+    faits = {
+        "categorie": "degradations",
+        "le": "2030-03-10T23:30:00Z",  # 00:30 on Monday 11 March 2030 in Paris (CET, +01:00)
+        "qualification": "delit",
+        "description": "Portes fracturées.",
+    }
+    start = plainte_start(date(2030, 3, 11), faits=faits)
+    handle = await start_procedure(client, worker, PlainteWorkflow, start)
+    # Délit: 6 years from 11 March 2030 (CPP 8), not from 10 March.
+    assert milestone(await view(handle), "prescription").date == date(2036, 3, 11)
