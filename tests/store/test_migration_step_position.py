@@ -26,7 +26,9 @@ def test_existing_steps_are_ranked_by_opening_then_name(db_url: str) -> None:
             procedure = sa.Table("procedure", old, autoload_with=connection)
             steps = sa.Table("step", old, autoload_with=connection)
             connection.execute(sa.insert(procedure).values([_procedure()]))
-            rows = [{**_step(key, at.date(), None), "opened_at": at} for key, at in opened.items()]
+            rows = [
+                {**_step(key, at.date(), None), "opened_at": at} for key, at in opened.items()
+            ]
             connection.execute(sa.insert(steps).values(rows))
         command.upgrade(config, REVISION)
         with engine.connect() as connection:
