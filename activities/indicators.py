@@ -12,14 +12,15 @@ from sqlmodel import Session, col, select
 from temporalio import activity
 
 from domain.contracts import IndicatorRequest, IndicatorResult
+from domain.facts import paris_day
 from store.diagnostic_sql import INCIDENT_KINDS
 from store.tables import Procedure
 
 
 def facts_day(facts: Mapping[str, Any]) -> date | None:
-    """The day of the facts of a signalement or a plainte."""
+    """The day in Paris of the facts of a signalement or a plainte."""
     moment = facts.get("faits_le") or (facts.get("faits") or {}).get("le")
-    return datetime.fromisoformat(moment).date() if moment else None
+    return paris_day(datetime.fromisoformat(moment)) if moment else None
 
 
 def category(facts: Mapping[str, Any]) -> str:

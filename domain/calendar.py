@@ -56,6 +56,9 @@ class DeadlineRule(BaseModel, frozen=True):
     working_days: int = 0  # SLA: working days (Mon-Fri, not a public holiday) after the start
     # Backward deadline: act no later than start - days - 1; never extended nor shifted.
     before: bool = False
+    # A waiting period (CPP 85's 3 months): the term ends at 24:00 on its last day, so the date
+    # computed is the day after it, the first day the act is possible.
+    waiting: bool = False
     regime: Regime = Regime.CIVIL
     legal_basis: str = ""  # e.g. "art. 538 CPC", shown to people
     label: str = ""  # e.g. "délai d'appel"
@@ -68,6 +71,8 @@ class DeadlineRule(BaseModel, frozen=True):
             raise ValueError("des jours ouvrés ne se combinent pas avec des mois ou des jours")
         if self.before and (self.months or self.working_days):
             raise ValueError("un délai à rebours se compte en jours calendaires")
+        if self.waiting and (self.before or self.working_days):
+            raise ValueError("un délai d'attente se compte en mois ou en jours calendaires")
         return self
 
 
@@ -236,6 +241,18 @@ def _forward(start: date, rule: DeadlineRule) -> _Outcome:
     return nominal, due, shifts, text
 
 
+def _day_after_term(last_day: date, text: str) -> tuple[date, str]:
+    # The term ends at 24:00 on its last day (CPP 801): the act is possible the day after.
+    # UNCONF: whether CPP 801's extension past a Saturday, Sunday or holiday applies to a
+    # waiting period such as CPP 85's 3 months is not settled; it is applied here, which gives
+    # the later (never premature) day.
+    first = last_day + timedelta(days=1)
+    return first, (
+        f"{text}, terme du délai à 24 h (art. 801 CPP) → à partir du "
+        f"{french_date(first, weekday=True)}"
+    )
+
+
 def _backward(start: date, rule: DeadlineRule) -> _Outcome:
     # "At least N days before": N full days between the act and the event, counted back from
     # the day before the event; such deadlines are never extended (no weekend/holiday shift).
@@ -274,6 +291,8 @@ def compute_deadline(start: date, rule: DeadlineRule) -> Deadline:
     else:
         # Calendar-day SLA targets are shifted too, so that a target never falls on a day off.
         nominal, due, shifts, text = _forward(start, rule)
+    if rule.waiting:
+        due, text = _day_after_term(due, text)
     return Deadline(
         start=start,
         nominal=nominal,

@@ -4,12 +4,21 @@ Each kind's own facts are in its definition (domain/procedures/<kind>.py)."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from typing import Any, ClassVar
+from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from domain.labels import Labelled
+
+# The facts happen in Essonne: their day is the day in Paris, whatever offset the client sent.
+PARIS = ZoneInfo("Europe/Paris")
+
+
+def paris_day(moment: datetime) -> date:
+    """The day in Paris of an aware moment (23:30 UTC on 10 March is 11 March in Paris)."""
+    return moment.astimezone(PARIS).date()
 
 
 class Strict(BaseModel):

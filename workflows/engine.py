@@ -199,15 +199,22 @@ class ProcedureWorkflow(Generic[F]):
                 )
 
     async def until_declared(
-        self, keys: set[str], day: date | None, reason: str = ""
+        self,
+        keys: set[str],
+        day: date | None,
+        reason: str = "",
+        unless: Callable[[], bool] | None = None,
     ) -> Declaration | None:
         """Wait for one of the declarations `keys` made from now on, or for `day` (None: no
-        limit); returns the declaration, or None when the day came first."""
+        limit), or until `unless` becomes true; returns the declaration, or None when the day
+        or `unless` came first."""
         declarations = self.dossier.declarations
         seen = len(declarations)
 
         def declared() -> bool:
-            return any(d.key in keys for d in declarations[seen:])
+            return any(d.key in keys for d in declarations[seen:]) or (
+                unless is not None and unless()
+            )
 
         if day is None:
             await workflow.wait_condition(declared)

@@ -1,4 +1,9 @@
-"""The plainte, as procedures.md describes it, written on the step engine."""
+"""The plainte, as procedures.md describes it, written on the step engine.
+
+Changes to a flow already running are guarded by patches, so that dossiers started before them
+replay as they ran: the partie civile's route by the nature of the offence and the copy sent to
+the procureur, declared at any time (PARTIE_CIVILE_PATCH).
+"""
 
 from __future__ import annotations
 
@@ -8,7 +13,7 @@ from datetime import date
 from temporalio import workflow
 
 from domain.actors import Actor
-from domain.contracts import ProcedureStart, ProcedureView
+from domain.contracts import Declaration, ProcedureStart, ProcedureView
 from domain.kinds import ProcedureKind
 from domain.outcomes import Audience, Renvoi
 from domain.procedures.plainte import (
@@ -20,6 +25,7 @@ from domain.procedures.plainte import (
     OutcomeKey,
     PlainteEnregistree,
     PlainteFacts,
+    Qualification,
     RendezVous,
     StepKey,
     prescription,
@@ -27,11 +33,15 @@ from domain.procedures.plainte import (
 from domain.steps import StepState
 from workflows.engine import ProcedureWorkflow
 
+PARTIE_CIVILE_PATCH = "plainte-partie-civile-cpp85"
+ADMISSIBLE_FROM = "Plainte avec constitution de partie civile recevable à partir du"
+
 
 @workflow.defn(name=DEFINITION.workflow)
 class PlainteWorkflow(ProcedureWorkflow[PlainteFacts]):
     definition = DEFINITION
     decision: StepState | None = None  # the parquet's, once taken
+    copy_sent_on: date | None = None  # a copy of the complaint declared sent to the procureur
 
     @workflow.run
     async def run(self, start: ProcedureStart) -> ProcedureView:
@@ -57,7 +67,10 @@ class PlainteWorkflow(ProcedureWorkflow[PlainteFacts]):
             },
             org_refs={"bailleur": start.bailleur_id, "service": filed.org},
         )
-        await self.partie_civile_milestone(filed)
+        if workflow.patched(PARTIE_CIVILE_PATCH):
+            self.spawn(self.partie_civile_route(filed))
+        else:
+            await self.partie_civile_milestone(filed)
         investigation = await self.step(StepKey.ENQUETE, since=filed_on)
         self.decision = await self.step(StepKey.DECISION_PARQUET, since=investigation.done_on)
         decided_on = self.decision.done_on
@@ -93,9 +106,60 @@ class PlainteWorkflow(ProcedureWorkflow[PlainteFacts]):
             rule=FILED_BY_THE_BAILLEUR,
         )
 
+    async def partie_civile_route(self, filed: StepState) -> None:
+        """CPP 85: none for a contravention (CPP 79); at once for a crime; for a délit, 3 months
+        from the complaint lodged with the procureur or the copy sent to him (given with the
+        filing or declared later), earlier if he declines to prosecute."""
+        qualification = self.facts.faits.qualification
+        if qualification == Qualification.CONTRAVENTION:
+            self.note(
+                "Pas de plainte avec constitution de partie civile pour une contravention "
+                "(art. 79 et 85 CPP)"
+            )
+            return
+        if qualification == Qualification.CRIME:
+            self.milestone_on(
+                "partie_civile",
+                ADMISSIBLE_FROM,
+                filed.done_on,
+                "crime : sans condition de délai de 3 mois (art. 85 CPP)",
+            )
+            await self.step(StepKey.PARTIE_CIVILE_POSSIBLE, since=filed.done_on)
+            return
+        since = self.route_start(filed)
+        if since is None:
+            self.note(
+                "Plainte avec constitution de partie civile : le délai de 3 mois (art. 85 CPP) "
+                "court à partir de la copie de la plainte adressée au procureur, à déclarer"
+            )
+            await self.until_declared(
+                {OutcomeKey.COPIE_PROCUREUR}, None, unless=lambda: self.decision is not None
+            )
+            since = self.copy_sent_on
+        if since is not None and self.decision is None:
+            admissible_from = await self.milestone(
+                "partie_civile", ADMISSIBLE_FROM, since=since, rule=PARTIE_CIVILE
+            )
+            await self.partie_civile(admissible_from)
+        elif self.decision is not None and self.decision.outcome == OutcomeKey.CLASSEMENT:
+            await self.step(StepKey.PARTIE_CIVILE_POSSIBLE, since=self.decision.done_on)
+
+    def route_start(self, filed: StepState) -> date | None:
+        """The day the complaint reached the procureur, when it did: lodged with him, or a copy
+        sent (given with the filing, or declared since)."""
+        if self.facts.canal == CanalPlainte.COURRIER_PROCUREUR:
+            return filed.done_on
+        return PlainteEnregistree.of(filed).copie_procureur_le or self.copy_sent_on
+
+    async def declared(self, declaration: Declaration) -> None:
+        """A copy of the complaint sent to the procureur starts CPP 85's 3 months."""
+        if declaration.key == OutcomeKey.COPIE_PROCUREUR:
+            self.copy_sent_on = declaration.on
+
     async def partie_civile_milestone(self, filed: StepState) -> None:
-        """CPP 85: 3 months from a complaint lodged with the procureur, or from the copy sent to
-        him of a complaint lodged with the police or gendarmerie (its date, when given)."""
+        """Before PARTIE_CIVILE_PATCH. CPP 85: 3 months from a complaint lodged with the
+        procureur, or from the copy sent to him of a complaint lodged with the police or
+        gendarmerie (its date, when given)."""
         copy_sent = PlainteEnregistree.of(filed).copie_procureur_le
         to_procureur = self.facts.canal == CanalPlainte.COURRIER_PROCUREUR or copy_sent
         admissible_from = await self.milestone(

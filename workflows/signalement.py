@@ -1,4 +1,10 @@
-"""The signalement, as procedures.md describes it, written on the step engine."""
+"""The signalement, as procedures.md describes it, written on the step engine.
+
+Changes to a flow already running are guarded by patches, so that dossiers started before them
+replay as they ran: the transmission announced first (TRANSMISSION_NOTE_PATCH), an internal
+security agent's PV handed by the bailleur to the OPJ before the OPJ sends it (PV_OPJ_PATCH), the
+recours to the procureur général after a classement (RECOURS_PATCH).
+"""
 
 from __future__ import annotations
 
@@ -15,6 +21,8 @@ from domain.procedures.assermentation import RouteAssermentation
 from domain.procedures.signalement import (
     AGENT_ROUTE,
     DEFINITION,
+    PV_DEADLINE_CPP_29,
+    PV_DEADLINE_L_614_6,
     OutcomeKey,
     SignalementFacts,
     SourceSignalement,
@@ -25,6 +33,8 @@ from workflows.engine import ProcedureWorkflow
 # The transmission is announced on the timeline, and projected, before the fiche is rendered.
 # Procedures started before this change replay their history without it.
 TRANSMISSION_NOTE_PATCH = "signalement-transmission-note"
+PV_OPJ_PATCH = "signalement-pv-remise-opj"
+RECOURS_PATCH = "signalement-recours-40-3"
 
 
 @workflow.defn(name=DEFINITION.workflow)
@@ -58,19 +68,43 @@ class SignalementWorkflow(ProcedureWorkflow[SignalementFacts]):
         if to_forces:
             branches.append(self.forces(sent_on, parquet_seized=to_parquet))
         if to_parquet:
-            branches.append(self.step(StepKey.DECISION_PARQUET, since=sent_on))
+            branches.append(self.parquet(sent_on))
         await asyncio.gather(*branches)
         await self.close(since=self.last_act_on())
 
-    def sworn_agent_pv(self) -> Awaitable[object]:
-        """The sworn agent's PV reaches the procureur within 5 days of the finding (CPP 29).
-        An internal security service's agent goes through the competent OPJ (L. 614-6)."""
+    async def sworn_agent_pv(self) -> None:
+        """The sworn agent's PV reaches the procureur within 5 days of the finding, on pain of
+        nullity: sent by the bailleur (CPP 29), or, for an internal security service's agent,
+        handed by the bailleur to the competent OPJ who sends it on, both within the same 5 days
+        (CSI L. 614-6)."""
+        found_on = self.facts.finding_date
         through_opj = self.start.resolved.get(AGENT_ROUTE) == RouteAssermentation.SERVICE_INTERNE
-        return self.step(
-            StepKey.TRANSMISSION_PV,
-            since=self.facts.finding_date,
-            actor=Actor.FORCES if through_opj else None,
-        )
+        if not through_opj:
+            await self.step(
+                StepKey.TRANSMISSION_PV,
+                since=found_on,
+                rule=PV_DEADLINE_CPP_29,
+                legal_basis="art. 29 CPP",
+            )
+        elif not workflow.patched(PV_OPJ_PATCH):
+            await self.step(StepKey.TRANSMISSION_PV, since=found_on, actor=Actor.FORCES)
+        else:
+            handed = await self.step(StepKey.REMISE_PV_OPJ, since=found_on)
+            await self.step(
+                StepKey.TRANSMISSION_PV,
+                since=handed.done_on,
+                counted_from=found_on,
+                actor=Actor.FORCES,
+                rule=PV_DEADLINE_L_614_6,
+                legal_basis="art. L. 614-6 CSI",
+            )
+
+    async def parquet(self, since: date) -> None:
+        """The parquet decides (CPP 40-1); after a classement the bailleur may form a recours
+        before the procureur général, with no time limit (CPP 40-3)."""
+        decision = await self.step(StepKey.DECISION_PARQUET, since=since)
+        if decision.outcome == OutcomeKey.CLASSEMENT and workflow.patched(RECOURS_PATCH):
+            await self.step(StepKey.RECOURS_PROCUREUR_GENERAL, since=decision.done_on)
 
     def announces_transmission(self) -> bool:
         """Whether this run announces the transmission (not in histories recorded before)."""
@@ -92,7 +126,7 @@ class SignalementWorkflow(ProcedureWorkflow[SignalementFacts]):
         reception = await self.step(StepKey.ACCUSE_RECEPTION, since=sent_on)
         feedback = await self.step(StepKey.RETOUR_INFORMATION, since=reception.done_on)
         if feedback.outcome == OutcomeKey.TRANSMIS_PARQUET and not parquet_seized:
-            await self.step(StepKey.DECISION_PARQUET, since=feedback.done_on)
+            await self.parquet(feedback.done_on)
         elif feedback.outcome == OutcomeKey.PLAINTE_REQUISE:
             self.suggest(
                 ProcedureKind.PLAINTE,

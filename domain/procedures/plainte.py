@@ -12,12 +12,21 @@ from pydantic import AwareDatetime, Field, model_validator
 
 from domain.actors import Actor
 from domain.calendar import DeadlineRule, Regime, target
+from domain.contracts import CompleteStep, Declaration, Milestone, Policy
 from domain.definition import Diagnosed, ProcedureDefinition, StartWording
-from domain.facts import CategorieSignalement, Lien, Residence, StartFacts, Strict
+from domain.facts import CategorieSignalement, Lien, Residence, StartFacts, Strict, paris_day
 from domain.kinds import ProcedureKind
 from domain.labels import Labelled
 from domain.outcomes import Audience, Motif, Renvoi
-from domain.steps import CLOSING_STEP, Catalog, DeadlineKind, OutcomeData, StepSpec, outcome
+from domain.steps import (
+    CLOSING_STEP,
+    Catalog,
+    DeadlineKind,
+    OutcomeData,
+    StepSpec,
+    StepState,
+    outcome,
+)
 
 # Categories that may be filed online (CPP 15-3-1: listed property offences). The list of
 # offences open to the online complaint is set by decree and changes: kept as data here.
@@ -96,6 +105,7 @@ class Plaignant(Strict):
 class FaitsPlainte(Strict):
     categorie: CategorieSignalement = Field(title="Catégorie")
     le: AwareDatetime = Field(title="Date et heure des faits", description="Heure de Paris.")
+    # Decides the CPP 85 route: none for a contravention (CPP 79), no 3 months for a crime.
     qualification: Qualification = Field(title="Qualification")
     trafic_stupefiants: bool = Field(default=False, title="Faits liés à un trafic de stupéfiants")
     description: str = Field(min_length=1, max_length=10_000, title="Description")
@@ -133,7 +143,7 @@ class PlainteFacts(StartFacts):
 
     @property
     def facts_date(self) -> date:
-        return self.faits.le.date()
+        return paris_day(self.faits.le)
 
 
 class StepKey(StrEnum):
@@ -169,6 +179,7 @@ class OutcomeKey(StrEnum):
     RELAXE = "relaxe"
     TRANSMISE = "transmise"
     CLOSE = "close"
+    COPIE_PROCUREUR = "copie_procureur"
 
 
 class RendezVous(OutcomeData):
@@ -222,7 +233,8 @@ CATALOG = Catalog(
             actor=Actor.FORCES,
             deadline=DeadlineKind.DATE,
             outcomes=(
-                # CPP 85: the partie civile may become possible 3 months after the filing.
+                # CPP 85: the partie civile may become possible 3 months after the complaint
+                # reached the procureur (lodged with him, or a copy sent), at once for a crime.
                 outcome(
                     Out.ENREGISTREE,
                     "Plainte enregistrée",
@@ -285,6 +297,7 @@ CATALOG = Catalog(
             key=Step.RECOURS_PROCUREUR_GENERAL,
             label="Recours auprès du procureur général",
             actor=Actor.BAILLEUR,
+            # CPP 40-3 sets no time limit (law.md §2).
             deadline=DeadlineKind.NONE,
             optional=True,
             outcomes=(
@@ -303,6 +316,8 @@ CATALOG = Catalog(
                 outcome(Out.CONSTITUEE, "Partie civile constituée"),
                 outcome(Out.RENONCE, "Pas de constitution"),
             ),
+            # Never for a contravention (CPP 79): the flow does not open it. The catalogue keeps
+            # it applicable to every qualification, as dossiers started before opened it.
             legal_basis="art. 85 CPP",
         ),
         StepSpec(
@@ -339,10 +354,16 @@ CATALOG = Catalog(
         ),
         CLOSING_STEP,
     ),
+    anytime=(
+        # CPP 85: a copy of a complaint lodged with the police or gendarmerie, sent to the
+        # procureur after the filing, starts the 3 months.
+        outcome(Out.COPIE_PROCUREUR, "Copie de la plainte adressée au procureur"),
+    ),
 )
 
 PARTIE_CIVILE = DeadlineRule(
     months=3,
+    waiting=True,
     regime=Regime.PENAL,
     label="plainte avec constitution de partie civile recevable",
     legal_basis="art. 85 CPP",
@@ -358,7 +379,7 @@ def prescription(faits_le: datetime, qualification: str, trafic: bool) -> tuple[
     ]
     contravention = qualification == Qualification.CONTRAVENTION
     basis = "art. 706-26 CPP" if trafic and not contravention else "art. 7 à 9 CPP"
-    day = faits_le.date() + relativedelta(years=years)
+    day = paris_day(faits_le) + relativedelta(years=years)
     return day, f"{years} an{'s' if years > 1 else ''} à compter des faits ({basis})"
 
 
@@ -371,6 +392,76 @@ def online_refusal(facts: PlainteFacts) -> str | None:
             "courrier au procureur."
         )
     return None
+
+
+def _day(d: date) -> str:
+    return f"{d:%d/%m/%Y}"
+
+
+def copy_date_refusal(filed_on: date, copy_on: date) -> str | None:
+    """A copy of the complaint is sent to the procureur on or after its filing (CPP 85)."""
+    if copy_on < filed_on:
+        return (
+            f"La copie de la plainte ne peut être adressée au procureur ({_day(copy_on)}) avant "
+            f"son dépôt, le {_day(filed_on)} (art. 85 CPP) : premier jour possible : "
+            f"{_day(filed_on)}."
+        )
+    return None
+
+
+def completion_refusal(
+    facts: PlainteFacts, state: StepState, command: CompleteStep, policy: Policy
+) -> str | None:
+    """A copy recorded with the filing is not dated before it."""
+    if state.key == Step.DEPOT_PLAINTE and command.outcome == Out.ENREGISTREE:
+        copy_on = PlainteEnregistree.model_validate(command.data).copie_procureur_le
+        return copy_date_refusal(command.on, copy_on) if copy_on else None
+    return None
+
+
+def declaration_refusal(
+    facts: PlainteFacts,
+    declaration: Declaration,
+    steps: list[StepState],
+    milestones: list[Milestone],
+) -> str | None:
+    """A copy sent to the procureur starts CPP 85's 3 months only for a délit lodged with the
+    police or gendarmerie, after its filing, before the parquet's decision, once."""
+    if declaration.key != Out.COPIE_PROCUREUR:
+        return None
+    qualification = facts.faits.qualification
+    if qualification == Qualification.CONTRAVENTION:
+        return (
+            "Pas de plainte avec constitution de partie civile pour une contravention : "
+            "l'instruction n'y est pas ouverte (art. 79 et 85 CPP)."
+        )
+    if qualification == Qualification.CRIME:
+        return (
+            "Pour un crime, la plainte avec constitution de partie civile est recevable sans "
+            "délai de 3 mois (art. 85 CPP) : la copie au procureur n'est pas requise."
+        )
+    if facts.canal == CanalPlainte.COURRIER_PROCUREUR:
+        return (
+            "La plainte a été adressée au procureur lui-même : le délai de 3 mois "
+            "(art. 85 CPP) court depuis son dépôt."
+        )
+    filed = next((s for s in steps if s.key == Step.DEPOT_PLAINTE and s.outcome), None)
+    if filed is None:
+        return (
+            "La copie de la plainte au procureur se déclare une fois la plainte déposée "
+            "(art. 85 CPP)."
+        )
+    if PlainteEnregistree.of(filed).copie_procureur_le is not None:
+        return (
+            "La copie de la plainte au procureur est déjà enregistrée avec le dépôt (art. 85 CPP)."
+        )
+    decided = next((s for s in steps if s.key == Step.DECISION_PARQUET and s.outcome), None)
+    if decided is not None:
+        return (
+            f"Le parquet a déjà rendu sa décision, le {_day(decided.done_on)} (art. 40-1 CPP) : "
+            "la copie de la plainte n'ouvre plus le délai de 3 mois de l'art. 85 CPP."
+        )
+    return copy_date_refusal(filed.done_on, declaration.on)
 
 
 DEFINITION = ProcedureDefinition(
@@ -396,4 +487,6 @@ DEFINITION = ProcedureDefinition(
     ),
     shared_facts=("kind", "residence", "plaignant", "faits", "canal", "mis_en_cause"),
     refusal=online_refusal,
+    completion_refusal=completion_refusal,
+    declaration_refusal=declaration_refusal,
 )

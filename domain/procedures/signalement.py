@@ -11,7 +11,13 @@ from pydantic import AwareDatetime, Field, model_validator
 from domain.actors import Actor
 from domain.calendar import DeadlineRule, Regime
 from domain.definition import Diagnosed, ProcedureDefinition, StartWording
-from domain.facts import CategorieSignalement, PersonneConcernee, Residence, StartFacts
+from domain.facts import (
+    CategorieSignalement,
+    PersonneConcernee,
+    Residence,
+    StartFacts,
+    paris_day,
+)
 from domain.kinds import ProcedureKind
 from domain.labels import Labelled
 from domain.outcomes import Motif
@@ -82,7 +88,7 @@ class SignalementFacts(StartFacts):
 
     @property
     def facts_date(self) -> date:
-        return self.faits_le.date()
+        return paris_day(self.faits_le)
 
     @property
     def sworn_agent(self) -> str | None:
@@ -91,20 +97,23 @@ class SignalementFacts(StartFacts):
     @property
     def finding_date(self) -> date:
         """The day of the finding, from which a sworn agent's PV is due (CPP 29)."""
-        return self.constate_le or self.faits_le.date()
+        return self.constate_le or paris_day(self.faits_le)
 
 
 class StepKey(StrEnum):
     TRANSMISSION = "transmission"
     TRANSMISSION_PV = "transmission_pv"
+    REMISE_PV_OPJ = "remise_pv_opj"
     ACCUSE_RECEPTION = "accuse_reception"
     RETOUR_INFORMATION = "retour_information"
     DECISION_PARQUET = "decision_parquet"
+    RECOURS_PROCUREUR_GENERAL = "recours_procureur_general"
     CLOTURE = "cloture"
 
 
 class OutcomeKey(StrEnum):
     TRANSMIS = "transmis"
+    REMIS = "remis"
     RECU = "recu"
     INTERVENTION_REALISEE = "intervention_realisee"
     ENQUETE_OUVERTE = "enquete_ouverte"
@@ -114,10 +123,29 @@ class OutcomeKey(StrEnum):
     POURSUITES = "poursuites"
     ALTERNATIVE = "alternative"
     CLASSEMENT = "classement"
+    FORME = "forme"
+    RENONCE = "renonce"
     CLOSE = "close"
 
 
 Step, Out = StepKey, OutcomeKey
+
+# The PV must reach the procureur within 5 days of the finding, on pain of nullity: directly for
+# a garde particulier (CPP 29), through the competent OPJ for an agent of an internal security
+# service (CSI L. 614-6). Through the OPJ, the 5 days cover both the bailleur's handing of the
+# PV to the OPJ and the OPJ's sending to the procureur: one limit, counted from the finding.
+PV_DEADLINE_CPP_29 = DeadlineRule(
+    days=5,
+    regime=Regime.PENAL,
+    legal_basis="art. 29 CPP (à peine de nullité)",
+    label="transmission du procès-verbal au procureur",
+)
+PV_DEADLINE_L_614_6 = DeadlineRule(
+    days=5,
+    regime=Regime.PENAL,
+    legal_basis="art. L. 614-6 CSI (à peine de nullité)",
+    label="procès-verbal parvenu au procureur par l'OPJ",
+)
 
 
 CATALOG = Catalog(
@@ -135,6 +163,7 @@ CATALOG = Catalog(
                     Out.TRANSMIS,
                     "Signalement transmis",
                     Step.TRANSMISSION_PV,
+                    Step.REMISE_PV_OPJ,
                     Step.ACCUSE_RECEPTION,
                     Step.DECISION_PARQUET,
                 ),
@@ -153,6 +182,20 @@ CATALOG = Catalog(
             ),
             outcomes=(outcome(Out.TRANSMIS, "Procès-verbal transmis"),),
             legal_basis="art. 29 CPP ; art. L. 614-6 CSI",
+            when=lambda facts: facts.source == SourceSignalement.AGENT_ASSERMENTE,
+        ),
+        StepSpec(
+            key=Step.REMISE_PV_OPJ,
+            label="Remise du procès-verbal de l'agent assermenté à l'officier de police judiciaire",
+            actor=Actor.BAILLEUR,
+            deadline=DeadlineKind.LAW,
+            rule=PV_DEADLINE_L_614_6,
+            outcomes=(outcome(Out.REMIS, "Procès-verbal remis à l'OPJ", Step.TRANSMISSION_PV),),
+            legal_basis="art. L. 614-6 CSI",
+            note="Le procès-verbal doit parvenir au procureur, par l'OPJ compétent, dans les "
+            "5 jours du constat, à peine de nullité : la remise à l'OPJ se fait dans ce même "
+            "délai, qu'elle ne prolonge pas.",
+            # Agents of an internal security service only: the route is resolved at the start.
             when=lambda facts: facts.source == SourceSignalement.AGENT_ASSERMENTE,
         ),
         StepSpec(
@@ -190,14 +233,40 @@ CATALOG = Catalog(
             outcomes=(
                 outcome(Out.POURSUITES, "Poursuites engagées", Step.CLOTURE),
                 outcome(Out.ALTERNATIVE, "Alternative aux poursuites", Step.CLOTURE),
-                outcome(Out.CLASSEMENT, "Classement sans suite", Step.CLOTURE, data=Motif),
+                outcome(
+                    Out.CLASSEMENT,
+                    "Classement sans suite",
+                    Step.RECOURS_PROCUREUR_GENERAL,
+                    Step.CLOTURE,
+                    data=Motif,
+                ),
             ),
             propagated=True,
             legal_basis="art. 40-1 CPP",
         ),
+        StepSpec(
+            key=Step.RECOURS_PROCUREUR_GENERAL,
+            label="Recours auprès du procureur général",
+            actor=Actor.BAILLEUR,
+            # CPP 40-3 sets no time limit (law.md §2): no due date.
+            deadline=DeadlineKind.NONE,
+            optional=True,
+            outcomes=(
+                outcome(Out.FORME, "Recours formé"),
+                outcome(Out.RENONCE, "Pas de recours"),
+            ),
+            legal_basis="art. 40-3 CPP (sans délai)",
+            # UNCONF: CPP 40-3 opens the recours to whoever denounced the facts to the
+            # procureur; that a bailleur whose report the forces sent on to the parquet has
+            # that standing is not confirmed.
+            note="Ouvert à toute personne ayant dénoncé les faits au procureur de la République "
+            "(art. 40-3 CPP) ; pour un signalement transmis au parquet par les forces de "
+            "l'ordre, cette qualité du bailleur n'est pas confirmée.",
+        ),
         CLOSING_STEP,
     ),
 )
+
 
 DEFINITION = ProcedureDefinition(
     kind=ProcedureKind.SIGNALEMENT,

@@ -7,11 +7,19 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from temporalio.client import Client, WorkflowHandle
+import pytest
+from temporalio.client import Client, WorkflowHandle, WorkflowUpdateFailedError
 from temporalio.testing import WorkflowEnvironment
 from temporalio.worker import Worker
 
-from domain.contracts import CompleteStep, Milestone, ProcedureStart, ProcedureView, SyncRequest
+from domain.contracts import (
+    CompleteStep,
+    Declaration,
+    Milestone,
+    ProcedureStart,
+    ProcedureView,
+    SyncRequest,
+)
 from workflows.engine import ProcedureWorkflow
 
 PARIS = ZoneInfo("Europe/Paris")
@@ -42,6 +50,23 @@ async def complete(
     """Complete step `key` as organisation `org`."""
     command = CompleteStep(key=key, outcome=outcome, on=on, data=data, org=org, sub=f"{org}-agent")
     return await handle.execute_update(ProcedureWorkflow.complete_step, command)
+
+
+async def declare(
+    handle: WorkflowHandle, key: str, on: str, org: str, **data: str
+) -> ProcedureView:
+    """Declare event `key` on `on` ("YYYY-MM-DD") as organisation `org`."""
+    declaration = Declaration(
+        key=key, on=date.fromisoformat(on), org=org, sub=f"{org}-agent", data=data
+    )
+    return await handle.execute_update(ProcedureWorkflow.declare, declaration)
+
+
+async def refused(call) -> str:  # type: ignore[no-untyped-def]
+    """The French message of a refused update."""
+    with pytest.raises(WorkflowUpdateFailedError) as error:
+        await call
+    return str(error.value.cause.message)  # type: ignore[union-attr]
 
 
 async def view(handle: WorkflowHandle) -> ProcedureView:

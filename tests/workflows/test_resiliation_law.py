@@ -7,11 +7,10 @@ from __future__ import annotations
 
 from datetime import date
 
-import pytest
-from temporalio.client import WorkflowHandle, WorkflowUpdateFailedError
+from temporalio.client import WorkflowHandle
 
 from domain.calendar import TreveHivernale
-from domain.contracts import Declaration, PolicyRevision, ProcedureStatus, ProcedureView
+from domain.contracts import PolicyRevision, ProcedureStatus
 from tests.builders import (
     BAILLEUR,
     COMMISSAIRE,
@@ -20,27 +19,20 @@ from tests.builders import (
     TRIBUNAL,
     resiliation_start,
 )
-from tests.workflows.helpers import Acts, complete, due, milestone, pending, start_procedure
+from tests.workflows.helpers import (
+    Acts,
+    complete,
+    declare,
+    due,
+    milestone,
+    pending,
+    refused,
+    start_procedure,
+)
 from workflows.engine import ProcedureWorkflow
 from workflows.resiliation import ResiliationWorkflow
 
 GRACE = {"juge": "jex", "fondement": "L. 412-3"}
-
-
-async def refused(call) -> str:  # type: ignore[no-untyped-def]
-    """The French message of a refused update."""
-    with pytest.raises(WorkflowUpdateFailedError) as error:
-        await call
-    return str(error.value.cause.message)  # type: ignore[union-attr]
-
-
-async def declare(
-    handle: WorkflowHandle, key: str, on: str, org: str, **data: str
-) -> ProcedureView:
-    declaration = Declaration(
-        key=key, on=date.fromisoformat(on), org=org, sub=f"{org}-agent", data=data
-    )
-    return await handle.execute_update(ProcedureWorkflow.declare, declaration)
 
 
 async def to_hearing(proc: Acts, impayes: bool = False) -> None:

@@ -71,6 +71,13 @@ async def test_whole_signalement_with_reminder_overdue_escalation_and_parquet(
         PARQUET,
         motif="absence d'infraction",
     )
+    # After a classement, the bailleur may form a recours before the procureur général: an
+    # optional step with no due date, CPP 40-3 setting no time limit.
+    recourse = pending(await view(handle))["recours_procureur_general"]
+    assert list(pending(await view(handle))) == ["recours_procureur_general"]
+    assert (recourse.org, recourse.due, recourse.opened_on) == (BAILLEUR, None, date(2030, 3, 20))
+    assert recourse.legal_basis == "art. 40-3 CPP (sans délai)"
+    await complete(handle, "recours_procureur_general", "renonce", date(2030, 3, 20), BAILLEUR)
     assert list(pending(await view(handle))) == ["cloture"]
     await complete(handle, "cloture", "close", date(2030, 3, 20), BAILLEUR)
     result = await handle.result()
@@ -90,6 +97,7 @@ async def test_whole_signalement_with_reminder_overdue_escalation_and_parquet(
             "accuse_reception": "done",
             "retour_information": "done",
             "decision_parquet": "done",
+            "recours_procureur_general": "done",
             "cloture": "done",
         }
 
@@ -230,7 +238,7 @@ async def test_transmission_produces_the_fiche_de_signalement(client, worker, re
     assert any(e.type == "document_generated" for e in events)
 
 
-async def test_an_internal_service_agent_pv_goes_through_the_opj(client, worker):
+async def test_an_internal_service_agent_pv_goes_through_the_opj(time_env, client, worker):
     start = signalement_start(
         created_on=MONDAY,
         source="agent_assermente",
@@ -240,6 +248,55 @@ async def test_an_internal_service_agent_pv_goes_through_the_opj(client, worker)
     )
     start.resolved["agent_route"] = "service_interne_securite"
     handle = await start_procedure(client, worker, SignalementWorkflow, start)
+    steps = pending(await view(handle))
+    # The bailleur hands the PV to the competent OPJ first (CSI L. 614-6): finding Friday
+    # 1 March 2030 + 5 days → Wednesday 6 March 2030, the limit for the PV to reach the procureur.
+    handing = steps["remise_pv_opj"]
+    assert (handing.org, handing.due) == (BAILLEUR, date(2030, 3, 6))
+    assert handing.legal_basis == "art. L. 614-6 CSI (à peine de nullité)"
+    assert "transmission_pv" not in steps
+    await skip_to(time_env, MONDAY)
+    state = await complete(handle, "remise_pv_opj", "remis", MONDAY, BAILLEUR)
+    pv = pending(state)["transmission_pv"]
+    # The OPJ sends it on within the same 5 days from the finding, not 5 days from the handing
+    # (which would give Monday 11 March): still Wednesday 6 March 2030.
+    assert (pv.org, pv.opened_on, pv.due) == (POLICE_EVRY, MONDAY, date(2030, 3, 6))
+    assert pv.legal_basis == "art. L. 614-6 CSI (à peine de nullité)"
+    with pytest.raises(WorkflowUpdateFailedError) as refused:
+        await complete(handle, "transmission_pv", "transmis", date(2030, 3, 1), POLICE_EVRY)
+    # The OPJ cannot send it before it was handed to him: the step opened on 4 March.
+    assert "précède l'ouverture de l'étape" in refused.value.cause.message  # type: ignore[union-attr]
+    await complete(handle, "transmission_pv", "transmis", MONDAY, POLICE_EVRY)
+
+
+async def test_a_garde_particulier_pv_is_sent_by_the_bailleur_under_cpp_29(client, worker):
+    start = signalement_start(
+        created_on=MONDAY,
+        source="agent_assermente",
+        constate_le="2030-03-01",
+        agent_assermente="assermentation-2026-000001",
+        infraction="R. 635-1",
+    )
+    handle = await start_procedure(client, worker, SignalementWorkflow, start)
     pv = pending(await view(handle))["transmission_pv"]
-    # Through the competent OPJ (CSI L. 614-6): the police of Évry, still 5 days.
-    assert (pv.org, pv.due) == (POLICE_EVRY, date(2030, 3, 6))
+    assert (pv.org, pv.due, pv.legal_basis) == (
+        BAILLEUR,
+        date(2030, 3, 6),
+        "art. 29 CPP (à peine de nullité)",
+    )
+    assert "remise_pv_opj" not in pending(await view(handle))
+
+
+async def test_a_denonciation_classee_opens_the_recours_without_due_date(time_env, client, worker):
+    start = signalement_start(created_on=MONDAY, destinataire="parquet")
+    handle = await start_procedure(client, worker, SignalementWorkflow, start)
+    await skip_to(time_env, date(2030, 3, 11))
+    state = await complete(
+        handle, "decision_parquet", "classement", date(2030, 3, 11), PARQUET, motif="inconnu"
+    )
+    recourse = pending(state)["recours_procureur_general"]
+    assert (recourse.org, recourse.due, recourse.opened_on) == (BAILLEUR, None, date(2030, 3, 11))
+    state = await complete(
+        handle, "recours_procureur_general", "forme", date(2030, 3, 11), BAILLEUR
+    )
+    assert list(pending(state)) == ["cloture"]
