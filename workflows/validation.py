@@ -49,8 +49,8 @@ def completion_refusal(
     problem = data_problem(outcome, command.data)
     if problem is None and command.on < state.opened_on:
         problem = (
-            f"La date ({command.on.isoformat()}) précède l'ouverture de l'étape "
-            f"({state.opened_on.isoformat()})."
+            f"La date saisie ({command.on:%d/%m/%Y}) précède l'ouverture de l'étape "
+            f"« {state.label} » ({state.opened_on:%d/%m/%Y})."
         )
     if problem is None:
         problem = _future(command.on, today)
@@ -119,5 +119,5 @@ def assignment_refusal(dossier: Dossier, assignment: Assignment) -> ApplicationE
 def _future(on: date, today: date) -> str | None:
     # A day of margin: the caller's today may already be tomorrow in UTC terms.
     if on > today + timedelta(days=1):
-        return f"La date ({on.isoformat()}) est dans le futur."
+        return f"La date saisie ({on:%d/%m/%Y}) est dans le futur."
     return None

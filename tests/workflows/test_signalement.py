@@ -265,7 +265,9 @@ async def test_an_internal_service_agent_pv_goes_through_the_opj(time_env, clien
     with pytest.raises(WorkflowUpdateFailedError) as refused:
         await complete(handle, "transmission_pv", "transmis", date(2030, 3, 1), POLICE_EVRY)
     # The OPJ cannot send it before it was handed to him: the step opened on 4 March.
-    assert "précède l'ouverture de l'étape" in refused.value.cause.message  # type: ignore[union-attr]
+    message = refused.value.cause.message  # type: ignore[union-attr]
+    assert "La date saisie (01/03/2030) précède l'ouverture de l'étape" in message
+    assert "(04/03/2030)" in message
     await complete(handle, "transmission_pv", "transmis", MONDAY, POLICE_EVRY)
 
 
