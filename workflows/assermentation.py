@@ -28,6 +28,7 @@ from domain.procedures.assermentation import (
     StepKey,
     agrement_end,
     legal_basis,
+    suspension_rule,
 )
 from domain.steps import StepState
 from workflows.engine import ProcedureWorkflow
@@ -137,9 +138,10 @@ class AssermentationWorkflow(ProcedureWorkflow[AssermentationFacts]):
         """An urgent suspension (3 months, renewable once); False when the agrément is
         withdrawn."""
         self.status(AgentStatus.SUSPENDU, since)
-        suspension = await self.act(StepKey.SUSPENSION, since=since)
+        rule = suspension_rule(self.facts.route)
+        suspension = await self.act(StepKey.SUSPENSION, since=since, rule=rule)
         while suspension.outcome == OutcomeKey.RENOUVELEE:
-            suspension = await self.act(StepKey.SUSPENSION, since=suspension.done_on)
+            suspension = await self.act(StepKey.SUSPENSION, since=suspension.done_on, rule=rule)
         if suspension.outcome == OutcomeKey.RETRAIT:
             self.status(AgentStatus.RETIRE, suspension.done_on)
             return False

@@ -350,6 +350,16 @@ def legal_basis(route: RouteAssermentation, key: str) -> str | None:
     return None
 
 
+def suspension_rule(route: RouteAssermentation) -> DeadlineRule | None:
+    """The urgent suspension's rule citing the route's text; None: the catalogue's (garde
+    particulier). The 3 months renewable once are the garde's (UNCONF for a service interne)."""
+    if route == RouteAssermentation.SERVICE_INTERNE:
+        return SUSPENSION.model_copy(
+            update={"legal_basis": INTERNAL_SERVICE_BASES[Step.SUSPENSION]}
+        )
+    return None
+
+
 def agrement_end(arrete: ArreteAgrement) -> date:
     """The agrément's last day: the end its arrêté states, else five years after the arrêté
     (R. 15-33-27-1 CPP; R. 614-15 CSI)."""
