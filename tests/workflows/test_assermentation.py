@@ -2,14 +2,24 @@
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from datetime import date
 
 import pytest
-from temporalio.client import WorkflowUpdateFailedError
+from temporalio.client import WorkflowHistory, WorkflowUpdateFailedError
+from temporalio.contrib.pydantic import pydantic_data_converter
+from temporalio.worker import Replayer, Worker
+from temporalio.workflow import NondeterminismError
 
 from domain.contracts import Declaration
 from domain.procedures.assermentation import AgentStatus
+from quietude.worker import SANDBOX, WORKFLOWS, activities_for
 from tests.builders import BAILLEUR, PREFECTURE, TRIBUNAL, assermentation_body, start_of
+from tests.fixtures import unique_queue
+from tests.workflows.earlier_assermentation import (
+    AssermentationBeforeTheGap,
+    UnguardedAssermentation,
+)
 from tests.workflows.helpers import Acts, complete, due, milestone, pending, start_procedure
 from workflows.assermentation import AssermentationWorkflow
 from workflows.engine import ProcedureWorkflow
@@ -116,6 +126,7 @@ async def test_an_agent_has_no_powers_between_the_end_of_its_agrement_and_its_re
     assert milestone(state, "statut").date == date(2035, 5, 10)
     assert milestone(state, "fin_agrement").date == date(2040, 5, 10)
     assert not pending(state)
+    await replays(await proc.handle.fetch_history(), AssermentationWorkflow)
 
 
 async def test_a_renewal_refused_during_the_gap_ends_the_agrement(time_env, client, worker):
@@ -191,3 +202,38 @@ async def test_an_internal_service_agent_cites_the_csi_not_the_garde_particulier
     assert pending(state)["renouvellement"].legal_basis == "art. R. 614-15 CSI"
     cited = [s.key for s in state.steps if "CPP" in s.legal_basis or "2006" in s.legal_basis]
     assert not cited
+
+
+async def replays(history: WorkflowHistory, workflow: type) -> None:
+    """Replay `history` against the workflows, `workflow` as the assermentation."""
+    workflows = [w for w in WORKFLOWS if w is not AssermentationWorkflow] + [workflow]
+    replayer = Replayer(
+        workflows=workflows, workflow_runner=SANDBOX, data_converter=pydantic_data_converter
+    )
+    await replayer.replay_workflow(history)
+
+
+async def test_a_renewal_examined_before_the_change_replays_without_the_gap(
+    time_env, read_model, settings
+):
+    workflows = [w for w in WORKFLOWS if w is not AssermentationWorkflow]
+    with ThreadPoolExecutor(max_workers=4) as executor:
+        earlier = Worker(
+            time_env.client,
+            task_queue=unique_queue("tq"),
+            workflows=[*workflows, AssermentationBeforeTheGap],
+            workflow_runner=SANDBOX,
+            activities=activities_for(settings, read_model, time_env.client),
+            activity_executor=executor,
+        )
+        async with earlier:
+            handle, proc = await renewal_requested(time_env, time_env.client, earlier)
+            await proc.skip_to(date(2035, 4, 2))
+            assert milestone(await proc.view(), "statut").label == "Agent actif depuis le"
+            await proc.act(
+                "instruction_agrement", "agree", "2035-05-10", PREFECTURE, arrete_le="2035-05-10"
+            )
+            history = await handle.fetch_history()
+    await replays(history, AssermentationWorkflow)  # the patch keeps the run as it was
+    with pytest.raises(NondeterminismError):
+        await replays(history, UnguardedAssermentation)
