@@ -6,14 +6,16 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import date
 
 import pytest
+from sqlmodel import Session
 from temporalio.client import WorkflowHistory, WorkflowUpdateFailedError
 from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.worker import Replayer, Worker
 from temporalio.workflow import NondeterminismError
 
-from domain.contracts import Declaration
+from domain.contracts import Declaration, SyncRequest
 from domain.procedures.assermentation import AgentStatus
 from quietude.worker import SANDBOX, WORKFLOWS, activities_for
+from store.register import sworn_agents
 from tests.builders import BAILLEUR, PREFECTURE, TRIBUNAL, assermentation_body, start_of
 from tests.fixtures import unique_queue
 from tests.workflows.earlier_assermentation import (
@@ -108,16 +110,20 @@ async def renewal_requested(env, client, worker):
 
 
 async def test_an_agent_has_no_powers_between_the_end_of_its_agrement_and_its_renewal(
-    time_env, client, worker
+    time_env, client, worker, read_model
 ):
     _, proc = await renewal_requested(time_env, client, worker)
     await proc.skip_to(date(2035, 4, 1))  # the agrément's last day: still active
     assert milestone(await proc.view(), "statut").label == "Agent actif depuis le"
     await proc.skip_to(date(2035, 4, 2))
-    state = await proc.view()
+    state = await proc.handle.execute_update(ProcedureWorkflow.sync, SyncRequest())
     gap = milestone(state, "statut")
     assert gap.label == AgentStatus.AGREMENT_EXPIRE.label
     assert gap.date == date(2035, 4, 2)  # from the day after the end (R. 15-33-27-1 CPP)
+    with Session(read_model) as session:  # the register shows it
+        (agent,) = sworn_agents(session, BAILLEUR, date(2035, 4, 2))
+    assert (agent.statut, agent.statut_depuis) == (gap.label, date(2035, 4, 2))
+    assert agent.agrement_jusquau == date(2035, 4, 1)
     state = await proc.act(
         "instruction_agrement", "agree", "2035-05-10", PREFECTURE, arrete_le="2035-05-10"
     )
