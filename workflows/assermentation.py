@@ -115,7 +115,7 @@ class AssermentationWorkflow(ProcedureWorkflow[AssermentationFacts]):
             oath = await self.act(StepKey.PRESTATION_SERMENT, since=agrement.done_on)
             self.status(AgentStatus.ACTIF, oath.done_on)
         elif lapsed:
-            # The powers come back with the new arrêté (law.md §7, R. 15-33-27-1 CPP).
+            # The powers come back with the new arrêté (R. 15-33-27-1 CPP; R. 614-15 CSI).
             self.status(AgentStatus.ACTIF, ArreteAgrement.of(agrement).arrete_le)
         return new_end
 
