@@ -327,6 +327,13 @@ def earliest_event_after(act_on: date, rule: DeadlineRule) -> date:
     return act_on + timedelta(days=rule.days + 1)
 
 
+def validity_end(granted_on: date, years: int) -> date:
+    """The last day of a validity of `years` years from the act of `granted_on` (an agrément):
+    the same day `years` later, 28 February for a 29 February; no shift for a day off, since
+    no act is due that day."""
+    return granted_on + relativedelta(years=years)
+
+
 def _on_day(year: int, month: int, day: int) -> date:
     # relativedelta(day=...) clamps to the last day of the month (29 February in common years).
     return date(year, month, 1) + relativedelta(day=day)

@@ -7,11 +7,10 @@ from datetime import date
 from enum import StrEnum
 from typing import Literal
 
-from dateutil.relativedelta import relativedelta
 from pydantic import Field, model_validator
 
 from domain.actors import Actor
-from domain.calendar import DeadlineRule, Regime, target
+from domain.calendar import DeadlineRule, Regime, target, validity_end
 from domain.contracts import CompleteStep, Policy
 from domain.definition import ProcedureDefinition, StartWording
 from domain.facts import Residence, StartFacts, Strict
@@ -29,7 +28,7 @@ from domain.steps import (
     sla_step,
 )
 
-AGREMENT_YEARS = 5  # R. 15-33-27-1 (garde particulier), R. 614-15 (service interne)
+AGREMENT_YEARS = 5  # R. 15-33-27-1 CPP (garde particulier), R. 614-15 CSI (service interne)
 SUSPENSION = DeadlineRule(
     months=3,
     regime=Regime.CIVIL,
@@ -42,15 +41,27 @@ STATUS_MILESTONE = "statut"
 AGREMENT_END_MILESTONE = "fin_agrement"
 
 
-class AgentStatus(StrEnum):
-    """The agent's status, as its milestone says it (followed by the day it began)."""
+class AgentStatus(Labelled):
+    """The agent's status; its wording is the label of the status milestone, followed by the
+    day it began."""
 
-    ACTIF = "Agent actif depuis le"
-    SUSPENDU = "Agent suspendu depuis le"
-    EXPIRE = "Agrément expiré le"
-    NON_RENOUVELE = "Agrément non renouvelé le"
-    RETIRE = "Agrément retiré le"
-    COMMISSION_TERMINEE = "Commission terminée le"
+    ACTIF = "actif", "Agent actif depuis le"
+    SUSPENDU = "suspendu", "Agent suspendu depuis le"
+    # From the day after the agrément's end while its renewal is examined: no powers, a PV
+    # written then is void (R. 15-33-27-1 CPP; R. 614-15 CSI).
+    AGREMENT_EXPIRE = (
+        "agrement_expire",
+        "Agrément expiré, renouvellement en cours d'examen : sans pouvoirs depuis le",
+    )
+    EXPIRE = "expire", "Agrément expiré le"
+    NON_RENOUVELE = "non_renouvele", "Agrément non renouvelé le"
+    RETIRE = "retire", "Agrément retiré le"
+    COMMISSION_TERMINEE = "commission_terminee", "Commission terminée le"
+
+
+def agent_status(label: str) -> AgentStatus | None:
+    """The status whose wording is `label` (the status milestone's), if any."""
+    return next((status for status in AgentStatus if status.label == label), None)
 
 
 class RouteAssermentation(Labelled):
@@ -149,8 +160,20 @@ class Arrete(OutcomeData):
     arrete_le: date = Field(title="Date de l'arrêté")
 
 
+class ArreteAgrement(Arrete):
+    """The préfet's arrêté d'agrément (or of its renewal): its date and the end it states."""
+
+    fin_le: date | None = Field(
+        default=None,
+        title="Fin de validité indiquée par l'arrêté",
+        description=f"Par défaut : {AGREMENT_YEARS} ans après la date de l'arrêté.",
+    )
+
+
 class DemandeAgrement(OutcomeData):
-    pieces_completes: bool = Field(title="Les sept pièces de la demande sont jointes")
+    pieces_completes: bool = Field(
+        title="Les pièces de la demande sont jointes (sept pour un garde particulier)"
+    )
 
 
 class Carte(OutcomeData):
@@ -209,7 +232,7 @@ CATALOG = Catalog(
             (
                 outcome(
                     Out.DEPOSEE,
-                    "Demande déposée (sept pièces)",
+                    "Demande déposée complète",
                     Step.INSTRUCTION_AGREMENT,
                     data=DemandeAgrement,
                 ),
@@ -222,7 +245,7 @@ CATALOG = Catalog(
             Actor.PREFET,
             target(months=2, label="instruction de l'agrément"),
             (
-                outcome(Out.AGREE, "Agrément accordé", Step.CARTE_AGREMENT, data=Arrete),
+                outcome(Out.AGREE, "Agrément accordé", Step.CARTE_AGREMENT, data=ArreteAgrement),
                 outcome(Out.REFUSE, "Agrément refusé", Step.CLOTURE, data=Motif),
             ),
             "art. R. 15-33-27 CPP",
@@ -293,9 +316,68 @@ CATALOG = Catalog(
 )
 
 
-def agrement_end(arrete_le: date) -> date:
-    """The day the agrément ends: five years after its arrêté (CPC 641 counting, no shift)."""
-    return arrete_le + relativedelta(years=AGREMENT_YEARS)
+# The catalogue cites the garde particulier's texts (CPP); an agent of a landlords' internal
+# security service is commissioned, approved and sworn under the CSI (L. 614-1, L. 614-6,
+# R. 614-15, décret n° 2022-777). law.md gives no article for its training, commission, card,
+# oath, suspension or end of commission: those cite the décret (UNCONF: the article).
+INTERNAL_SERVICE_UNCONFIRMED = "décret n° 2022-777 (article à confirmer)"
+INTERNAL_SERVICE_BASES: dict[str, str] = {
+    Step.FORMATION: "formation spécifique : " + INTERNAL_SERVICE_UNCONFIRMED,
+    Step.COMMISSION: "art. L. 614-1 CSI ; décret n° 2022-777",
+    Step.DEMANDE_AGREMENT: "art. R. 614-15 CSI",
+    Step.INSTRUCTION_AGREMENT: "art. R. 614-15 CSI",
+    Step.CARTE_AGREMENT: INTERNAL_SERVICE_UNCONFIRMED,
+    Step.PRESTATION_SERMENT: INTERNAL_SERVICE_UNCONFIRMED,
+    Step.RENOUVELLEMENT: "art. R. 614-15 CSI",
+    Step.SUSPENSION: INTERNAL_SERVICE_UNCONFIRMED,
+    Step.FIN_COMMISSION: INTERNAL_SERVICE_UNCONFIRMED,
+}
+VALIDITY_BASES = {
+    RouteAssermentation.GARDE_PARTICULIER: "art. R. 15-33-27-1 CPP",
+    RouteAssermentation.SERVICE_INTERNE: "art. R. 614-15 CSI",
+}
+COMMISSION_BASES = {
+    RouteAssermentation.GARDE_PARTICULIER: "art. R. 15-33-24 CPP",
+    # law.md: only inside the guarded buildings (L. 614-6 CSI).
+    RouteAssermentation.SERVICE_INTERNE: "art. L. 614-6 CSI",
+}
+
+
+def legal_basis(route: RouteAssermentation, key: str) -> str | None:
+    """The text a step cites for the agent's route; None: the catalogue's (garde particulier)."""
+    if route == RouteAssermentation.SERVICE_INTERNE:
+        return INTERNAL_SERVICE_BASES.get(key)
+    return None
+
+
+def suspension_rule(route: RouteAssermentation) -> DeadlineRule | None:
+    """The urgent suspension's rule citing the route's text; None: the catalogue's (garde
+    particulier). The 3 months renewable once are the garde's (UNCONF for a service interne)."""
+    if route == RouteAssermentation.SERVICE_INTERNE:
+        return SUSPENSION.model_copy(
+            update={"legal_basis": INTERNAL_SERVICE_BASES[Step.SUSPENSION]}
+        )
+    return None
+
+
+def agrement_end(arrete: ArreteAgrement) -> date:
+    """The agrément's last day: the end its arrêté states, else five years after the arrêté
+    (R. 15-33-27-1 CPP; R. 614-15 CSI)."""
+    return arrete.fin_le or validity_end(arrete.arrete_le, AGREMENT_YEARS)
+
+
+def agrement_end_refusal(route: RouteAssermentation, arrete: ArreteAgrement) -> str | None:
+    """A French message when the end an arrêté d'agrément states cannot be, else None."""
+    if arrete.fin_le is None:
+        return None
+    longest = validity_end(arrete.arrete_le, AGREMENT_YEARS)
+    if not arrete.arrete_le < arrete.fin_le <= longest:
+        return (
+            f"L'agrément est valable {AGREMENT_YEARS} ans ({VALIDITY_BASES[route]}) : la fin "
+            f"indiquée par l'arrêté du {arrete.arrete_le:%d/%m/%Y} est comprise entre le "
+            f"lendemain de l'arrêté et le {longest:%d/%m/%Y} (reçu : {arrete.fin_le:%d/%m/%Y})."
+        )
+    return None
 
 
 def completion_refusal(
@@ -313,15 +395,21 @@ def completion_refusal(
             "heures (arrêté du 30 août 2006, module 1)."
         )
     if state.key == Step.SUSPENSION and command.outcome == Out.RENOUVELEE and state.seq >= 2:
+        # UNCONF for an internal security service: law.md gives this limit for the garde only.
+        basis = "art. R. 15-33-29-2 CPP" if garde else INTERNAL_SERVICE_UNCONFIRMED
         return (
-            "La suspension d'urgence n'est renouvelable qu'une fois (art. R. 15-33-29-2 CPP) : "
+            f"La suspension d'urgence n'est renouvelable qu'une fois ({basis}) : "
             "la lever ou retirer l'agrément."
         )
     if (
         state.key == Step.DEMANDE_AGREMENT
         and not DemandeAgrement.model_validate(command.data).pieces_completes
     ):
-        return "Les sept pièces de la demande (art. R. 15-33-25 CPP) doivent être présentes."
+        if garde:
+            return "Les sept pièces de la demande (art. R. 15-33-25 CPP) doivent être présentes."
+        return "Les pièces de la demande d'agrément (art. R. 614-15 CSI) doivent être présentes."
+    if state.key == Step.INSTRUCTION_AGREMENT and command.outcome == Out.AGREE:
+        return agrement_end_refusal(facts.route, ArreteAgrement.model_validate(command.data))
     return None
 
 
