@@ -160,6 +160,18 @@ def require_manager(caller: CallerDep) -> Claims:
 ManagerDep = Annotated[Claims, Depends(require_manager)]
 
 
+def require_admin(caller: CallerDep) -> Claims:
+    """The caller, if an administrator; 403 otherwise."""
+    if caller.role != Role.ADMIN:
+        raise HTTPException(
+            status_code=403, detail="Réservé aux administrateurs : rôle « admin » requis."
+        )
+    return caller
+
+
+AdminDep = Annotated[Claims, Depends(require_admin)]
+
+
 def require_files(scope: ScopeDep) -> Scope:
     """The scope, if its user may see documents and exhibits; 403 for a bailleur's agent."""
     if not sees_files(scope.org_kind, scope.role):

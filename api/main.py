@@ -27,6 +27,7 @@ from api.routes import (
     register,
     suites,
     tasks,
+    treve,
 )
 from api.security_headers import SecurityHeaders
 from api.web import install_web
@@ -71,6 +72,7 @@ def build_api_router() -> APIRouter:
         access_log,
         register,
         interventions,
+        treve,
     )
     for module in routers:
         api.include_router(module.router)

@@ -77,6 +77,9 @@ class ProcedureDefinition(Generic[F]):
     declaration_refusal: Callable[
         [F, Declaration, list[StepState], list[Milestone]], str | None
     ] = no_refusal
+    # Its dates depend on the trêve hivernale: a moved end of a winter is delivered to the
+    # running procedures of this kind (`revise_policy`).
+    uses_treve: bool = False
 
     @property
     def label(self) -> str:

@@ -18,6 +18,7 @@ from quietude.serve_cli import run_api, run_up, run_worker_command
 from quietude.settings import Settings, SettingsError, get_settings
 from quietude.setup_cli import run_keys, run_migrate, run_orgs, run_token
 from quietude.tokens import TokenError
+from quietude.treve_cli import configure_treve
 
 log = logging.getLogger("quietude")
 
@@ -116,6 +117,9 @@ def build_parser() -> argparse.ArgumentParser:
     audit_cli.configure_purge(
         command("purge", "applique les durées de conservation (CNIL 2014-123)", audit_cli.run_purge)
     )
+    configure_treve(
+        command("treve", "fin de la trêve hivernale par année : lister, reporter", _no_action)
+    )
     keys = command("keys", "clés de chiffrement des historiques Temporal", run_keys)
     keys.add_argument(
         "action",
@@ -123,6 +127,10 @@ def build_parser() -> argparse.ArgumentParser:
         help="rotate : nouvelle clé de chiffrement ; list : clés connues",
     )
     return parser
+
+
+def _no_action(settings: Settings, args: argparse.Namespace) -> int:
+    raise CliError("Action manquante.")  # argparse requires one before this runs
 
 
 def _add_help(parser: argparse.ArgumentParser) -> None:

@@ -31,6 +31,7 @@ from quietude.policy import policy_from
 from quietude.settings import Settings
 from quietude.starts import StartRefused, prepare, today_in_paris
 from quietude.tokens import Claims
+from quietude.treve import TreveChange, TreveDelivery, change_end, policy_now
 from store.db import next_procedure_id, session_scope
 from workflows.engine import ProcedureWorkflow
 
@@ -156,8 +157,13 @@ class ProcedureService:
     async def start(self, request: StartRequest) -> str:
         """Start a procedure for the caller's bailleur; its id, once it is projected."""
         with Session(self.engine) as session:
-            start = prepare(session, request.caller, request.facts, self.policy, today_in_paris())
+            policy = policy_now(session, self.policy)
+            start = prepare(session, request.caller, request.facts, policy, today_in_paris())
         return await self._launch(start)
+
+    async def change_treve(self, change: TreveChange) -> TreveDelivery:
+        """Move the end of one winter's trêve and deliver it to the running procedures."""
+        return await change_end(self.client, self.engine, self.policy.treve, change)
 
     async def complete_step(self, request: StepRequest) -> ProcedureView:
         """Complete a pending step; the workflow's validator decides."""

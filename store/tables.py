@@ -280,3 +280,16 @@ class IdempotencyKey(SQLModel, table=True):
     key: str = Field(primary_key=True, max_length=200)
     request_hash: str
     created_at: datetime = Field(sa_column=timestamp_column())
+
+
+class TreveEnd(SQLModel, table=True):
+    """The end of one winter's trêve hivernale moved by a text (CPCE L. 412-6); a year without
+    a row ends on the law's 31 March."""
+
+    __tablename__ = "treve_end"
+
+    year: int = Field(primary_key=True, sa_column_kwargs={"autoincrement": False})
+    ends_on: date
+    reason: str = ""  # the text that moved it ("ordonnance n° …"), said on the timelines
+    changed_by: str
+    changed_at: datetime = Field(sa_column=timestamp_column())

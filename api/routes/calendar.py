@@ -6,11 +6,12 @@ from typing import Annotated
 from fastapi import APIRouter, HTTPException, Query
 from pydantic import ValidationError
 
-from api.deps import CallerDep, SettingsDep
+from api.deps import CallerDep, SessionDep, SettingsDep
 from api.errors import describe_error
 from api.schemas import DeadlinePublic, ExpulsionPublic
 from domain.calendar import DeadlineRule, Regime, compute_deadline, earliest_expulsion
 from quietude.policy import policy_from
+from quietude.treve import treve_now
 
 router = APIRouter(prefix="/calendar", tags=["calendrier"])
 
@@ -46,12 +47,14 @@ def deadline(
 def expulsion(
     caller: CallerDep,
     settings: SettingsDep,
+    session: SessionDep,
     not_before: date,
     concours_le: date | None = None,
     exception: bool = False,
 ) -> ExpulsionPublic:
-    """Date d'expulsion au plus tôt : après la trêve hivernale, ni dimanche ni jour férié."""
-    treve = policy_from(settings).treve
+    """Date d'expulsion au plus tôt : après la trêve hivernale (telle que les textes l'ont
+    reportée), ni dimanche ni jour férié."""
+    treve = treve_now(session, policy_from(settings).treve)
     result = earliest_expulsion(
         not_before, treve=treve, exception=exception, concours_le=concours_le
     )

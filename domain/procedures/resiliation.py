@@ -398,6 +398,7 @@ DEFINITION = ProcedureDefinition(
         "Résiliation de bail — " + ", ".join(m.value.replace("_", " ") for m in facts.motifs)
     ),
     plural="Résiliations de bail",
+    uses_treve=True,
     wording=StartWording(
         title="Nouvelle résiliation de bail",
         summary="Engager la résiliation pour troubles de jouissance, trafic ou agression, "

@@ -251,6 +251,14 @@ RULES: dict[tuple[str, str], Rule] = {
     ("GET", "/api/access-log"): Rule(
         "/api/access-log", "none", roles=("admin",), allowed=Allowed(admins, ('"items"',))
     ),
+    ("GET", "/api/treve"): Rule("/api/treve", "none", allowed=Allowed(anyone, ('"annees"',))),
+    ("PUT", "/api/treve/{annee}"): Rule(
+        "/api/treve/2027",
+        "none",
+        {"fin": "2027-05-31", "motif": "texte de test"},
+        ("admin",),
+        Allowed(admins, ('"annee":2027', '"procedures_mises_a_jour"')),
+    ),
     ("POST", "/codec/decode"): Rule(
         "/codec/decode",
         "none",
@@ -315,4 +323,6 @@ async def call(
         return await client.post(
             url, headers=headers, files=files, data={"title": "t", "kind": "pv"}
         )
+    if method == "PUT":
+        return await client.put(url, headers=headers, json=body)
     return await client.post(url, headers=headers, json=body)

@@ -15,6 +15,8 @@ from domain.actors import Actor
 from domain.contracts import EventRecord, Link, Milestone, ProcedureStatus
 from domain.steps import StepState, StepStatus
 from quietude.procedures import CancelRequest, StartRequest, StepRequest
+from quietude.treve import TreveChange, TreveDelivery, record_end
+from store.db import session_scope
 from store.tables import Document, Piece, Step
 from tests.builders import (
     BAILLEUR,
@@ -260,6 +262,15 @@ class FakeService:
             row.completed_on = completion.date
             session.add(row)
             session.commit()
+
+    async def change_treve(self, change: TreveChange) -> TreveDelivery:
+        """Record the end of the trêve; one running procedure is said to take it."""
+        self.calls.append(("change_treve", change))
+        if self.error:
+            raise self.error
+        with session_scope(self.engine) as session:
+            record_end(session, change)
+        return TreveDelivery(updated=["resiliation-2027-000001"])
 
     async def cancel(self, request: CancelRequest) -> None:
         """Record the withdrawal."""

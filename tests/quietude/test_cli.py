@@ -115,3 +115,43 @@ async def test_run_until_signalled_lets_failures_through() -> None:
     with pytest.raises(RuntimeError, match="panne"):
         await run_until_signalled(failing())
     assert await run_until_signalled(asyncio.sleep(0)) is False
+
+
+def test_treve_list_shows_the_law_and_the_past_texts(tmp_path: Path) -> None:
+    result = quietude(tmp_path, "treve", "list")
+
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[0] == "Trêve hivernale : du 01/11 au 31/03, sauf les années suivantes."
+    assert lines[1].startswith("2020 : fin le 10/07/2020 — ordonnance n° 2020-331")
+    assert lines[2].startswith("2021 : fin le 31/05/2021 — ordonnance n° 2021-141")
+    assert len(lines) == 3
+
+
+@pytest.mark.parametrize(
+    ("fin", "expected"),
+    [
+        ("2027-03-02", "la trêve hivernale dure au moins jusqu'au 31/03/2027"),
+        ("2027-11-02", "au plus tard le 31/10/2027"),
+        ("2027-13-02", "date invalide « 2027-13-02 » : format attendu AAAA-MM-JJ"),
+    ],
+)
+def test_treve_set_refuses_an_end_the_law_does_not_allow(
+    tmp_path: Path, fin: str, expected: str
+) -> None:
+    result = quietude(tmp_path, "treve", "set", "2027", "--fin", fin)
+
+    assert result.returncode == 2
+    assert expected in result.stderr
+    assert "2027" not in quietude(tmp_path, "treve", "list").stdout
+
+
+def test_treve_set_records_nothing_while_temporal_is_down(tmp_path: Path) -> None:
+    result = quietude(
+        tmp_path, "treve", "set", "2027", "--fin", "2027-05-31",
+        QUIETUDE_TEMPORAL_ADDRESS="127.0.0.1:1",
+    )  # fmt: skip
+
+    assert result.returncode == 2
+    assert "Temporal injoignable à 127.0.0.1:1 : rien n'a été enregistré." in result.stderr
+    assert "2027" not in quietude(tmp_path, "treve", "list").stdout
