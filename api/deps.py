@@ -13,7 +13,7 @@ from sqlalchemy import Engine
 from sqlmodel import Session
 from temporalio.client import Client
 
-from domain.actors import Role
+from domain.actors import OrgKind, Role
 from quietude.procedures import ProcedureService, TemporalUnavailable
 from quietude.settings import Settings
 from quietude.temporal_client import connect
@@ -170,6 +170,21 @@ def require_admin(caller: CallerDep) -> Claims:
 
 
 AdminDep = Annotated[Claims, Depends(require_admin)]
+
+STATE_ADMIN_REFUSED = (
+    "Réservé à l'administrateur d'une préfecture : la fin de la trêve hivernale est fixée par un "
+    "texte de l'État (art. L. 412-6 CPCE), pas par un partenaire de la convention."
+)
+
+
+def require_prefecture_admin(scope: ScopeDep, caller: AdminDep) -> Claims:
+    """The caller, if the administrator of a préfecture; 403 otherwise."""
+    if scope.org_kind != OrgKind.PREFECTURE:
+        raise HTTPException(status_code=403, detail=STATE_ADMIN_REFUSED)
+    return caller
+
+
+PrefectureAdminDep = Annotated[Claims, Depends(require_prefecture_admin)]
 
 
 def require_files(scope: ScopeDep) -> Scope:

@@ -7,31 +7,16 @@ import io
 from datetime import datetime
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Depends, HTTPException, Query
+from fastapi import APIRouter, Query
 from fastapi.responses import Response
 from pydantic import BaseModel
 
-from api.deps import CallerDep, SessionDep
-from domain.actors import Role
-from quietude.tokens import Claims
+from api.deps import AdminDep, SessionDep
 from store.access_log import CSV_FIELDS, csv_row, entries_for
 
 router = APIRouter(prefix="/access-log", tags=["journal des accès"])
 
 MAX_PER_PAGE = 500
-
-
-def require_admin(caller: CallerDep) -> Claims:
-    """The caller, if the admin of its organisation; 403 otherwise."""
-    if caller.role != Role.ADMIN:
-        raise HTTPException(
-            status_code=403,
-            detail="Réservé à l'administrateur de l'organisation : rôle « admin » requis.",
-        )
-    return caller
-
-
-AdminDep = Annotated[Claims, Depends(require_admin)]
 
 
 class AccessEntryPublic(BaseModel):

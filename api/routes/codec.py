@@ -2,29 +2,17 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Any
 
 from cryptography.exceptions import InvalidTag
-from fastapi import APIRouter, Depends, HTTPException, Request
+from fastapi import APIRouter, HTTPException, Request
 from google.protobuf import json_format
 from temporalio.api.common.v1 import Payload
 
-from api.deps import CallerDep
-from domain.actors import Role
+from api.deps import AdminDep
 from quietude.codec import EncryptionCodec, KeyRingError, load_key_ring
-from quietude.tokens import Claims
 
 router = APIRouter(prefix="/codec", tags=["codec"])
-
-
-def require_admin(caller: CallerDep) -> Claims:
-    """The caller, if an admin; 403 otherwise."""
-    if caller.role != Role.ADMIN:
-        raise HTTPException(status_code=403, detail="Réservé aux administrateurs.")
-    return caller
-
-
-AdminDep = Annotated[Claims, Depends(require_admin)]
 
 
 def _payloads(body: dict[str, Any]) -> list[Payload]:

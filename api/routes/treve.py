@@ -8,7 +8,7 @@ from datetime import date, datetime
 from fastapi import APIRouter, HTTPException
 from pydantic import BaseModel, Field
 
-from api.deps import AdminDep, CallerDep, ServiceDep, SessionDep
+from api.deps import CallerDep, PrefectureAdminDep, ServiceDep, SessionDep
 from domain.facts import Strict
 from quietude.treve import REASON_MAX_LENGTH, TreveChange, change_refusal, recorded_ends
 from store.tables import TreveEnd
@@ -67,10 +67,14 @@ def read_treve(session: SessionDep, caller: CallerDep) -> TreveList:
 
 @router.put("/{annee}", response_model=TreveChanged)
 async def change_treve(
-    annee: int, body: TreveBody, session: SessionDep, caller: AdminDep, services: ServiceDep
+    annee: int,
+    body: TreveBody,
+    session: SessionDep,
+    caller: PrefectureAdminDep,
+    services: ServiceDep,
 ) -> TreveChanged:
-    """Reporte la fin de la trêve d'une année (administrateurs) ; les procédures en cours
-    recalculent aussitôt leur expulsion en attente."""
+    """Reporte la fin de la trêve d'une année (administrateur d'une préfecture) ; les
+    procédures en cours recalculent aussitôt leur expulsion en attente."""
     refusal = change_refusal(annee, body.fin)
     if refusal:
         raise HTTPException(status_code=422, detail=refusal)

@@ -82,6 +82,11 @@ def admins(org: str, role: str) -> bool:
     return role == "admin"
 
 
+def prefecture_admins(org: str, role: str) -> bool:
+    """The trêve's end is the State's: only a préfecture's administrator moves it."""
+    return role == "admin" and org.startswith("prefecture")
+
+
 def intervention_partners(org: str, role: str) -> bool:
     """Who sees the joint intervention (its bailleur, the police and the parquet, each with a
     step in it), but bailleur agents."""
@@ -257,7 +262,7 @@ RULES: dict[tuple[str, str], Rule] = {
         "none",
         {"fin": "2027-05-31", "motif": "texte de test"},
         ("admin",),
-        Allowed(admins, ('"annee":2027', '"procedures_mises_a_jour"')),
+        Allowed(prefecture_admins, ('"annee":2027', '"procedures_mises_a_jour"')),
     ),
     ("POST", "/codec/decode"): Rule(
         "/codec/decode",

@@ -10,6 +10,7 @@ import pytest
 from quietude.procedures import TemporalUnavailable
 from quietude.treve import TreveChange
 from tests.api.rows import BAILLEUR, POLICE_EVRY, FakeService
+from tests.builders import PARQUET, PREFECTURE
 from tests.fixtures import Tokens
 
 MAY_2027 = {"fin": "2027-05-31", "motif": "loi n° 2027-123 du 20 mars 2027"}
@@ -19,7 +20,7 @@ async def test_an_admin_moves_the_end_of_a_winter_and_everyone_reads_it(
     client: httpx.AsyncClient, auth: Tokens, service: FakeService
 ) -> None:
     response = await client.put(
-        "/api/treve/2027", json=MAY_2027, headers=auth(BAILLEUR, "admin", "chef@bailleur")
+        "/api/treve/2027", json=MAY_2027, headers=auth(PREFECTURE, "admin", "chef@prefecture")
     )
     assert response.status_code == 200, response.text
     body = response.json()
@@ -28,7 +29,7 @@ async def test_an_admin_moves_the_end_of_a_winter_and_everyone_reads_it(
     [(name, change)] = service.calls
     assert name == "change_treve"
     assert change == TreveChange(
-        year=2027, ends_on=date(2027, 5, 31), reason=MAY_2027["motif"], sub="chef@bailleur"
+        year=2027, ends_on=date(2027, 5, 31), reason=MAY_2027["motif"], sub="chef@prefecture"
     )
 
     listed = await client.get("/api/treve", headers=auth(POLICE_EVRY, "agent"))
@@ -40,7 +41,7 @@ async def test_an_admin_moves_the_end_of_a_winter_and_everyone_reads_it(
         2027: "2027-05-31",
     }
     assert years[2027]["motif"] == MAY_2027["motif"]
-    assert years[2027]["modifie_par"] == "chef@bailleur"
+    assert years[2027]["modifie_par"] == "chef@prefecture"
     assert "ordonnance n° 2021-141" in years[2021]["motif"]
     assert "31 mars" in listed.json()["ordinaire"]
 
@@ -51,7 +52,7 @@ async def test_the_earliest_expulsion_follows_the_moved_trêve(
     params = {"not_before": "2027-04-15"}
     before = await client.get("/api/calendar/expulsion", params=params, headers=auth(BAILLEUR))
     assert before.json()["earliest"] == "2027-04-15"
-    await client.put("/api/treve/2027", json=MAY_2027, headers=auth(BAILLEUR, "admin"))
+    await client.put("/api/treve/2027", json=MAY_2027, headers=auth(PREFECTURE, "admin"))
     after = await client.get("/api/calendar/expulsion", params=params, headers=auth(BAILLEUR))
     assert after.json()["earliest"] == "2027-06-01"
     assert "fin reportée par un texte exceptionnel" in after.json()["explanation"]
@@ -67,6 +68,16 @@ async def test_only_an_admin_may_move_the_trêve(
     assert service.calls == []
     listed = await client.get("/api/treve", headers=auth(BAILLEUR, role))
     assert 2027 not in [year["annee"] for year in listed.json()["annees"]]
+
+
+@pytest.mark.parametrize("org", [BAILLEUR, POLICE_EVRY, PARQUET])
+async def test_a_partners_administrator_may_not_move_the_trêve(
+    client: httpx.AsyncClient, auth: Tokens, service: FakeService, org: str
+) -> None:
+    response = await client.put("/api/treve/2027", json=MAY_2027, headers=auth(org, "admin"))
+    assert response.status_code == 403
+    assert "administrateur d'une préfecture" in response.json()["detail"]
+    assert service.calls == []
 
 
 async def test_reading_the_trêve_needs_a_token(client: httpx.AsyncClient) -> None:
@@ -107,7 +118,7 @@ async def test_an_end_the_law_does_not_allow_is_refused_in_french(
     body: dict[str, Any],
     expected: str,
 ) -> None:
-    response = await client.put(f"/api/treve/{year}", json=body, headers=auth(BAILLEUR, "admin"))
+    response = await client.put(f"/api/treve/{year}", json=body, headers=auth(PREFECTURE, "admin"))
     assert response.status_code == 422
     assert expected in response.json()["detail"]
     assert service.calls == []
@@ -117,6 +128,6 @@ async def test_temporal_down_answers_503(
     client: httpx.AsyncClient, auth: Tokens, service: FakeService
 ) -> None:
     service.error = TemporalUnavailable()
-    response = await client.put("/api/treve/2027", json=MAY_2027, headers=auth(BAILLEUR, "admin"))
+    response = await client.put("/api/treve/2027", json=MAY_2027, headers=auth(PREFECTURE, "admin"))
     assert response.status_code == 503
     assert "injoignable" in response.json()["detail"]
