@@ -22,7 +22,9 @@ PAST_ENDS = (
     (
         2020,
         date(2020, 7, 10),
-        "ordonnance n° 2020-331 du 25 mars 2020, modifiée par la loi n° 2020-546 du 11 mai 2020",
+        # UNCONF: the ordonnance moved the end to 31 May; the text that carried it to 10 July
+        # is not confirmed here (check on Légifrance before relying on this row's reference).
+        "ordonnance n° 2020-331 du 25 mars 2020 et texte de prorogation (référence à vérifier)",
     ),
     (2021, date(2021, 5, 31), "ordonnance n° 2021-141 du 10 février 2021"),
 )
