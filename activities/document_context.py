@@ -1,5 +1,6 @@
 """What the document templates built from the read model receive (bordereau de pièces,
-récapitulatif de procédure), with the French wordings of their codes."""
+récapitulatif de procédure), with the French wordings of their codes and the dossier's
+numbered entries."""
 
 from __future__ import annotations
 
@@ -9,20 +10,21 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel import Session
 
+from activities.court_dossier import CourtEntry, court_entries
 from domain.actors import Actor
 from domain.contracts import ProcedureStatus
+from domain.documents import FILE_DOCUMENTS
 from domain.kinds import ProcedureKind
 from domain.labels import humanise, wording
-from domain.pieces import PieceKind
 from domain.procedures import find
 from domain.steps import StepStatus
-from store.queries import organisation_names, pieces_of, steps_and_events
-from store.tables import Commune, Piece, Procedure, Step
+from store.queries import organisation_names, steps_and_events
+from store.tables import Commune, Procedure, Step
 
 PARIS = ZoneInfo("Europe/Paris")
 # Documents whose context the activity reads from the read model, given only
 # {"procedure_id", "date_document"}.
-READ_MODEL_KINDS = frozenset({"bordereau_pieces", "recapitulatif_procedure"})
+READ_MODEL_KINDS = FILE_DOCUMENTS
 SHORT_SHA256 = 12
 
 
@@ -72,19 +74,20 @@ def _step_context(step: Step, kind: str, names: dict[str, str]) -> dict[str, Any
     }
 
 
-def _piece_context(number: int, piece: Piece) -> dict[str, Any]:
+def _entry_context(entry: CourtEntry) -> dict[str, Any]:
     return {
-        "numero": number,
-        "id": piece.id,
-        "title": piece.title,
-        "kind": piece.kind,
-        "kind_label": wording(PieceKind, piece.kind),
-        "filename": piece.filename,
-        "content_type": piece.content_type,
-        "size": piece.size,
-        "date": paris_date(piece.created_at),
-        "sha256": piece.sha256,
-        "sha256_court": piece.sha256[:SHORT_SHA256],
+        "numero": entry.numero,
+        "fichier": entry.name,
+        "id": entry.id,
+        "title": entry.title,
+        "kind": entry.kind,
+        "kind_label": entry.kind_label,
+        "filename": entry.filename,
+        "content_type": entry.content_type,
+        "size": entry.size,
+        "date": entry.date,
+        "sha256": entry.sha256,
+        "sha256_court": entry.sha256[:SHORT_SHA256],
     }
 
 
@@ -97,6 +100,7 @@ def read_model_context(session: Session, procedure_id: str) -> dict[str, Any] | 
     org_ids = {procedure.bailleur_id} | {s.org_id for s in steps}
     names = organisation_names(session, org_ids | {e.org_id for e in events if e.org_id})
     commune = session.get(Commune, procedure.commune_insee)
+    entries = court_entries(session, procedure, steps)
     return {
         "procedure": {
             "id": procedure.id,
@@ -126,8 +130,9 @@ def read_model_context(session: Session, procedure_id: str) -> dict[str, Any] | 
             }
             for e in events
         ],
-        "pieces": [
-            _piece_context(number, piece)
-            for number, piece in enumerate(pieces_of(session, procedure_id), start=1)
-        ],
+        # One numbering (court_entries) for the bordereau and the .zip: the letters produced
+        # ("courriers"), then the exhibits filed ("pieces"); "bordereau" lists them all.
+        "bordereau": [_entry_context(entry) for entry in entries],
+        "courriers": [_entry_context(entry) for entry in entries if entry.produced],
+        "pieces": [_entry_context(entry) for entry in entries if not entry.produced],
     }

@@ -65,6 +65,9 @@ class ProcedureDefinition(Generic[F]):
     wording: StartWording
     # What a partner (police, parquet, préfet…) sees of the facts to act on its step.
     shared_facts: tuple[str, ...]
+    # The letters (document kinds) an action in court rests on: the dossier for the court
+    # numbers them first, before the other letters in the procedure's order.
+    founding_letters: tuple[str, ...] = ()
     # How the local diagnostics count it (None: they do not).
     diagnosed: Diagnosed | None = None
     # A rule of law the start body breaks (French message), else None.

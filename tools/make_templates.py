@@ -108,33 +108,35 @@ def procedure_document(name: str, title: str, fields: list[tuple[str, str]]) -> 
 
 
 def bordereau_pieces() -> DocumentObject:
-    """The numbered list of the exhibits of a file."""
+    """The numbered list of the file: the letters the procedure produced, then the exhibits."""
     document = procedure_document(
         "Bordereau de pièces",
         "Bordereau de communication de pièces",
         [
             ("Établi le", "{{ date_document | date_fr }}"),
-            ("Nombre de pièces", "{{ pieces | length }}"),
+            ("Nombre de pièces", "{{ bordereau | length }}"),
         ],
     )
-    document.add_paragraph("{%p if pieces %}")
+    document.add_paragraph("{%p if bordereau %}")
     loop_table(
         document,
         [
             ("N°", "{{ piece.numero }}", Cm(1.2)),
             ("Intitulé", "{{ piece.title }}", Cm(6.8)),
             ("Nature", "{{ piece.kind_label }}", Cm(3)),
-            ("Versée le", "{{ piece.date | date_fr }}", Cm(3)),
+            ("Date", "{{ piece.date | date_fr }}", Cm(3)),
             ("Empreinte SHA-256", "{{ piece.sha256_court }}", Cm(3)),
         ],
-        "piece in pieces",
+        "piece in bordereau",
         size=9,
     )
     document.add_paragraph()
     paragraph(
         document,
-        "L'empreinte SHA-256 (ses douze premiers caractères) permet de vérifier que chaque "
-        "pièce communiquée est identique à celle versée au dossier.",
+        "Les courriers produits au cours de la procédure précèdent les pièces versées au "
+        "dossier. Dans le dossier transmis (.zip), chaque pièce est le fichier qui commence par "
+        "son numéro. L'empreinte SHA-256 (ses douze premiers caractères) permet de vérifier que "
+        "chaque pièce communiquée est identique à celle conservée au dossier.",
         size=8,
     )
     document.add_paragraph("{%p else %}")

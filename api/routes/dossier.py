@@ -1,4 +1,5 @@
-"""The file for the court: bordereau, récapitulatif and every exhibit in one .zip."""
+"""The file for the court in one .zip: bordereau, récapitulatif, then every letter the procedure
+produced and every exhibit filed, named after their numbers in the bordereau."""
 
 from __future__ import annotations
 
@@ -15,13 +16,15 @@ from sqlalchemy import Engine
 from sqlmodel import Session
 from starlette.background import BackgroundTask
 
+from activities.court_dossier import court_entries
 from activities.documents import DocumentActivities
 from api.audit import Action, record
 from api.deps import CallerDep, EngineDep, FilesDep, SessionDep, SettingsDep
 from api.routes.pieces import OwnProcedure
 from domain.contracts import DocumentRequest
 from quietude.settings import Settings
-from store.queries import pieces_of
+from store.queries import steps_and_events
+from store.tables import Procedure
 
 router = APIRouter(tags=["pièces"])
 
@@ -51,36 +54,31 @@ def _entry(name: str, stamp: Stamp) -> zipfile.ZipInfo:
     return info
 
 
-def entry_name(number: int, total: int, filename: str) -> str:
-    """The name of exhibit `number` in the zip: "pieces/01-constat.pdf"."""
-    width = max(2, len(str(total)))
-    return f"pieces/{number:0{width}d}-{filename}"
-
-
 def _write_zip(
     target: Path,
     session: Session,
     engine: Engine,
     settings: Settings,
-    procedure_id: str,
+    procedure: Procedure,
     now: datetime,
 ) -> None:
     stamp: Stamp = (now.year, now.month, now.day, now.hour, now.minute, now.second)
     day = now.date().isoformat()
-    pieces = pieces_of(session, procedure_id)
+    steps, _events = steps_and_events(session, procedure.id)
+    entries = court_entries(session, procedure, steps)
     with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as archive:
         for kind in DOCUMENTS:
-            data = _rendered(engine, settings, kind, procedure_id, day)
+            data = _rendered(engine, settings, kind, procedure.id, day)
             archive.writestr(_entry(f"{kind}.docx", stamp), data)
-        for number, piece in enumerate(pieces, start=1):
-            path = Path(piece.path)
+        for entry in entries:
+            path = Path(entry.path)
             if not path.is_file():
                 raise HTTPException(
                     status_code=410,
-                    detail=f"Le fichier de la pièce n° {number} ({piece.title}) n'est plus stocké.",
+                    detail=f"Le fichier de la pièce n° {entry.numero} ({entry.title}) "
+                    "n'est plus stocké.",
                 )
-            name = entry_name(number, len(pieces), piece.filename)
-            archive.writestr(_entry(name, stamp), path.read_bytes())
+            archive.writestr(_entry(entry.name, stamp), path.read_bytes())
 
 
 @router.get("/procedures/{procedure_id}/dossier", response_class=FileResponse)
@@ -92,12 +90,12 @@ def download_dossier(
     caller: CallerDep,
     _files: FilesDep,
 ) -> FileResponse:
-    """Dossier pour le tribunal (.zip) : bordereau, récapitulatif et pièces numérotées."""
+    """Dossier pour le tribunal (.zip) : bordereau, récapitulatif, courriers et pièces numérotés."""
     handle, name = tempfile.mkstemp(prefix="dossier-", suffix=".zip")
     os.close(handle)
     target = Path(name)
     try:
-        _write_zip(target, session, engine, settings, procedure.id, datetime.now(PARIS))
+        _write_zip(target, session, engine, settings, procedure, datetime.now(PARIS))
     except BaseException:
         target.unlink(missing_ok=True)
         raise

@@ -12,6 +12,7 @@ from pydantic import BaseModel
 from domain.actors import Actor, Role
 from domain.calendar import french_date
 from domain.contracts import ProcedureStatus
+from domain.documents import DocumentKind
 from domain.kinds import ProcedureKind
 from domain.labels import (
     Labelled,
@@ -51,14 +52,7 @@ ORG_KINDS = {
     "gendarmerie": "Gendarmerie nationale",
 }
 RELATIONS = {"origine": "à l'origine de ce dossier", "suite": "suite donnée à ce dossier"}
-DOCUMENT_KINDS = {
-    "fiche_signalement": "Fiche de signalement",
-    "mise_en_demeure": "Mise en demeure",
-    "demande_information_parquet": "Demande d'information au parquet",
-    "offre_relogement": "Offre de relogement",
-    "bordereau_pieces": "Bordereau des pièces",
-    "recapitulatif_procedure": "Récapitulatif de la procédure",
-}
+DOCUMENT_KINDS = _codes(DocumentKind)
 
 # Inputs of the step and exhibit forms, for the summary of a form's errors.
 FORM_NAMES = {

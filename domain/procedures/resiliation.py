@@ -7,6 +7,7 @@ from __future__ import annotations
 from domain.actors import Actor
 from domain.calendar import HEARING_NOTICE, DeadlineRule, Regime, target
 from domain.definition import Diagnosed, ProcedureDefinition, StartWording
+from domain.documents import DocumentKind
 from domain.kinds import ProcedureKind
 from domain.outcomes import Audience, Renvoi
 from domain.procedures.resiliation_facts import ResiliationFacts
@@ -430,6 +431,9 @@ DEFINITION = ProcedureDefinition(
         "origine",
         "injonction",
     ),
+    # The action rests on the mise en demeure the tenant left without effect: the judge
+    # reads it first.
+    founding_letters=(DocumentKind.MISE_EN_DEMEURE,),
     completion_refusal=completion_refusal,
     declaration_refusal=declaration_refusal,
 )

@@ -10,13 +10,14 @@ from typing import Any
 from sqlalchemy import Engine
 from sqlmodel import Session
 
+from activities.documents import DocumentActivities
 from activities.projection import ProjectionActivities
-from domain.contracts import EventRecord, Milestone
+from domain.contracts import DocumentRequest, EventRecord, Milestone
 from domain.procedures.resiliation import CATALOG as RESILIATION
 from domain.procedures.resiliation_facts import ResiliationFacts
 from domain.steps import StepState, StepStatus
 from store.tables import Piece
-from tests.builders import BAILLEUR, PARQUET, resiliation_body, snapshot_of
+from tests.builders import BAILLEUR, EVRY, PARQUET, resiliation_body, snapshot_of
 
 PROCEDURE_ID = "resiliation-2026-000007"
 COMMISSAIRE = "demo-commissaire-justice"
@@ -152,3 +153,32 @@ def add_piece(
         session.commit()
         session.refresh(piece)
     return piece
+
+
+# The letters of the résiliation, in the order its flow opens their steps: the request to the
+# parquet leaves as the procedure is recorded, before the mise en demeure.
+LETTERS = ("demande_information_parquet", "mise_en_demeure", "offre_relogement")
+
+
+def produce_letters(documents: DocumentActivities, procedure_id: str = PROCEDURE_ID) -> None:
+    """Render the résiliation's letters through the activity, as its steps open."""
+    for kind in LETTERS:
+        state = next(s for s in RESILIATION_STEPS if s.key == kind)
+        step = {
+            "key": state.key,
+            "label": state.label,
+            "opened_on": state.opened_on.isoformat(),
+            "due": state.due.isoformat() if state.due else None,
+            "due_explanation": state.due_explanation,
+        }
+        context = {"procedure_id": procedure_id, "date_document": step["opened_on"]}
+        documents.render(
+            DocumentRequest(
+                procedure_id=procedure_id,
+                kind=kind,
+                step_key=kind,
+                context={**context, "facts": resiliation_facts(), "step": step},
+                org_refs={"bailleur": BAILLEUR, "destinataire": state.org},
+                commune_insee=EVRY,
+            )
+        )

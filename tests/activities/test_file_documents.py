@@ -70,7 +70,7 @@ def test_bordereau_numbers_every_exhibit_in_the_order_it_was_added(
     text = text_of(document)
 
     assert table_rows(document, "N°") == [
-        ["N°", "Intitulé", "Nature", "Versée le", "Empreinte SHA-256"],
+        ["N°", "Intitulé", "Nature", "Date", "Empreinte SHA-256"],
         [
             "1",
             "Constat d'huissier — hall C3",
@@ -171,6 +171,8 @@ def test_read_model_context_keys(reference_engine: Engine, pieces: list[Piece]) 
         "milestones",
         "steps",
         "events",
+        "bordereau",
+        "courriers",
         "pieces",
     }
     assert [p["numero"] for p in context["pieces"]] == [1, 2]

@@ -266,11 +266,11 @@ async def test_the_dossier_holds_the_bordereau_the_recapitulatif_and_numbered_pi
         assert archive.namelist() == [
             "bordereau_pieces.docx",
             "recapitulatif_procedure.docx",
-            "pieces/01-constat d'huissier.pdf",
-            "pieces/02-tags hall C.png",
+            "01 - Constat d'huissier — hall C3.pdf",
+            "02 - Photographie des tags.png",
         ]
-        assert archive.read("pieces/01-constat d'huissier.pdf") == PDF
-        assert archive.read("pieces/02-tags hall C.png") == PNG
+        assert archive.read("01 - Constat d'huissier — hall C3.pdf") == PDF
+        assert archive.read("02 - Photographie des tags.png") == PNG
         bordereau = docx.Document(io.BytesIO(archive.read("bordereau_pieces.docx")))
         recapitulatif = docx.Document(io.BytesIO(archive.read("recapitulatif_procedure.docx")))
     rows = table_rows(bordereau, "N°")

@@ -121,14 +121,17 @@ async def test_resiliation_letters_pieces_and_dossier(stack):
         assert archive.namelist() == [
             "bordereau_pieces.docx",
             "recapitulatif_procedure.docx",
-            "pieces/01-main courante.pdf",
-            "pieces/02-reponse parquet.pdf",
+            "01 - Mise en demeure du locataire.docx",
+            "02 - Demande d'information au parquet.docx",
+            "03 - Main courante du 3 octobre.pdf",
+            "04 - Extrait du casier — réponse du parquet.pdf",
         ]
-        assert archive.read("pieces/01-main courante.pdf") == PDF
+        assert archive.read("03 - Main courante du 3 octobre.pdf") == PDF
         bordereau = Docx(io.BytesIO(archive.read("bordereau_pieces.docx")))
         recapitulatif = Docx(io.BytesIO(archive.read("recapitulatif_procedure.docx")))
-    first_piece = table_rows(bordereau, "N°")[1]
-    assert first_piece[:3] == ["1", "Main courante du 3 octobre", "Main courante"]
+    listed = [row[:3] for row in table_rows(bordereau, "N°")[1:]]
+    assert listed[0] == ["1", "Mise en demeure du locataire", "Document de la procédure"]
+    assert listed[2] == ["3", "Main courante du 3 octobre", "Main courante"]
     steps = {row[0]: row for row in table_rows(recapitulatif, "Étape")[1:]}
     assert steps["Constitution du dossier"][5].startswith("Accomplie : Dossier complet, le ")
     assert steps["Mise en demeure du locataire"][5] == "En attente"
