@@ -35,6 +35,7 @@ from tests.workflows import (
     test_intervention,
     test_plainte,
     test_resiliation,
+    test_resiliation_law,
     test_signalement,
 )
 
@@ -115,10 +116,16 @@ async def record(kind: str, version: str, scratch: Path) -> Path:
     return _write(HERE / f"{kind}-{version}.json", history)
 
 
+# Other test modules whose paths are recorded with those of the kind's own module.
+MORE_PATHS: dict[str, tuple[Any, ...]] = {"resiliation": (test_resiliation_law,)}
+
+
 async def record_paths(version: str, scratch: Path) -> list[Path]:
     """Every other test of the flows that starts procedures and needs no other fixture."""
     written = []
-    for kind, (module, recorded) in FLOWS.items():
+    modules = [(kind, module, recorded) for kind, (module, recorded) in FLOWS.items()]
+    modules += [(kind, more, "") for kind, extra in MORE_PATHS.items() for more in extra]
+    for kind, module, recorded in modules:
         for name, _ in inspect.getmembers(module, inspect.iscoroutinefunction):
             if not name.startswith("test_") or name == recorded:
                 continue
