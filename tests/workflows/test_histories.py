@@ -30,6 +30,7 @@ def test_every_procedure_has_a_recorded_history_before_and_after_the_last_change
     assert {"assermentation-v3.json", "intervention-v3.json"} <= names
     kinds = ("signalement", "plainte", "resiliation", "assermentation", "intervention")
     assert {f"{kind}-v4.json" for kind in kinds} <= names
+    assert {f"{kind}-v5.json" for kind in kinds} <= names
 
 
 @pytest.mark.parametrize("path", RECORDED, ids=[p.stem for p in RECORDED])
