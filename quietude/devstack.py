@@ -174,7 +174,7 @@ class DevStack:
         settings = self.settings
         self._check_ports()
         settings.var_dir.mkdir(parents=True, exist_ok=True)
-        if not settings.oidc_jwks_url:
+        if not settings.oidc_jwks_url or settings.oidc_providers_file is not None:
             # Made before the children start, so that they all read the same secret.
             settings.signing_secret()
         log.info("Démarrage de Temporal (données dans %s)…", settings.var_dir / "temporal.db")

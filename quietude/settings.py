@@ -75,6 +75,10 @@ class Settings(BaseSettings):
     oidc_issuer_url: str | None = None
     oidc_client_id: str | None = None
     oidc_client_secret: SecretStr | None = Field(default=None, repr=False)
+    # Several providers side by side (ProConnect for State agents, a bailleur's own): the file
+    # listing them, and the file giving each person signed in its organisation and role.
+    oidc_providers_file: Path | None = None
+    oidc_mapping_file: Path | None = None
 
     smtp_host: str | None = None
     smtp_port: int = Field(default=25, ge=1, le=65535)
@@ -147,6 +151,11 @@ class Settings(BaseSettings):
         if "documents_dir" not in self.model_fields_set:
             self.documents_dir = self.var_dir / "documents"
         return self
+
+    @property
+    def demo_sign_in(self) -> bool:
+        """The demonstration sign-in exists only while no identity provider is configured."""
+        return not self.oidc_jwks_url and self.oidc_providers_file is None
 
     def signing_secret(self) -> str:
         """Return the local token secret: the configured one, else var_dir/jwt_secret."""

@@ -51,6 +51,13 @@ def mint_token(settings: Settings, org: str, role: str, sub: str) -> str:
             "Les jetons sont émis par le fournisseur d'identité (QUIETUDE_OIDC_JWKS_URL) : "
             "impossible d'en signer un localement."
         )
+    return sign_local_token(settings, org, role, sub)
+
+
+def sign_local_token(settings: Settings, org: str, role: str, sub: str) -> str:
+    """Sign a token with the local secret, also beside an identity provider: the session of a
+    person signed in through one of the providers of the file, given its organisation and role
+    by the mapping."""
     if not org.strip() or not sub.strip():
         raise TokenError("L'organisation et l'utilisateur du jeton ne peuvent pas être vides.")
     checked_role = check_role(role)
@@ -70,7 +77,7 @@ def mint_token(settings: Settings, org: str, role: str, sub: str) -> str:
 def verify_token(settings: Settings, token: str) -> Claims:
     """Check a token's signature, expiry, issuer, audience and claims; return its claims."""
     try:
-        if settings.oidc_jwks_url:
+        if settings.oidc_jwks_url and not _local_beside_providers(settings, token):
             key = _jwks_client(settings.oidc_jwks_url).get_signing_key_from_jwt(token).key
             algorithms = OIDC_ALGORITHMS
         else:
@@ -92,6 +99,14 @@ def verify_token(settings: Settings, token: str) -> Claims:
         return Claims(sub=payload["sub"], org=payload["org"], role=check_role(payload["role"]))
     except ValidationError:
         raise TokenError("Le jeton contient des revendications mal formées.") from None
+
+
+def _local_beside_providers(settings: Settings, token: str) -> bool:
+    # With a providers file, the pages' sessions carry tokens signed here (HS256) while the
+    # API may still take the legacy provider's tokens: the header says which key to check.
+    if settings.oidc_providers_file is None:
+        return False
+    return jwt.get_unverified_header(token).get("alg") == LOCAL_ALGORITHM
 
 
 def check_role(role: str) -> Role:

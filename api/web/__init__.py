@@ -12,6 +12,7 @@ from api.web import (
     inbox,
     interventions,
     procedures,
+    provider_sign_in,
     register,
     start,
     steps,
@@ -22,7 +23,18 @@ from api.web.pages import PAGE_ERROR_HANDLERS, STATIC_DIR
 def build_router() -> APIRouter:
     """Every page's router; the forms to open a procedure come before the procedure page."""
     router = APIRouter(include_in_schema=False)
-    pages = (auth, start, procedures, steps, files, inbox, dashboard, register, interventions)
+    pages = (
+        auth,
+        provider_sign_in,
+        start,
+        procedures,
+        steps,
+        files,
+        inbox,
+        dashboard,
+        register,
+        interventions,
+    )
     for module in pages:
         router.include_router(module.router)
     return router

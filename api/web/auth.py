@@ -17,13 +17,15 @@ from api.web.pages import (
     FormDep,
     OptionalUserDep,
     PageError,
-    PageUser,
     UserDep,
+    landing,
     render,
+    safe_next,
     see_other,
 )
+from api.web.provider_sign_in import configured_providers
 from api.web.session import WebSession, clear_session, read_session, write_session
-from domain.actors import OrgKind, Role
+from domain.actors import Role
 from quietude.settings import Settings
 from quietude.tokens import TokenError, mint_token, verify_token
 from store.reference import list_organisations
@@ -38,27 +40,10 @@ OIDC_NOT_CONFIGURED = (
 )
 
 
-def demo_enabled(settings: Settings) -> bool:
-    """The demonstration sign-in exists only while no identity provider verifies tokens."""
-    return not settings.oidc_jwks_url
-
-
-def home_of(user: PageUser) -> str:
-    """Where a user lands: a bailleur on its procedures, a partner on its inbox."""
-    return "/procedures" if user.org_kind == OrgKind.BAILLEUR else "/corbeille"
-
-
-def safe_next(target: str | None) -> str | None:
-    """A path of this site to go back to after signing in (never another site)."""
-    if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
-        return None
-    return target
-
-
 @router.get("/")
 def home(user: OptionalUserDep) -> Response:
     """The home of the signed-in user, else the sign-in page."""
-    return see_other(home_of(user) if user else "/connexion")
+    return see_other(landing(user.org_kind) if user else "/connexion")
 
 
 def _organisation_groups(request: Request) -> list[tuple[str, list[Any]]]:
@@ -79,9 +64,13 @@ def _sign_in_page(
 ) -> Response:
     # A signed-in user keeps its session until it signs in again as someone else.
     current = read_session(request, settings) or WebSession.fresh()
+    providers = configured_providers(settings)
     context = {
-        "demo": demo_enabled(settings),
-        "groups": _organisation_groups(request) if demo_enabled(settings) else [],
+        "demo": settings.demo_sign_in,
+        "groups": _organisation_groups(request) if settings.demo_sign_in else [],
+        "providers": [(provider.id, provider.label) for provider in providers],
+        # The single provider of the older settings, kept beside those of the file.
+        "single_provider": not providers or _oidc_config(settings) is not None,
         "roles": labels.ROLES,
         "values": values,
         "errors": errors,
@@ -99,7 +88,7 @@ def sign_in_page(request: Request, settings: SettingsDep, suivant: str = "") -> 
 @router.post("/connexion")
 def demo_sign_in(request: Request, settings: SettingsDep, form: FormDep) -> Response:
     """Sign in as a person of a demonstration organisation, with a role."""
-    if not demo_enabled(settings):
+    if not settings.demo_sign_in:
         raise PageError(
             404, "Le mode démonstration est désactivé : se connecter par le fournisseur d'identité."
         )
@@ -118,8 +107,7 @@ def demo_sign_in(request: Request, settings: SettingsDep, form: FormDep) -> Resp
     sub = values["nom"] or f"{values['role']}@{values['org']}"
     token = mint_token(settings, values["org"], values["role"], sub)
     log.info("demo sign-in of %s (%s, %s)", sub, values["org"], values["role"])
-    landing = "/procedures" if kinds[values["org"]] == OrgKind.BAILLEUR else "/corbeille"
-    response = see_other(safe_next(values["suivant"]) or landing)
+    response = see_other(safe_next(values["suivant"]) or landing(kinds[values["org"]]))
     write_session(response, request, settings, WebSession.fresh().signed_in(token))
     return response
 

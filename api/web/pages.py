@@ -156,7 +156,7 @@ def render(
         user=user,
         csrf=current.csrf if current else "",
         nav=navigation(user, request.url.path),
-        demo_mode=not request.app.state.settings.oidc_jwks_url,
+        demo_mode=request.app.state.settings.demo_sign_in,
         **context,
     )
     response = HTMLResponse(html, status_code=status, headers=PAGE_HEADERS)
@@ -179,6 +179,18 @@ def navigation(user: PageUser | None, path: str) -> list[dict[str, Any]]:
     under = [href for href, _ in links if path == href or path.startswith(href + "/")]
     current = max(under, key=len, default=None)
     return [{"href": href, "label": label, "current": href == current} for href, label in links]
+
+
+def landing(org_kind: str | None) -> str:
+    """Where a user lands: a bailleur on its procedures, a partner on its inbox."""
+    return "/procedures" if org_kind == OrgKind.BAILLEUR else "/corbeille"
+
+
+def safe_next(target: str | None) -> str | None:
+    """A path of this site to go back to after signing in (never another site)."""
+    if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
+        return None
+    return target
 
 
 def see_other(url: str) -> RedirectResponse:

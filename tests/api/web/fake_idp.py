@@ -1,5 +1,7 @@
-"""A fake OpenID Connect identity provider served on loopback: discovery, authorization, token
-(client secret and PKCE checked) and JWKS, issuing RS256 tokens signed by its own key."""
+"""A fake OpenID Connect identity provider served on loopback: discovery (at the path of its
+choice: ProConnect's is /api/v2/.well-known/openid-configuration), authorization, token (client
+secret and PKCE checked), userinfo (JSON, or a signed JWT as ProConnect answers) and JWKS,
+issuing RS256 tokens signed by its own key."""
 
 from __future__ import annotations
 
@@ -41,7 +43,8 @@ class Grant:
 @dataclass
 class FakeIdp:
     """An identity provider knowing one client; `claims` are the claims of its access tokens
-    (iss, iat and exp are added), `id_token_claims` override those of its ID tokens."""
+    (iss, iat and exp are added), `id_token_claims` override those of its ID tokens; with
+    `userinfo`, it serves those claims (and `sub`) at /userinfo, signed when `userinfo_jwt`."""
 
     client_id: str
     client_secret: str
@@ -53,16 +56,25 @@ class FakeIdp:
     key: rsa.RSAPrivateKey = field(
         default_factory=lambda: rsa.generate_private_key(public_exponent=65537, key_size=2048)
     )
+    discovery_path: str = "/.well-known/openid-configuration"
+    userinfo: dict[str, Any] | None = None
+    userinfo_jwt: bool = False
+    # A key other than the published one, to forge the userinfo's signature.
+    userinfo_forged_by: rsa.RSAPrivateKey | None = None
     grants: dict[str, Grant] = field(default_factory=dict)
     exchanges: list[dict[str, str]] = field(default_factory=list)
+    # The query of each authorization request, as the browser brought it.
+    authorizations: list[dict[str, str]] = field(default_factory=list)
+    access_tokens: set[str] = field(default_factory=set)
 
     def app(self) -> Starlette:
         """The provider's HTTP endpoints."""
         return Starlette(
             routes=[
-                Route("/.well-known/openid-configuration", self._discovery),
+                Route(self.discovery_path, self._discovery),
                 Route("/authorize", self._authorize),
                 Route("/token", self._token, methods=["POST"]),
+                Route("/userinfo", self._userinfo),
                 Route("/jwks", self._jwks),
             ]
         )
@@ -72,8 +84,10 @@ class FakeIdp:
         return jwt.encode(claims, self.key, algorithm="RS256", headers={"kid": self.kid})
 
     async def _discovery(self, request: Request) -> Response:
+        userinfo = {"userinfo_endpoint": f"{self.issuer}/userinfo"} if self.userinfo else {}
         return JSONResponse(
             {
+                **userinfo,
                 "issuer": self.issuer,
                 "authorization_endpoint": f"{self.issuer}/authorize",
                 "token_endpoint": f"{self.issuer}/token",
@@ -91,6 +105,7 @@ class FakeIdp:
 
     async def _authorize(self, request: Request) -> Response:
         query = request.query_params
+        self.authorizations.append(dict(query))
         redirect_uri = query.get("redirect_uri", "")
         if query.get("client_id") != self.client_id or query.get("response_type") != "code":
             return JSONResponse({"error": "unauthorized_client"}, status_code=400)
@@ -123,15 +138,29 @@ class FakeIdp:
         id_claims = {**timing, "sub": self.claims["sub"], "aud": self.client_id}
         if grant.nonce is not None:
             id_claims["nonce"] = grant.nonce
+        access_token = self.sign({**timing, **self.claims})
+        self.access_tokens.add(access_token)
         return JSONResponse(
             {
-                "access_token": self.sign({**timing, **self.claims}),
+                "access_token": access_token,
                 "token_type": "Bearer",
                 "expires_in": 300,
                 "id_token": self.sign({**id_claims, **self.id_token_claims}),
             },
             headers={"Cache-Control": "no-store"},
         )
+
+    async def _userinfo(self, request: Request) -> Response:
+        bearer = request.headers.get("authorization", "")
+        if not bearer.startswith("Bearer ") or bearer[7:] not in self.access_tokens:
+            return JSONResponse({"error": "invalid_token"}, status_code=401)
+        info = {"sub": self.claims["sub"], **(self.userinfo or {})}
+        if not self.userinfo_jwt:
+            return JSONResponse(info)
+        claims = {**info, "iss": self.issuer, "aud": self.client_id}
+        key = self.userinfo_forged_by or self.key
+        signed = jwt.encode(claims, key, algorithm="RS256", headers={"kid": self.kid})
+        return Response(signed, media_type="application/jwt")
 
     async def _jwks(self, request: Request) -> Response:
         public = json.loads(jwt.algorithms.RSAAlgorithm.to_jwk(self.key.public_key()))
