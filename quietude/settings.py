@@ -86,6 +86,8 @@ class Settings(BaseSettings):
     smtp_password: SecretStr | None = None
     smtp_starttls: bool = False
     mail_from: str = "quietude@quietude.invalid"
+    # Where people write when a page is not accessible to them (the accessibility statement).
+    accessibility_contact: str = "accessibilite@quietude.invalid"
     outbox_dir: Path = Path("var/outbox")
     # The key ring that encrypts what Temporal stores; created on first start when absent. In
     # production it is a secret file shared by every API and worker process.

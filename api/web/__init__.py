@@ -6,6 +6,7 @@ from fastapi import APIRouter, FastAPI
 from fastapi.staticfiles import StaticFiles
 
 from api.web import (
+    accessibility,
     auth,
     dashboard,
     files,
@@ -26,6 +27,7 @@ def build_router() -> APIRouter:
     pages = (
         auth,
         provider_sign_in,
+        accessibility,
         start,
         procedures,
         steps,
