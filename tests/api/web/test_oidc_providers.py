@@ -326,3 +326,19 @@ async def test_an_unusable_providers_file_is_a_french_503(
     answer = await http.get("/connexion")
     assert answer.status_code == 503
     assert "JSON invalide ligne 1" in answer.text
+
+
+async def test_the_session_holds_beside_the_single_providers_token_keys(
+    app: FastAPI,
+    providers_settings: Settings,
+    http: httpx.AsyncClient,
+    idp_http: httpx.AsyncClient,
+    bailleur_idp: FakeIdp,
+) -> None:
+    # The API keeps taking the older single provider's tokens; the pages' session is ours.
+    update = {"oidc_jwks_url": f"{bailleur_idp.issuer}/jwks"}
+    app.state.settings = providers_settings.model_copy(update=update)
+
+    signed = await http.get(local_path(await through(http, idp_http, "habitat-essonne")))
+    assert signed.status_code == 303, signed.text
+    assert (await http.get("/procedures")).status_code == 200
