@@ -70,8 +70,8 @@ async def assert_on_screen(target: Locator, width: int) -> None:
 
 
 async def assert_compact_header(page: Page, width: int) -> None:
-    """On a phone the header is one short row, its menu behind a button; on a desktop the
-    navigation is shown and the button is not."""
+    """On a phone the header is one short row, its menu behind a button that the keyboard
+    opens and Escape closes; on a desktop the navigation is shown and the button is not."""
     toggle = page.get_by_role("button", name="Menu")
     nav = page.get_by_role("navigation", name="Navigation principale")
     if width > PHONE:
@@ -87,7 +87,10 @@ async def assert_compact_header(page: Page, width: int) -> None:
     await expect(toggle).to_have_attribute("aria-expanded", "true")
     await expect(nav).to_be_visible()
     await assert_fits(page, width)
-    await page.keyboard.press("Enter")
+    await nav.get_by_role("link").first.focus()
+    await page.keyboard.press("Escape")
+    await expect(toggle).to_have_attribute("aria-expanded", "false")
+    await expect(toggle).to_be_focused()
     await expect(nav).to_be_hidden()
 
 
