@@ -1,5 +1,9 @@
 """Bar and line charts drawn on the server as SVG: no script, readable by screen readers
-(title and description), printable."""
+(title and description), printable.
+
+The charts have no viewBox: their width follows the page (x positions in percent) while
+heights and text stay in pixels, so labels keep their size on a phone instead of shrinking
+with a scaled drawing."""
 
 from __future__ import annotations
 
@@ -11,10 +15,12 @@ from markupsafe import Markup
 TEXT = "#1a1a1a"
 GRID = "#767676"
 FONT = 'font-family="system-ui, sans-serif" font-size="13"'
-LABEL_WIDTH = 230
-BAR_AREA = 380
 BAR_HEIGHT = 14
-MAX_LABEL = 34
+LABEL_LINE = 20
+BAR_SPAN = 85.0  # percent of the width the longest bar may take; the rest holds its value
+MAX_LABEL = 40
+LINE_LEFT, LINE_RIGHT = 8.0, 8.0  # percent of the width left free on each side of the lines
+X_LABELS_WIDE, X_LABELS_NARROW = 6, 3
 
 
 @dataclass(frozen=True)
@@ -40,20 +46,19 @@ def _nice_max(value: int) -> int:
         top *= 10
 
 
-def _opening(chart_id: str, width: int, height: int, title: str, description: str) -> str:
+def _opening(chart_id: str, height: int, title: str, description: str) -> str:
     return (
-        f'<svg class="chart" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" '
-        f'width="{width}" height="{height}" role="img" '
-        f'aria-labelledby="{chart_id}-titre {chart_id}-desc">'
+        f'<svg class="chart" xmlns="http://www.w3.org/2000/svg" width="100%" height="{height}" '
+        f'role="img" aria-labelledby="{chart_id}-titre {chart_id}-desc">'
         f'<title id="{chart_id}-titre">{escape(title)}</title>'
         f'<desc id="{chart_id}-desc">{escape(description)}</desc>'
     )
 
 
-def _legend(series: list[Series], x: int, y: int) -> str:
+def _legend(series: list[Series], y: int) -> str:
     parts = []
     for index, one in enumerate(series):
-        left = x + index * 170
+        left = index * 150
         parts.append(
             f'<rect x="{left}" y="{y - 11}" width="12" height="12" fill="{one.colour}"/>'
             f'<text x="{left + 18}" y="{y}" fill="{TEXT}" {FONT}>{escape(one.name)}</text>'
@@ -70,71 +75,76 @@ def _describe(categories: list[str], series: list[Series]) -> str:
 
 
 def bar_chart(chart_id: str, title: str, categories: list[str], series: list[Series]) -> Markup:
-    """Horizontal bars, one group per category and one bar per series."""
-    group = BAR_HEIGHT * len(series) + 10
-    height = 40 + group * max(1, len(categories)) + 20
-    width = LABEL_WIDTH + BAR_AREA + 50
+    """Horizontal bars, one group per category (its label above) and one bar per series."""
+    group = LABEL_LINE + BAR_HEIGHT * len(series) + 10
+    height = 30 + group * max(1, len(categories))
     top = _nice_max(max((v for one in series for v in one.values), default=0))
-    scale = BAR_AREA / top
-    parts = [_opening(chart_id, width, height, title, _describe(categories, series))]
-    parts.append(_legend(series, LABEL_WIDTH, 18))
+    parts = [_opening(chart_id, height, title, _describe(categories, series))]
+    parts.append(_legend(series, 16))
     for index, category in enumerate(categories):
-        y = 34 + index * group
+        y = 30 + index * group
         parts.append(
-            f'<text x="{LABEL_WIDTH - 8}" y="{y + group / 2}" text-anchor="end" '
-            f'fill="{TEXT}" {FONT}>{escape(_short(category))}</text>'
+            f'<text x="0" y="{y + 14}" fill="{TEXT}" {FONT}>{escape(_short(category))}</text>'
         )
         for rank, one in enumerate(series):
             value = one.values[index]
-            bar_y = y + rank * BAR_HEIGHT
+            width = value * BAR_SPAN / top
+            bar_y = y + LABEL_LINE + rank * BAR_HEIGHT
             parts.append(
-                f'<rect class="bar" x="{LABEL_WIDTH}" y="{bar_y}" width="{value * scale:.1f}" '
+                f'<rect class="bar" x="0" y="{bar_y}" width="{width:.1f}%" '
                 f'height="{BAR_HEIGHT - 2}" fill="{one.colour}"/>'
-                f'<text x="{LABEL_WIDTH + value * scale + 4:.1f}" y="{bar_y + 11}" '
+                f'<text x="{width:.1f}%" dx="4" y="{bar_y + 11}" '
                 f'fill="{TEXT}" {FONT}>{value}</text>'
             )
-    axis_bottom = 34 + group * max(1, len(categories))
-    parts.append(
-        f'<line x1="{LABEL_WIDTH}" y1="28" x2="{LABEL_WIDTH}" y2="{axis_bottom}" stroke="{GRID}"/>'
-    )
     parts.append("</svg>")
     return Markup("".join(parts))
 
 
+def _x_label_class(index: int, count: int) -> str | None:
+    """Which week labels are drawn: about six, and on narrow screens one in two of those
+    (the class `minor` is hidden there by the stylesheet)."""
+    every = max(1, count // X_LABELS_WIDE)
+    if index % every:
+        return None
+    return "minor" if (index // every) % 2 else "major"
+
+
 def line_chart(chart_id: str, title: str, x_labels: list[str], series: list[Series]) -> Markup:
     """Lines over a time axis, one per series, with a marker on each point."""
-    width, height, left, right, top_margin, bottom = 680, 260, 44, 16, 34, 46
-    plot_w, plot_h = width - left - right, height - top_margin - bottom
+    height, top_margin, bottom = 260, 40, 40
+    plot_h = height - top_margin - bottom
     top = _nice_max(max((v for one in series for v in one.values), default=0))
-    step = plot_w / max(1, len(x_labels) - 1)
-    parts = [_opening(chart_id, width, height, title, _describe(x_labels, series))]
-    parts.append(_legend(series, left, 18))
+    span = 100 - LINE_LEFT - LINE_RIGHT
+    step = span / max(1, len(x_labels) - 1)
+    parts = [_opening(chart_id, height, title, _describe(x_labels, series))]
+    parts.append(_legend(series, 16))
     for tick in (0, top // 2, top) if top >= 2 else (0, top):
         y = top_margin + plot_h - tick * plot_h / top
+        # The tick's value sits above its grid line, at the left edge.
         parts.append(
-            f'<line x1="{left}" y1="{y:.1f}" x2="{width - right}" y2="{y:.1f}" '
+            f'<line x1="0" y1="{y:.1f}" x2="100%" y2="{y:.1f}" '
             f'stroke="{GRID}" stroke-width="0.5"/>'
-            f'<text x="{left - 6}" y="{y + 4:.1f}" text-anchor="end" fill="{TEXT}" '
-            f"{FONT}>{tick}</text>"
+            f'<text x="0" y="{y - 3:.1f}" fill="{TEXT}" {FONT}>{tick}</text>'
         )
-    every = max(1, len(x_labels) // 6)
     for index, label in enumerate(x_labels):
-        if index % every == 0:
+        kind = _x_label_class(index, len(x_labels))
+        if kind:
             parts.append(
-                f'<text x="{left + index * step:.1f}" y="{height - bottom + 18}" '
-                f'text-anchor="middle" fill="{TEXT}" {FONT}>{escape(label)}</text>'
+                f'<text class="x-label {kind}" x="{LINE_LEFT + index * step:.2f}%" '
+                f'y="{height - bottom + 20}" text-anchor="middle" fill="{TEXT}" {FONT}>'
+                f"{escape(label)}</text>"
             )
     for one in series:
         points = [
-            (left + index * step, top_margin + plot_h - value * plot_h / top)
+            (LINE_LEFT + index * step, top_margin + plot_h - value * plot_h / top)
             for index, value in enumerate(one.values)
         ]
-        path = " ".join(f"{x:.1f},{y:.1f}" for x, y in points)
-        parts.append(
-            f'<polyline points="{path}" fill="none" stroke="{one.colour}" stroke-width="2"/>'
-        )
+        parts.append(f'<g class="series" stroke="{one.colour}" fill="{one.colour}">')
         parts.extend(
-            f'<circle cx="{x:.1f}" cy="{y:.1f}" r="3" fill="{one.colour}"/>' for x, y in points
+            f'<line x1="{x1:.2f}%" y1="{y1:.1f}" x2="{x2:.2f}%" y2="{y2:.1f}" stroke-width="2"/>'
+            for (x1, y1), (x2, y2) in zip(points, points[1:], strict=False)
         )
+        parts.extend(f'<circle cx="{x:.2f}%" cy="{y:.1f}" r="3"/>' for x, y in points)
+        parts.append("</g>")
     parts.append("</svg>")
     return Markup("".join(parts))

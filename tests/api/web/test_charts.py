@@ -26,7 +26,9 @@ def test_bars_are_proportional_and_described() -> None:
         "Parquet : en attente 10, en retard 5 ; Police <nationale> : en attente 4, en retard 0."
     )
     widths = [
-        float(rect.get("width")) for rect in root.iter(f"{SVG}rect") if rect.get("class") == "bar"
+        float(rect.get("width").removesuffix("%"))
+        for rect in root.iter(f"{SVG}rect")
+        if rect.get("class") == "bar"
     ]
     assert widths[0] == 2 * widths[1]  # 10 and 5 on the same scale
     assert widths[3] == 0.0  # Police, late: nothing
@@ -41,10 +43,27 @@ def test_a_line_chart_has_one_point_per_week_and_series() -> None:
     )
     root = ET.fromstring(str(chart))
     assert len(list(root.iter(f"{SVG}circle"))) == 6
-    assert len(list(root.iter(f"{SVG}polyline"))) == 2
+    lines = [group for group in root.iter(f"{SVG}g") if group.get("class") == "series"]
+    assert [len(group.findall(f"{SVG}line")) for group in lines] == [2, 2]
     assert "<script" not in str(chart)
 
 
 def test_an_empty_chart_still_draws() -> None:
     chart = str(bar_chart("vide", "Rien", [], [Series("En retard", "#b3261e", ())]))
     assert re.search(r"<desc[^>]*>Aucune donnée.</desc>", chart)
+
+
+def test_charts_follow_the_page_width_with_text_in_pixels() -> None:
+    """No viewBox: a narrow screen narrows the drawing without shrinking its 13 px labels."""
+    chart = line_chart(
+        "semaines",
+        "Activité",
+        [f"{day} janv." for day in range(1, 13)],
+        [Series("Ouvertes", "#1d4e89", tuple(range(12)))],
+    )
+    root = ET.fromstring(str(chart))
+    assert root.get("viewBox") is None
+    assert root.get("width") == "100%"
+    labels = [t for t in root.iter(f"{SVG}text") if "x-label" in (t.get("class") or "")]
+    assert [t.get("class") for t in labels] == ["x-label major", "x-label minor"] * 3
+    assert {t.get("font-size") for t in root.iter(f"{SVG}text")} == {"13"}

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from datetime import date, timedelta
 
 import pytest
@@ -102,9 +103,13 @@ async def test_the_dashboard_counts_what_the_organisation_sees(browser: Browser)
     assert '<th scope="row">31 à 90 jours</th><td class="num">1</td>' in text
     assert f'<a href="/procedures/{LATE_ID}">' in text
     # The transmission took 4 days: median and 90th percentile.
-    assert '<td class="num">4,0</td><td class="num">4,0</td>' in text
+    assert (
+        '<td class="num" data-label="Médiane (jours)">4,0</td>'
+        '<td class="num" data-label="90e centile (jours)">4,0</td>'
+    ) in text
     assert text.count('role="img"') == 3
-    assert "<script" not in text
+    # Charts are drawn on the server: the page's one script is the header's menu button.
+    assert re.findall(r"<script[^>]*>", text) == ['<script src="/static/menu.js" defer>']
 
 
 @pytest.mark.usefixtures("inbox_rows")
