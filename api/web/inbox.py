@@ -11,6 +11,7 @@ from sqlmodel import Session
 from api.schemas import TaskPublic
 from api.web import labels
 from api.web.pages import UserDep, render
+from domain.labels import collation_key
 from quietude.procedures import today_in_paris
 from store.queries import TaskFilters, count_tasks, inbox
 
@@ -27,7 +28,7 @@ def _options(tasks: list[TaskPublic]) -> dict[str, list[tuple[str, str]]]:
     kinds = {t.kind: labels.KINDS.get(t.kind, t.kind) for t in tasks}
 
     def by_name(values: dict[str, str]) -> list[tuple[str, str]]:
-        return sorted(values.items(), key=lambda item: item[1])
+        return sorted(values.items(), key=lambda item: collation_key(item[1]))
 
     return {
         "etape": by_name(steps),

@@ -23,6 +23,7 @@ from api.routes.interventions import (
 from api.web.pages import FormDep, PageError, PageUser, UserDep, refusal, render, see_other
 from domain.actors import OrgKind
 from domain.facts import StepCompletion
+from domain.labels import collation_key
 from domain.procedures.intervention_conjointe import CATALOG, OutcomeKey, StepKey
 from domain.steps import data_problem
 from quietude.procedures import StepRefused, StepRequest, TemporalUnavailable, today_in_paris
@@ -63,7 +64,7 @@ def plan_choices(session: Session, view: dict[str, Any]) -> list[tuple[str, str]
             col(Organisation.id).in_(ids) | col(Organisation.kind).in_(PLAN_KINDS)
         )
     ).all()
-    return sorted(((o.id, o.name) for o in rows), key=lambda choice: choice[1])
+    return sorted(((o.id, o.name) for o in rows), key=lambda choice: collation_key(choice[1]))
 
 
 def input_label(name: str) -> str:

@@ -20,7 +20,7 @@ from domain.procedures import find
 from domain.steps import Catalog, OutcomeData, StepSpec, StepStatus
 from quietude.procedures import today_in_paris
 from quietude.settings import Settings
-from store.queries import get_procedure, pieces_of
+from store.queries import commune_names, get_procedure, pieces_of
 
 NOT_FOUND = "Procédure introuvable : elle n'existe pas ou votre organisation ne la voit pas."
 STEP_NOT_YOURS = (
@@ -176,7 +176,9 @@ def procedure_context(
     namespace = settings.temporal_namespace
     return {
         "procedure": procedure,
-        "facts": labels.facts_view(procedure.facts, definition.facts if definition else None),
+        "facts": labels.facts_view(
+            procedure.facts, definition.facts if definition else None, commune_names(session)
+        ),
         "pending": pending,
         "done": [s for s in procedure.steps if s.status != StepStatus.PENDING],
         "forms": {f.step.key: f for f in forms},
