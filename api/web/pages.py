@@ -11,9 +11,10 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from sqlmodel import Session
 from starlette.datastructures import FormData
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from api.deps import SettingsDep
-from api.errors import REFUSAL_STATUS
+from api.errors import REFUSAL_STATUS, http_error
 from api.web import labels
 from api.web.forms import field_id
 from api.web.session import (
@@ -219,7 +220,26 @@ async def _csrf_refused(request: Request, error: Exception) -> Response:
     return render(request, "error.html", context, user=user, status=403)
 
 
+def _is_api(path: str) -> bool:
+    return path == "/api" or path.startswith("/api/")
+
+
+async def _not_found(request: Request, error: Exception) -> Response:
+    """An unknown address outside the API: the page saying so; the API keeps its JSON."""
+    assert isinstance(error, StarletteHTTPException)
+    if error.status_code != 404 or _is_api(request.url.path):
+        return await http_error(request, error)
+    user = _signed_in(request, request.app.state.settings)
+    context = {
+        "title": "Page introuvable",
+        "message": "Cette adresse ne correspond à aucune page : vérifier le lien ou revenir "
+        "à l'accueil.",
+    }
+    return render(request, "error.html", context, user=user, status=404)
+
+
 PAGE_ERROR_HANDLERS = {
+    StarletteHTTPException: _not_found,
     SignInRequired: _sign_in_required,
     PageError: _page_error,
     CsrfRefused: _csrf_refused,
