@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Annotated, Any
 from urllib.parse import quote
@@ -35,6 +36,8 @@ TEMPLATES_DIR = REPO_ROOT / "templates" / "web"
 STATIC_DIR = REPO_ROOT / "static"
 # Pages carry personal data: never kept by a cache (the app's middleware adds the others).
 PAGE_HEADERS = {"Cache-Control": "no-store"}
+# The answer page of a step: /procedures/<id>/etapes/<key>.
+ANSWER_PAGE = re.compile(r"/procedures/[^/]+/etapes/[^/]+")
 TEMPORAL_DOWN = (
     "Le moteur de procédures est momentanément injoignable : rien n'a été enregistré. "
     "Réessayer dans un instant."
@@ -170,7 +173,7 @@ def navigation(user: PageUser | None, path: str) -> list[dict[str, Any]]:
     """The links of the header for this user; the one the page falls under is marked."""
     if user is None:
         return []
-    links = [("/procedures", "Procédures"), ("/corbeille", "Corbeille")]
+    links = [("/procedures", "Procédures"), ("/corbeille", "À traiter")]
     if user.is_bailleur:
         links.append(("/procedures/nouvelle", "Nouvelle procédure"))
         if user.claims.role != Role.AGENT:
@@ -179,6 +182,8 @@ def navigation(user: PageUser | None, path: str) -> list[dict[str, Any]]:
         links.append(("/tableau-de-bord", "Tableau de bord"))
     under = [href for href, _ in links if path == href or path.startswith(href + "/")]
     current = max(under, key=len, default=None)
+    if ANSWER_PAGE.fullmatch(path):
+        current = "/corbeille"  # a request is answered from the list of what waits
     return [{"href": href, "label": label, "current": href == current} for href, label in links]
 
 

@@ -166,7 +166,7 @@ async def test_a_manager_sees_an_imported_overdue_step_on_the_dashboard(
     ).to_be_visible()
     await check_page(manager, "10-tableau-de-bord")
 
-    await manager.get_by_role("link", name="Corbeille").click()
+    await manager.get_by_role("link", name="À traiter").click()
     await check_page(manager, "11-corbeille-bailleur")
     export = await manager.request.get(live.base_url + "/tableau-de-bord.csv")
     assert imported["id"] in (await export.text())
