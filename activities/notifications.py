@@ -21,7 +21,6 @@ from store.db import session_scope
 from store.tables import Notification as NotificationRow
 from store.tables import Organisation
 
-
 # Headers not folded below the 998 characters SMTP allows: Python folds a subject between two
 # encoded words and readers then drop the space there ("« Décision »à accomplir").
 MAIL_POLICY = policy.default.clone(max_line_length=998)

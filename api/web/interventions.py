@@ -37,7 +37,10 @@ PLAN_ROWS = 5
 NOT_FOUND = (
     "Intervention conjointe introuvable : elle n'existe pas ou votre organisation ne la voit pas."
 )
-FLASH = {"plan": "Les actions sont planifiées : chaque organisation les trouve dans sa page « À traiter »."}
+FLASH = {
+    "plan": "Les actions sont planifiées : chaque organisation les trouve dans sa page "
+    "« À traiter »."
+}
 PLAN_FIELDS = {"org": "Organisation", "libelle": "Action", "date": "Date prévue"}
 # Organisations the plan may name besides those already in the procedure.
 PLAN_KINDS = (OrgKind.PARQUET, OrgKind.PREFECTURE)

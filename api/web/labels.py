@@ -60,7 +60,8 @@ DOCUMENT_KINDS = _codes(DocumentKind)
 FORM_NAMES = {
     "outcome": "Résultat",
     "date": "Date de l'acte",
-    "comment": "Commentaire",
+    "comment": "Commentaire (facultatif)",
+    "nom": "Votre nom",
     "title": "Intitulé",
     "file": "Fichier",
     "kind": "Nature",

@@ -15,6 +15,7 @@ from api import audit
 from api.schemas import ProcedurePublic, StepPublic
 from api.web import labels
 from api.web.pages import PageError, PageUser
+from domain.actors import Role
 from domain.labels import field_enum, field_moment
 from domain.procedures import find
 from domain.steps import Catalog, OutcomeData, StepSpec, StepStatus
@@ -189,8 +190,11 @@ def procedure_context(
         "sees_files": user.sees_files,
         "can_contribute": procedure.bailleur.id == user.claims.org or bool(mine),
         "is_owner": procedure.bailleur.id == user.claims.org,
+        # The engine's console is for those who run the application, not for its users.
         "temporal_url": f"{settings.temporal_ui_url.rstrip('/')}/namespaces/{namespace}"
-        f"/workflows/{procedure.id}",
+        f"/workflows/{procedure.id}"
+        if user.claims.role == Role.ADMIN
+        else "",
         "piece_kinds": labels.PIECE_KINDS,
         "states": {},
         "today": today_in_paris().isoformat(),
