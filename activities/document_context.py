@@ -13,10 +13,10 @@ from sqlmodel import Session
 from activities.court_dossier import CourtEntry, court_entries
 from domain.actors import Actor
 from domain.contracts import ProcedureStatus
-from domain.documents import FILE_DOCUMENTS
+from domain.documents import FILE_DOCUMENTS, told_message
 from domain.kinds import ProcedureKind
 from domain.labels import humanise, wording
-from domain.procedures import find
+from domain.procedures import find, readable_title
 from domain.steps import StepStatus
 from store.queries import organisation_names, steps_and_events
 from store.tables import Commune, Procedure, Step
@@ -108,7 +108,7 @@ def read_model_context(session: Session, procedure_id: str) -> dict[str, Any] | 
             "kind_label": wording(ProcedureKind, procedure.kind),
             "status": procedure.status,
             "status_label": wording(ProcedureStatus, procedure.status),
-            "title": procedure.title,
+            "title": readable_title(procedure.title),
             "residence_nom": procedure.residence_nom,
             "commune_insee": procedure.commune_insee,
             "created_on": paris_date(procedure.created_at),
@@ -124,7 +124,7 @@ def read_model_context(session: Session, procedure_id: str) -> dict[str, Any] | 
                 "seq": e.seq,
                 "at": e.at.isoformat(),
                 "type": e.type,
-                "message": e.message,
+                "message": told_message(e.type, e.message, e.data or {}),
                 "step_key": e.step_key,
                 "org": names.get(e.org_id, e.org_id) if e.org_id else "",
             }

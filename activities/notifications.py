@@ -6,9 +6,11 @@ import hashlib
 import smtplib
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from email import policy
 from email.message import EmailMessage
 from email.utils import format_datetime
 from pathlib import Path
+from urllib.parse import quote
 
 from sqlalchemy import Engine
 from temporalio import activity
@@ -18,6 +20,10 @@ from domain.contracts import Notification, NotificationKind
 from store.db import session_scope
 from store.tables import Notification as NotificationRow
 from store.tables import Organisation
+
+# Headers not folded below the 998 characters SMTP allows: Python folds a subject between two
+# encoded words and readers then drop the space there ("« Décision »à accomplir").
+MAIL_POLICY = policy.default.clone(max_line_length=998)
 
 
 @dataclass(frozen=True)
@@ -33,12 +39,23 @@ class NotificationActivities:
     """Sends each notification once: its deterministic id is recorded after sending."""
 
     def __init__(
-        self, engine: Engine, outbox_dir: Path, mail_from: str, smtp: SmtpConfig | None = None
+        self,
+        engine: Engine,
+        outbox_dir: Path,
+        mail_from: str,
+        smtp: SmtpConfig | None = None,
+        public_url: str = "http://127.0.0.1:8000",
     ) -> None:
         self.engine = engine
         self.outbox_dir = outbox_dir
         self.mail_from = mail_from
         self.smtp = smtp
+        self.public_url = public_url.rstrip("/")
+
+    def step_url(self, notification: Notification) -> str:
+        """The page of the step the notification is about."""
+        procedure, step = quote(notification.procedure_id), quote(notification.step_key)
+        return f"{self.public_url}/procedures/{procedure}/etapes/{step}"
 
     @activity.defn(name="send_notification")
     def send(self, notification: Notification) -> None:
@@ -73,7 +90,7 @@ class NotificationActivities:
             session.add(row)
 
     def _message(self, notification: Notification, recipients: str) -> EmailMessage:
-        message = EmailMessage()
+        message = EmailMessage(policy=MAIL_POLICY)
         digest = hashlib.sha256(notification.id.encode()).hexdigest()[:32]
         message["Message-ID"] = f"<{digest}@quietude>"
         message["From"] = self.mail_from
@@ -81,7 +98,9 @@ class NotificationActivities:
         message["Subject"] = notification.subject
         message["Date"] = format_datetime(datetime.now(UTC))
         message["X-Quietude-Procedure"] = notification.procedure_id
-        message.set_content(notification.body)
+        message.set_content(
+            f"{notification.body}\nOuvrir l'étape : {self.step_url(notification)}\n"
+        )
         return message
 
     def _deliver(self, notification: Notification, message: EmailMessage) -> tuple[str, str | None]:

@@ -7,6 +7,7 @@ from sqlmodel import col, select
 from temporalio import activity
 
 from domain.contracts import ProcedureSnapshot
+from domain.procedures import readable_title
 from domain.steps import StepState
 from store.db import session_scope
 from store.diagnostic_columns import procedure_columns, step_copies
@@ -100,7 +101,7 @@ def apply_snapshot(procedure: Procedure, snapshot: ProcedureSnapshot) -> None:
     dues = [s.due for s in pending if s.due is not None]
     procedure.status = snapshot.status.value
     procedure.residence_nom = snapshot.residence_nom
-    procedure.title = snapshot.title
+    procedure.title = readable_title(snapshot.title)
     procedure.facts = snapshot.facts
     procedure.closed_at = snapshot.closed_at
     procedure.next_due = min(dues) if dues else None
@@ -113,7 +114,7 @@ def apply_snapshot(procedure: Procedure, snapshot: ProcedureSnapshot) -> None:
     procedure.search_text = " ".join(
         [
             snapshot.procedure_id,
-            snapshot.title,
+            procedure.title,
             snapshot.residence_nom,
             str(snapshot.facts.get("description", "")),
         ]

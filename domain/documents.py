@@ -23,3 +23,15 @@ class DocumentKind(Labelled):
 # The documents of the dossier for the court itself, read from the read model when it is
 # made: they describe the dossier and are never one of its numbered entries.
 FILE_DOCUMENTS = frozenset({DocumentKind.BORDEREAU_PIECES, DocumentKind.RECAPITULATIF_PROCEDURE})
+
+
+def told_message(event_type: str, message: str, data: dict[str, object]) -> str:
+    """A timeline entry as people read it: a document produced named by what it is, not by its
+    file name (earlier entries were written with the file name)."""
+    kind = data.get("kind")
+    if event_type == "document_generated" and isinstance(kind, str):
+        try:
+            return f"Document produit : {DocumentKind(kind).label}"
+        except ValueError:
+            return message
+    return message

@@ -86,6 +86,10 @@ class StartFacts(Strict):
     kind: str  # each kind's facts name it (a Literal)
     en_cours: EnCours | None = None
 
+    # Where `place` and `facts_date` are typed (dotted input names), to tie a refusal to them.
+    place_field: ClassVar[str] = "residence"
+    facts_date_field: ClassVar[str | None] = None
+
     @property
     def place(self) -> Residence:
         """The résidence the dossier concerns (its commune decides who is competent)."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import types
 import typing
+import unicodedata
 from collections.abc import Iterator
 from datetime import date, datetime
 from enum import StrEnum
@@ -28,6 +29,13 @@ class Labelled(StrEnum):
     def choices(cls) -> tuple[tuple[str, str], ...]:
         """(code, wording) of every member, in their order (the options of a form)."""
         return tuple((member.value, member.label) for member in cls)
+
+
+def collation_key(name: str) -> str:
+    """The key a list of names is sorted by for people, whatever the locale: accents and case
+    set aside ("Évry" between "Étampes" and "Fontenay", not after "Wissous")."""
+    decomposed = unicodedata.normalize("NFKD", name)
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
 
 
 def humanise(code: str) -> str:

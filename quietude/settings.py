@@ -59,6 +59,8 @@ class Settings(BaseSettings):
     # their deadlines: one evicted replays its history at its next event (see bench/memory.py).
     worker_cached_workflows: int = Field(default=200, ge=0)
     temporal_ui_url: str = "http://127.0.0.1:8233"
+    # Where people reach the pages: the links of the e-mails start with it.
+    public_url: str = "http://127.0.0.1:8000"
 
     api_host: str = "127.0.0.1"
     api_port: int = Field(default=8000, ge=1, le=65535)

@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 from sqlmodel import Session, select
 
 from domain.actors import Actor, OrgKind
+from domain.calendar import french_date
 from domain.contracts import ImportedStep, Link, Policy, ProcedureStart
 from domain.facts import Lien, StartFacts
 from domain.imports import DossierImportError, plan_import
@@ -32,9 +33,10 @@ DEPARTEMENT_ACTORS = (
 class StartRefused(Exception):
     """The procedure cannot be started as asked (message in French, HTTP 422)."""
 
-    def __init__(self, message: str) -> None:
+    def __init__(self, message: str, field: str | None = None) -> None:
         super().__init__(message)
         self.message = message
+        self.field = field  # the input refused (a dotted name of the start body), if one
 
 
 def today_in_paris() -> date:
@@ -50,7 +52,10 @@ def prepare(
     kind = definition(facts.kind)
     bailleur, commune = _bailleur_and_commune(session, caller, facts)
     if facts.facts_date is not None and facts.facts_date > today:
-        raise StartRefused("La date des faits est dans le futur.")
+        raise StartRefused(
+            f"La date des faits ({french_date(facts.facts_date)}) est dans le futur.",
+            facts.facts_date_field,
+        )
     refusal = kind.refusal(facts)
     if refusal:
         raise StartRefused(refusal)
@@ -95,7 +100,8 @@ def _bailleur_and_commune(
     if commune is None:
         raise StartRefused(
             f"Commune inconnue : {facts.place.commune_insee} "
-            "(code INSEE d'une commune de l'Essonne attendu)."
+            "(code INSEE d'une commune de l'Essonne attendu).",
+            f"{facts.place_field}.commune_insee",
         )
     return bailleur, commune
 
@@ -117,7 +123,7 @@ def _links(session: Session, bailleur_id: str, liens: list[Lien]) -> list[Link]:
     for lien in liens:
         other = session.get(Procedure, lien.procedure_id)
         if other is None or other.bailleur_id != bailleur_id:
-            raise StartRefused(f"Procédure liée introuvable : {lien.procedure_id}.")
+            raise StartRefused(f"Procédure liée introuvable : {lien.procedure_id}.", "liens")
         links.append(Link(procedure_id=other.id, kind=other.kind, relation="origine"))
     return links
 

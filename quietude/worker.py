@@ -57,7 +57,11 @@ def activities_for(settings: Settings, engine: Engine, client: Client) -> list:
     """Every activity, bound to its resources."""
     projection = ProjectionActivities(engine)
     notifications = NotificationActivities(
-        engine, settings.outbox_dir, settings.mail_from, smtp_config(settings)
+        engine,
+        settings.outbox_dir,
+        settings.mail_from,
+        smtp_config(settings),
+        public_url=settings.public_url,
     )
     documents = DocumentActivities(engine, settings.templates_dir, settings.documents_dir)
     return [

@@ -227,6 +227,11 @@ def organisation_names(session: Session, org_ids: set[str]) -> dict[str, str]:
     return dict(session.exec(statement).all())
 
 
+def commune_names(session: Session) -> dict[str, str]:
+    """The name of every commune of the territory, by INSEE code."""
+    return dict(session.exec(select(Commune.insee, Commune.name)).all())
+
+
 _HELD_STEP = aliased(Step, name="held_step")
 
 

@@ -11,6 +11,7 @@ from api.schemas.documents import DocumentPublic
 from api.schemas.organisations import CommunePublic, OrganisationRef
 from api.schemas.steps import EventPublic, StepPublic
 from domain.contracts import Milestone
+from domain.procedures import readable_title
 from domain.steps import Catalog
 from store.queries import ProcedureRecord, ProcedureRow
 from store.tables import Procedure
@@ -44,7 +45,7 @@ class ProcedureSummary(BaseModel):
             "bailleur": OrganisationRef(id=procedure.bailleur_id, name=bailleur_name),
             "commune": CommunePublic(insee=procedure.commune_insee, name=commune_name),
             "residence_nom": procedure.residence_nom,
-            "title": procedure.title,
+            "title": readable_title(procedure.title),
             "created_at": procedure.created_at,
             "updated_at": procedure.updated_at,
             "closed_at": procedure.closed_at,
@@ -79,7 +80,7 @@ class LinkPublic(BaseModel):
             procedure_id=other.id,
             relation=link.get("relation"),
             kind=other.kind,
-            title=other.title,
+            title=readable_title(other.title),
             status=other.status,
         )
 
@@ -116,7 +117,7 @@ class ProcedurePublic(ProcedureSummary):
             **cls.fields_of(procedure, record.commune_name, record.bailleur_name),
             facts=facts_for(org_kind, procedure.facts, role),
             steps=steps,
-            events=[EventPublic.model_validate(e) for e in record.events],
+            events=[EventPublic.of(e) for e in record.events],
             documents=[DocumentPublic.model_validate(d) for d in record.documents if files],
             links=[
                 LinkPublic.of(link, record.linked)

@@ -8,8 +8,9 @@ from typing import Any
 from pydantic import AliasChoices, BaseModel, Field
 
 from api.schemas.base import Public
+from domain.documents import told_message
 from domain.steps import Catalog, StepStatus
-from store.tables import Step
+from store.tables import Event, Step
 
 
 class OutcomePublic(BaseModel):
@@ -68,3 +69,9 @@ class EventPublic(Public):
     step_key: str | None
     org: str | None = Field(validation_alias=AliasChoices("org", "org_id"))
     sub: str | None
+
+    @classmethod
+    def of(cls, event: Event) -> EventPublic:
+        """An entry of the timeline; a document named by what it is, not by its file name."""
+        message = told_message(event.type, event.message, event.data or {})
+        return cls.model_validate(event).model_copy(update={"message": message})

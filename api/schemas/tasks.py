@@ -8,6 +8,7 @@ from pydantic import BaseModel
 
 from api.schemas.base import Public
 from api.schemas.organisations import CommunePublic, OrganisationRef
+from domain.procedures import readable_title
 from store.queries import TaskCounts, TaskRow
 
 
@@ -47,7 +48,7 @@ class TaskPublic(BaseModel):
             commune=CommunePublic(insee=procedure.commune_insee, name=row.commune_name),
             bailleur=OrganisationRef(id=procedure.bailleur_id, name=row.bailleur_name),
             residence_nom=procedure.residence_nom,
-            title=procedure.title,
+            title=readable_title(procedure.title),
             opened_at=step.opened_at,
             opened_on=step.opened_on,
             age_days=(today - step.opened_on).days,

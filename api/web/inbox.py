@@ -11,6 +11,8 @@ from sqlmodel import Session
 from api.schemas import TaskPublic
 from api.web import labels
 from api.web.pages import UserDep, render
+from api.web.procedure_view import FLASH
+from domain.labels import collation_key
 from quietude.procedures import today_in_paris
 from store.queries import TaskFilters, count_tasks, inbox
 
@@ -27,7 +29,7 @@ def _options(tasks: list[TaskPublic]) -> dict[str, list[tuple[str, str]]]:
     kinds = {t.kind: labels.KINDS.get(t.kind, t.kind) for t in tasks}
 
     def by_name(values: dict[str, str]) -> list[tuple[str, str]]:
-        return sorted(values.items(), key=lambda item: item[1])
+        return sorted(values.items(), key=lambda item: collation_key(item[1]))
 
     return {
         "etape": by_name(steps),
@@ -47,6 +49,8 @@ def inbox_page(
     commune: str = "",
     bailleur: str = "",
     mine: str = "",
+    fait: str = "",
+    procedure: str = "",
 ) -> Response:
     """The pending steps of the user's organisation, nearest due date then oldest first."""
     params = {
@@ -80,5 +84,7 @@ def inbox_page(
         "params": params,
         "filtered": filtered,
         "today": today,
+        "flash": FLASH.get(fait, ""),
+        "answered": procedure[:100] if fait == "etape" else "",
     }
     return render(request, "inbox.html", context, user=user)

@@ -23,6 +23,7 @@ from api.routes.interventions import (
 from api.web.pages import FormDep, PageError, PageUser, UserDep, refusal, render, see_other
 from domain.actors import OrgKind
 from domain.facts import StepCompletion
+from domain.labels import collation_key
 from domain.procedures.intervention_conjointe import CATALOG, OutcomeKey, StepKey
 from domain.steps import data_problem
 from quietude.procedures import StepRefused, StepRequest, TemporalUnavailable, today_in_paris
@@ -36,7 +37,10 @@ PLAN_ROWS = 5
 NOT_FOUND = (
     "Intervention conjointe introuvable : elle n'existe pas ou votre organisation ne la voit pas."
 )
-FLASH = {"plan": "Les actions sont planifiées : chaque organisation les trouve dans sa corbeille."}
+FLASH = {
+    "plan": "Les actions sont planifiées : chaque organisation les trouve dans sa page "
+    "« À traiter »."
+}
 PLAN_FIELDS = {"org": "Organisation", "libelle": "Action", "date": "Date prévue"}
 # Organisations the plan may name besides those already in the procedure.
 PLAN_KINDS = (OrgKind.PARQUET, OrgKind.PREFECTURE)
@@ -63,7 +67,7 @@ def plan_choices(session: Session, view: dict[str, Any]) -> list[tuple[str, str]
             col(Organisation.id).in_(ids) | col(Organisation.kind).in_(PLAN_KINDS)
         )
     ).all()
-    return sorted(((o.id, o.name) for o in rows), key=lambda choice: choice[1])
+    return sorted(((o.id, o.name) for o in rows), key=lambda choice: collation_key(choice[1]))
 
 
 def input_label(name: str) -> str:

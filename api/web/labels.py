@@ -28,6 +28,8 @@ from domain.procedures import DEFINITIONS
 from domain.steps import StepStatus
 
 PARIS = ZoneInfo("Europe/Paris")
+# The field of a résidence holding its commune's INSEE code, shown by the commune's name.
+COMMUNE_FIELD = "commune_insee"
 
 
 def _codes(enum: type[Labelled]) -> dict[str, str]:
@@ -58,7 +60,8 @@ DOCUMENT_KINDS = _codes(DocumentKind)
 FORM_NAMES = {
     "outcome": "Résultat",
     "date": "Date de l'acte",
-    "comment": "Commentaire",
+    "comment": "Commentaire (facultatif)",
+    "nom": "Votre nom",
     "title": "Intitulé",
     "file": "Fichier",
     "kind": "Nature",
@@ -134,7 +137,11 @@ def datetime_fr(value: datetime | str | None) -> str:
     return f"{french_date(local.date())} à {local.hour} h {local.minute:02d}"
 
 
-def _fact_text(model: type[BaseModel] | None, name: str, value: Any) -> str:
+def _fact_text(
+    model: type[BaseModel] | None, name: str, value: Any, communes: dict[str, str]
+) -> str:
+    if name == COMMUNE_FIELD and isinstance(value, str):
+        return communes.get(value, value)
     if isinstance(value, bool):
         return "Oui" if value else "Non"
     enum = field_enum(model, name) if model is not None else None
@@ -149,9 +156,15 @@ def _fact_text(model: type[BaseModel] | None, name: str, value: Any) -> str:
     return str(value)
 
 
-def facts_view(facts: dict[str, Any], model: type[BaseModel] | None = None) -> list[dict[str, Any]]:
+def facts_view(
+    facts: dict[str, Any],
+    model: type[BaseModel] | None = None,
+    communes: dict[str, str] | None = None,
+) -> list[dict[str, Any]]:
     """The facts as entries {"label", and "text", "pairs" (an object) or "items" (a list)},
-    named by the titles of `model` (a kind's start facts), rendered recursively by the page."""
+    named by the titles of `model` (a kind's start facts), rendered recursively by the page;
+    a commune by its name among `communes` (INSEE code → name)."""
+    communes = communes or {}
     entries: list[dict[str, Any]] = []
     for name, value in facts.items():
         if value is None or value == [] or name == "kind":
@@ -160,13 +173,15 @@ def facts_view(facts: dict[str, Any], model: type[BaseModel] | None = None) -> l
         entry: dict[str, Any] = {"label": title or humanise(name)}
         inner = nested_model(model, name) if model is not None else None
         if isinstance(value, dict):
-            entry["pairs"] = facts_view(value, inner)
+            entry["pairs"] = facts_view(value, inner, communes)
         elif isinstance(value, list):
             entry["items"] = [
-                facts_view(item, inner) if isinstance(item, dict) else _fact_text(model, name, item)
+                facts_view(item, inner, communes)
+                if isinstance(item, dict)
+                else _fact_text(model, name, item, communes)
                 for item in value
             ]
         else:
-            entry["text"] = _fact_text(model, name, value)
+            entry["text"] = _fact_text(model, name, value, communes)
         entries.append(entry)
     return entries

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Annotated, Any
 from urllib.parse import quote
@@ -11,9 +12,10 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from sqlmodel import Session
 from starlette.datastructures import FormData
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from api.deps import SettingsDep
-from api.errors import REFUSAL_STATUS
+from api.errors import REFUSAL_STATUS, http_error
 from api.web import labels
 from api.web.forms import field_id
 from api.web.session import (
@@ -34,6 +36,8 @@ TEMPLATES_DIR = REPO_ROOT / "templates" / "web"
 STATIC_DIR = REPO_ROOT / "static"
 # Pages carry personal data: never kept by a cache (the app's middleware adds the others).
 PAGE_HEADERS = {"Cache-Control": "no-store"}
+# The answer page of a step: /procedures/<id>/etapes/<key>.
+ANSWER_PAGE = re.compile(r"/procedures/[^/]+/etapes/[^/]+")
 TEMPORAL_DOWN = (
     "Le moteur de procédures est momentanément injoignable : rien n'a été enregistré. "
     "Réessayer dans un instant."
@@ -169,7 +173,7 @@ def navigation(user: PageUser | None, path: str) -> list[dict[str, Any]]:
     """The links of the header for this user; the one the page falls under is marked."""
     if user is None:
         return []
-    links = [("/procedures", "Procédures"), ("/corbeille", "Corbeille")]
+    links = [("/procedures", "Procédures"), ("/corbeille", "À traiter")]
     if user.is_bailleur:
         links.append(("/procedures/nouvelle", "Nouvelle procédure"))
         if user.claims.role != Role.AGENT:
@@ -178,6 +182,8 @@ def navigation(user: PageUser | None, path: str) -> list[dict[str, Any]]:
         links.append(("/tableau-de-bord", "Tableau de bord"))
     under = [href for href, _ in links if path == href or path.startswith(href + "/")]
     current = max(under, key=len, default=None)
+    if ANSWER_PAGE.fullmatch(path):
+        current = "/corbeille"  # a request is answered from the list of what waits
     return [{"href": href, "label": label, "current": href == current} for href, label in links]
 
 
@@ -231,7 +237,26 @@ async def _csrf_refused(request: Request, error: Exception) -> Response:
     return render(request, "error.html", context, user=user, status=403)
 
 
+def _is_api(path: str) -> bool:
+    return path == "/api" or path.startswith("/api/")
+
+
+async def _not_found(request: Request, error: Exception) -> Response:
+    """An unknown address outside the API: the page saying so; the API keeps its JSON."""
+    assert isinstance(error, StarletteHTTPException)
+    if error.status_code != 404 or _is_api(request.url.path):
+        return await http_error(request, error)
+    user = _signed_in(request, request.app.state.settings)
+    context = {
+        "title": "Page introuvable",
+        "message": "Cette adresse ne correspond à aucune page : vérifier le lien ou revenir "
+        "à l'accueil.",
+    }
+    return render(request, "error.html", context, user=user, status=404)
+
+
 PAGE_ERROR_HANDLERS = {
+    StarletteHTTPException: _not_found,
     SignInRequired: _sign_in_required,
     PageError: _page_error,
     CsrfRefused: _csrf_refused,

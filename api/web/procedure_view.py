@@ -15,12 +15,13 @@ from api import audit
 from api.schemas import ProcedurePublic, StepPublic
 from api.web import labels
 from api.web.pages import PageError, PageUser
+from domain.actors import Role
 from domain.labels import field_enum, field_moment
 from domain.procedures import find
 from domain.steps import Catalog, OutcomeData, StepSpec, StepStatus
 from quietude.procedures import today_in_paris
 from quietude.settings import Settings
-from store.queries import get_procedure, pieces_of
+from store.queries import commune_names, get_procedure, pieces_of
 
 NOT_FOUND = "Procédure introuvable : elle n'existe pas ou votre organisation ne la voit pas."
 STEP_NOT_YOURS = (
@@ -176,7 +177,9 @@ def procedure_context(
     namespace = settings.temporal_namespace
     return {
         "procedure": procedure,
-        "facts": labels.facts_view(procedure.facts, definition.facts if definition else None),
+        "facts": labels.facts_view(
+            procedure.facts, definition.facts if definition else None, commune_names(session)
+        ),
         "pending": pending,
         "done": [s for s in procedure.steps if s.status != StepStatus.PENDING],
         "forms": {f.step.key: f for f in forms},
@@ -187,8 +190,11 @@ def procedure_context(
         "sees_files": user.sees_files,
         "can_contribute": procedure.bailleur.id == user.claims.org or bool(mine),
         "is_owner": procedure.bailleur.id == user.claims.org,
+        # The engine's console is for those who run the application, not for its users.
         "temporal_url": f"{settings.temporal_ui_url.rstrip('/')}/namespaces/{namespace}"
-        f"/workflows/{procedure.id}",
+        f"/workflows/{procedure.id}"
+        if user.claims.role == Role.ADMIN
+        else "",
         "piece_kinds": labels.PIECE_KINDS,
         "states": {},
         "today": today_in_paris().isoformat(),

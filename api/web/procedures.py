@@ -14,6 +14,7 @@ from api.schemas import ProcedureSummary
 from api.web import labels
 from api.web.pages import UserDep, render
 from api.web.procedure_view import FLASH, procedure_context
+from domain.labels import collation_key
 from store.queries import ProcedureFilters, list_procedures
 from store.tables import Commune, Procedure
 from store.visibility import Scope, scope_clause
@@ -30,16 +31,12 @@ def _page_number(text: str) -> int:
 
 def visible_communes(session: Session, scope: Scope) -> list[tuple[str, str]]:
     """The communes of the procedures the scope sees, by name (for the filters)."""
-    statement = (
-        select(col(Commune.insee), col(Commune.name))
-        .where(
-            col(Commune.insee).in_(
-                select(col(Procedure.commune_insee)).where(scope_clause(scope)).distinct()
-            )
+    statement = select(col(Commune.insee), col(Commune.name)).where(
+        col(Commune.insee).in_(
+            select(col(Procedure.commune_insee)).where(scope_clause(scope)).distinct()
         )
-        .order_by(col(Commune.name))
     )
-    return [(insee, name) for insee, name in session.exec(statement)]
+    return sorted(session.exec(statement), key=lambda commune: collation_key(commune[1]))
 
 
 def _filters(params: dict[str, str]) -> ProcedureFilters:

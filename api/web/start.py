@@ -12,6 +12,7 @@ from api.audit import Action, record
 from api.web.forms import FormResult, read_form
 from api.web.pages import FormDep, PageError, PageUser, UserDep, refusal, render, see_other
 from api.web.start_form import StartForm, start_form
+from domain.labels import collation_key
 from domain.procedures import DEFINITIONS
 from quietude.procedures import StartRefused, StartRequest, TemporalUnavailable
 from store.tables import Commune, Residence
@@ -42,7 +43,10 @@ def _form_page(
     request: Request, user: PageUser, form: StartForm, result: FormResult, status: int = 200
 ) -> Response:
     with Session(request.app.state.engine) as session:
-        communes = session.exec(select(Commune.insee, Commune.name).order_by(col(Commune.name)))
+        communes = sorted(
+            session.exec(select(Commune.insee, Commune.name)),
+            key=lambda commune: collation_key(commune[1]),
+        )
         residences = session.exec(
             select(Residence).where(col(Residence.bailleur_id) == user.claims.org)
         ).all()
@@ -85,7 +89,11 @@ async def start_procedure(request: Request, user: UserDep, form: FormDep, kind: 
         procedure_id = await service.start(StartRequest(caller=user.claims, facts=result.model))
     except (StartRefused, TemporalUnavailable) as error:
         status, message = refusal(error)
-        result.general.append(message)
+        field = error.field if isinstance(error, StartRefused) else None
+        if field:
+            result.errors[field] = message  # shown at its input and named by its label
+        else:
+            result.general.append(message)
         return await run_in_threadpool(_form_page, request, user, start, result, status)
     await run_in_threadpool(
         record, request.app.state.engine, user.claims, Action.START, procedure_id

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import quote
 
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
@@ -175,4 +176,7 @@ async def complete_step(
     await run_in_threadpool(
         record, request.app.state.engine, user.claims, Action.COMPLETE, procedure_id, key
     )
+    if page_key is not None:
+        # Answered from the inbox's answer page: back to the inbox, with the confirmation.
+        return see_other(f"/corbeille?fait=etape&procedure={quote(procedure_id)}")
     return see_other(f"/procedures/{procedure_id}?fait=etape#etapes")

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import functools
 import importlib
 import pkgutil
 from typing import TYPE_CHECKING, Annotated, Any, Union
@@ -52,6 +53,22 @@ def code_labels() -> dict[str, str]:
         for member in enum:
             labels.setdefault(member.value, member.label)
     return labels
+
+
+def readable_title(title: str) -> str:
+    """A stored title in the words of the codes it names: earlier versions wrote the codes
+    themselves ("Signalement — trafic stupefiants" → "Signalement — trafic de stupéfiants")."""
+    head, dash, tail = title.partition(" — ")
+    if not dash:
+        return title
+    words = _raw_code_words()
+    return head + dash + ", ".join(words.get(part, part) for part in tail.split(", "))
+
+
+@functools.cache
+def _raw_code_words() -> dict[str, str]:
+    """The wording of each code of the start facts, by the code as earlier titles wrote it."""
+    return {code.replace("_", " "): label.lower() for code, label in code_labels().items()}
 
 
 def _fact_enums() -> list[type[Labelled]]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import date
 from enum import StrEnum
-from typing import Literal
+from typing import ClassVar, Literal
 
 from pydantic import Field, model_validator
 
@@ -82,6 +82,7 @@ class AgentAssermente(Strict):
 
 
 class AssermentationFacts(StartFacts):
+    place_field: ClassVar[str] = "residences.0"
     kind: Literal["assermentation"]
     agent: AgentAssermente = Field(title="Agent")
     route: RouteAssermentation = Field(title="Voie")

@@ -120,6 +120,7 @@ class MisEnCause(Strict):
 
 
 class PlainteFacts(StartFacts):
+    facts_date_field: ClassVar[str | None] = "faits.le"
     kind: Literal["plainte"]
     plaignant: Plaignant = Field(title="Plaignant")
     residence: Residence = Field(title="Résidence")
@@ -468,7 +469,7 @@ DEFINITION = ProcedureDefinition(
     kind=ProcedureKind.PLAINTE,
     facts=PlainteFacts,
     catalog=CATALOG,
-    title=lambda facts: f"Plainte — {facts.faits.categorie.value.replace('_', ' ')}",
+    title=lambda facts: f"Plainte — {facts.faits.categorie.label.lower()}",
     plural="Plaintes",
     wording=StartWording(
         title="Nouvelle plainte",

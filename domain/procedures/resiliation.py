@@ -395,9 +395,7 @@ DEFINITION = ProcedureDefinition(
     kind=ProcedureKind.RESILIATION,
     facts=ResiliationFacts,
     catalog=CATALOG,
-    title=lambda facts: (
-        "Résiliation de bail — " + ", ".join(m.value.replace("_", " ") for m in facts.motifs)
-    ),
+    title=lambda facts: "Résiliation de bail — " + ", ".join(m.label.lower() for m in facts.motifs),
     plural="Résiliations de bail",
     uses_treve=True,
     wording=StartWording(

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from datetime import date
-from typing import Literal
+from typing import ClassVar, Literal
 
 from pydantic import Field, model_validator
 
@@ -73,6 +73,7 @@ class Injonction(Strict):
 
 
 class ResiliationFacts(StartFacts):
+    place_field: ClassVar[str] = "logement.residence"
     kind: Literal["resiliation"]
     logement: Logement = Field(title="Logement")
     bail: Bail = Field(title="Bail")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 from enum import StrEnum
-from typing import Literal
+from typing import ClassVar, Literal
 
 from pydantic import AwareDatetime, Field, model_validator
 
@@ -51,6 +51,7 @@ class Destinataire(Labelled):
 
 
 class SignalementFacts(StartFacts):
+    facts_date_field: ClassVar[str | None] = "faits_le"
     kind: Literal["signalement"]
     residence: Residence = Field(title="Résidence")
     categorie: CategorieSignalement = Field(title="Catégorie")
@@ -272,7 +273,7 @@ DEFINITION = ProcedureDefinition(
     kind=ProcedureKind.SIGNALEMENT,
     facts=SignalementFacts,
     catalog=CATALOG,
-    title=lambda facts: f"Signalement — {facts.categorie.value.replace('_', ' ')}",
+    title=lambda facts: f"Signalement — {facts.categorie.label.lower()}",
     plural="Signalements",
     wording=StartWording(
         title="Nouveau signalement",

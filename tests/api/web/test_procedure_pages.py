@@ -63,7 +63,7 @@ async def test_the_page_shows_the_due_date_and_how_it_was_computed(browser: Brow
     assert EXPLANATION.replace("→", "→") in page.text
     assert "Si « Signalement reçu » : Retour d&#39;information au bailleur." in page.text
     assert "Durand" in page.text  # the bailleur sees the persons it named
-    assert "/namespaces/default/workflows/signalement-2026-000001" in page.text
+    assert "/namespaces/default/workflows/" not in page.text  # the engine: admins only
     # The step waits for the police: no form for the bailleur.
     assert f'action="/procedures/{A_ID}/etapes/accuse_reception"' not in page.text
 
@@ -92,14 +92,14 @@ async def test_the_answer_page_of_a_step_waiting_for_another_organisation_is_ref
 
 
 @pytest.mark.usefixtures("procedures")
-async def test_completing_a_step_calls_the_workflow_then_shows_the_procedure(
+async def test_completing_a_step_calls_the_workflow_then_goes_back_to_what_waits(
     browser: Browser, service: FakeService
 ) -> None:
     await browser.sign_in(POLICE_EVRY, "agent")
     form = {"outcome": "recu", "date": "2026-11-24", "comment": "Vu", "depuis": "reponse"}
     done = await browser.submit(f"/procedures/{A_ID}/etapes/accuse_reception", form)
     assert done.status_code == 303
-    assert done.headers["location"] == f"/procedures/{A_ID}?fait=etape#etapes"
+    assert done.headers["location"] == f"/corbeille?fait=etape&procedure={A_ID}"
     name, (caller, procedure_id, key, completion) = service.calls[-1]
     assert (name, caller.org, procedure_id, key) == (
         "complete_step",
@@ -110,6 +110,27 @@ async def test_completing_a_step_calls_the_workflow_then_shows_the_procedure(
     assert completion == StepCompletion(outcome="recu", date=date(2026, 11, 24), comment="Vu")
     page = await browser.http.get(done.headers["location"])
     assert "L&#39;étape est enregistrée." in page.text
+    assert f'<a href="/procedures/{A_ID}">Voir la procédure {A_ID}</a>' in page.text
+    assert '<a href="/corbeille" aria-current="page">À traiter</a>' in page.text
+
+
+@pytest.mark.usefixtures("procedures")
+async def test_a_step_completed_on_the_procedure_page_shows_the_procedure_again(
+    browser: Browser, service: FakeService
+) -> None:
+    await browser.sign_in(POLICE_EVRY, "agent")
+    form = {"outcome": "recu", "date": "2026-11-24", "depuis": "procedure"}
+    done = await browser.submit(f"/procedures/{A_ID}/etapes/accuse_reception", form)
+    assert done.headers["location"] == f"/procedures/{A_ID}?fait=etape#etapes"
+
+
+@pytest.mark.usefixtures("procedures")
+async def test_the_answer_page_falls_under_what_waits_in_the_menu(browser: Browser) -> None:
+    await browser.sign_in(POLICE_EVRY, "agent")
+    page = await browser.http.get(f"/procedures/{A_ID}/etapes/accuse_reception")
+    assert '<a href="/corbeille" aria-current="page">À traiter</a>' in page.text
+    assert 'aria-current="page">Procédures' not in page.text
+    assert '<a href="/corbeille">À traiter</a> ›' in page.text
 
 
 @pytest.mark.usefixtures("procedures")

@@ -95,6 +95,8 @@ async def test_a_bailleur_opens_a_resiliation_and_the_parquet_answers_from_its_i
     await expect(parquet.get_by_role("heading", level=1)).to_have_text(
         "Demande d'information au parquet (condamnations, décisions)"
     )
+    joined = parquet.get_by_role("region", name="Documents joints")
+    await expect(joined).to_contain_text("Demande d'information au parquet")
     await parquet.get_by_label("Intitulé").fill("Réponse du parquet")
     await parquet.get_by_label("Nature").select_option("courrier")
     await parquet.get_by_label("Fichier").set_input_files(
@@ -107,7 +109,11 @@ async def test_a_bailleur_opens_a_resiliation_and_the_parquet_answers_from_its_i
     await parquet.get_by_label("Commentaire (facultatif)").fill("Deux condamnations en 2025.")
     await check_page(parquet, "07-reponse-parquet")
     await parquet.get_by_role("button", name="Enregistrer", exact=True).click()
-    await expect(parquet.get_by_role("status")).to_contain_text("L'étape est enregistrée")
+    await expect(parquet).to_have_url(re.compile(r"/corbeille\?fait=etape"))
+    await expect(parquet.get_by_role("status").first).to_contain_text("L'étape est enregistrée")
+    await expect(parquet.get_by_role("link", name="À traiter")).to_have_attribute(
+        "aria-current", "page"
+    )
 
     await bailleur.reload()
     done = bailleur.get_by_role("table", name=re.compile("Étapes closes"))
@@ -166,7 +172,7 @@ async def test_a_manager_sees_an_imported_overdue_step_on_the_dashboard(
     ).to_be_visible()
     await check_page(manager, "10-tableau-de-bord")
 
-    await manager.get_by_role("link", name="Corbeille").click()
+    await manager.get_by_role("link", name="À traiter").click()
     await check_page(manager, "11-corbeille-bailleur")
     export = await manager.request.get(live.base_url + "/tableau-de-bord.csv")
     assert imported["id"] in (await export.text())
