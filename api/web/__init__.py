@@ -6,8 +6,10 @@ from fastapi import APIRouter, FastAPI
 from fastapi.staticfiles import StaticFiles
 
 from api.web import (
+    assignment,
     auth,
     dashboard,
+    diagnostics,
     files,
     inbox,
     interventions,
@@ -22,7 +24,19 @@ from api.web.pages import PAGE_ERROR_HANDLERS, STATIC_DIR
 def build_router() -> APIRouter:
     """Every page's router; the forms to open a procedure come before the procedure page."""
     router = APIRouter(include_in_schema=False)
-    pages = (auth, start, procedures, steps, files, inbox, dashboard, register, interventions)
+    pages = (
+        auth,
+        start,
+        procedures,
+        steps,
+        files,
+        inbox,
+        assignment,
+        dashboard,
+        diagnostics,
+        register,
+        interventions,
+    )
     for module in pages:
         router.include_router(module.router)
     return router
