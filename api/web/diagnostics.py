@@ -85,7 +85,8 @@ def _figures_context(session: Session, user: PageUser, query: DiagnosticQuery) -
         for kind, counts in figures.by_category.items()
         for code, figure in counts.items()
     ]
-    chosen = [row for row in rows if row["code"] == query.params["categorie"]] or rows
+    category = query.params["categorie"]
+    chosen = [row for row in rows if row["code"] == category] if category else rows
     return {
         "figures": figures,
         "tables": tables,
