@@ -15,12 +15,11 @@ from activities.diagnostic_report import (
     plural,
     render_report,
     report_context,
-    shown,
     territory_name,
 )
 from activities.documents import label
 from api.routes.diagnostics import DOCX
-from api.web.diagnostics_charts import diagnostic_charts
+from api.web.diagnostics_charts import CategoryRow, diagnostic_charts
 from api.web.pages import PAGE_HEADERS, PageUser, UserDep, render
 from api.web.periods import PeriodError, checked_period
 from api.web.procedures import visible_communes
@@ -81,17 +80,17 @@ def _figures_context(session: Session, user: PageUser, query: DiagnosticQuery) -
     figures = compute(session, viewer, query.filters, settings)
     tables = report_context(figures, territory_name(session, query.filters), settings)
     rows = [
-        {"code": f"{kind}:{code}", "type": plural(kind), "categorie": label(code), "figure": figure}
+        CategoryRow(f"{kind}:{code}", plural(kind), label(code), figure)
         for kind, counts in figures.by_category.items()
         for code, figure in counts.items()
     ]
     category = query.params["categorie"]
-    chosen = [row for row in rows if row["code"] == category] if category else rows
+    chosen = [row for row in rows if row.code == category] if category else rows
     return {
         "figures": figures,
         "tables": tables,
-        "category_options": [(row["code"], f"{row['type']} — {row['categorie']}") for row in rows],
-        "categories": [row | {"nombre": shown(row["figure"])} for row in chosen],
+        "category_options": [(row.code, row.name) for row in rows],
+        "categories": chosen,
         "charts": diagnostic_charts(figures, chosen),
     }
 

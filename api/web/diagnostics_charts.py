@@ -3,17 +3,36 @@ suppressed count is neither a bar nor a zero)."""
 
 from __future__ import annotations
 
-from typing import Any
+from dataclasses import dataclass
 
 from markupsafe import Markup
 
-from activities.diagnostic_report import plural
+from activities.diagnostic_report import plural, shown
 from api.web.charts import Series, bar_chart
 from store.diagnostic_figures import Diagnostics, Figure
 
 FACTS_COLOUR = "#1d4e89"
 PREVIOUS_COLOUR = "#767676"
 WEEKDAYS = ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche")
+
+
+@dataclass(frozen=True)
+class CategoryRow:
+    """A category of a kind and its count, as the report words them."""
+
+    code: str  # « kind:category », the value of the page's filter
+    type: str
+    categorie: str
+    figure: Figure
+
+    @property
+    def nombre(self) -> str:
+        """The count as printed, « < seuil » when suppressed."""
+        return shown(self.figure)
+
+    @property
+    def name(self) -> str:
+        return f"{self.type} — {self.categorie}"
 
 
 def _shown(pairs: list[tuple[str, Figure]]) -> tuple[list[str], tuple[int, ...]]:
@@ -26,7 +45,7 @@ def _bars(chart_id: str, title: str, pairs: list[tuple[str, Figure]], name: str)
     return bar_chart(chart_id, title, names, [Series(name, FACTS_COLOUR, values)])
 
 
-def diagnostic_charts(figures: Diagnostics, categories: list[dict[str, Any]]) -> dict[str, Markup]:
+def diagnostic_charts(figures: Diagnostics, categories: list[CategoryRow]) -> dict[str, Markup]:
     """The charts of the categories shown, of the hours, of the weekdays and of the trend."""
     trend = [
         t for t in figures.trend if t.current.value is not None and t.previous.value is not None
@@ -35,7 +54,7 @@ def diagnostic_charts(figures: Diagnostics, categories: list[dict[str, Any]]) ->
         "categories": _bars(
             "graphique-categories",
             "Faits et procédures par catégorie",
-            [(f"{row['type']} — {row['categorie']}", row["figure"]) for row in categories],
+            [(row.name, row.figure) for row in categories],
             "Nombre",
         ),
         "hours": _bars(

@@ -76,7 +76,11 @@ async def test_a_manager_assigns_a_selection_in_bulk(
     token = await browser.form_token("/corbeille")
     answer = await browser.http.post(
         "/corbeille/confier",
-        data={"csrf": token, "etapes": [f"{S1}/{STEP}", f"{S2}/{STEP}"], "personne": "chef-parquet"},
+        data={
+            "csrf": token,
+            "etapes": [f"{S1}/{STEP}", f"{S2}/{STEP}"],
+            "personne": "chef-parquet",
+        },
     )
     assert answer.headers["location"] == "/corbeille?confiees=2"
     assert sorted(assigned(service)) == [(S1, STEP, "chef-parquet"), (S2, STEP, "chef-parquet")]

@@ -11,7 +11,7 @@ from sqlalchemy import Engine
 
 from domain.actors import Actor
 from quietude.procedures import today_in_paris
-from tests.api.rows import PARQUET, POLICE_EVRY, project, step
+from tests.api.rows import BAILLEUR, PARQUET, POLICE_EVRY, project, step
 from tests.api.web.browsing import Browser
 
 TODAY = today_in_paris()
@@ -41,7 +41,9 @@ def late_rows(engine: Engine) -> None:
 
 
 def links(html: str) -> list[str]:
-    return [h.replace("&amp;", "&") for h in re.findall(r'href="(/tableau-de-bord/etapes[^"]*)"', html)]
+    return [
+        h.replace("&amp;", "&") for h in re.findall(r'href="(/tableau-de-bord/etapes[^"]*)"', html)
+    ]
 
 
 def status_count(html: str) -> int:
@@ -52,20 +54,23 @@ def status_count(html: str) -> int:
 
 @pytest.mark.usefixtures("late_rows")
 async def test_every_late_step_is_listed_a_page_at_a_time(browser: Browser) -> None:
-    await browser.sign_in(PARQUET, "manager")
-    first = (await browser.http.get("/tableau-de-bord")).text
-    assert "page 1 sur 2" in first
-    second = (await browser.http.get("/tableau-de-bord?page=2")).text
-    listed = first.count('<td class="num">') + second.count('<td class="num">')
-    assert "page 2 sur 2" in second
-    # 31 late steps: 25 on the first page, 6 on the second (each row has its lateness cell).
-    late_rows_first = len(re.findall(r"<td class=\"num\">\d+</td>\s*</tr>", first))
-    assert late_rows_first >= 25 and listed > 31
+    await browser.sign_in(BAILLEUR, "manager")
+    first = late_section((await browser.http.get("/tableau-de-bord")).text)
+    second = late_section((await browser.http.get("/tableau-de-bord?page=2")).text)
+    assert "page 1 sur 2" in first and "page 2 sur 2" in second
+    assert first.count("<tr>") - 1 == 25 and second.count("<tr>") - 1 == 6
+    listed = set(re.findall(r"signalement-2026-\d+", first + second))
+    assert len(listed) == LATE_POLICE + LATE_PARQUET
+    assert 'href="/tableau-de-bord?page=2#plus-anciens"' in first
+
+
+def late_section(html: str) -> str:
+    return html.split('id="plus-anciens"')[1].split("</section>")[0]
 
 
 @pytest.mark.usefixtures("late_rows")
 async def test_each_number_links_to_the_steps_it_counts(browser: Browser) -> None:
-    await browser.sign_in(PARQUET, "manager")
+    await browser.sign_in(BAILLEUR, "manager")
     page = (await browser.http.get("/tableau-de-bord")).text
     found = links(page)
     assert "/tableau-de-bord/etapes?" in found
@@ -87,7 +92,7 @@ async def test_each_number_links_to_the_steps_it_counts(browser: Browser) -> Non
 
 @pytest.mark.usefixtures("late_rows")
 async def test_the_dashboards_filters_follow_its_links(browser: Browser) -> None:
-    await browser.sign_in(PARQUET, "manager")
+    await browser.sign_in(BAILLEUR, "manager")
     since = (TODAY - timedelta(days=10)).isoformat()
     page = (await browser.http.get(f"/tableau-de-bord?du={since}")).text
     assert f"/tableau-de-bord/etapes?du={since}&etat=retard" in links(page)
@@ -110,7 +115,7 @@ async def test_the_dashboards_filters_follow_its_links(browser: Browser) -> None
 async def test_a_bad_period_gets_a_message_not_zeros(
     browser: Browser, query: str, message: str
 ) -> None:
-    await browser.sign_in(PARQUET, "manager")
+    await browser.sign_in(BAILLEUR, "manager")
     page = await browser.http.get(f"/tableau-de-bord?{query}")
     assert page.status_code == 422
     assert message in page.text
