@@ -7,8 +7,10 @@ from fastapi.staticfiles import StaticFiles
 
 from api.web import (
     accessibility,
+    assignment,
     auth,
     dashboard,
+    diagnostics,
     files,
     inbox,
     interventions,
@@ -33,7 +35,9 @@ def build_router() -> APIRouter:
         steps,
         files,
         inbox,
+        assignment,
         dashboard,
+        diagnostics,
         register,
         interventions,
     )

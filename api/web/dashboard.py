@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import io
 from datetime import date
+from functools import partial
 from typing import Any
 from urllib.parse import urlencode
 
@@ -13,11 +14,12 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 from sqlmodel import Session
 
-from api.schemas import TaskPublic
 from api.web import labels
 from api.web.charts import Series, bar_chart, line_chart
 from api.web.dashboard_figures import DashboardData, DashboardFilters, dashboard_data
+from api.web.dashboard_steps import StepSelection, page_of, steps_link
 from api.web.pages import PageError, PageUser, UserDep, render
+from api.web.periods import PeriodError, checked_period
 from api.web.procedures import visible_communes
 from quietude.procedures import today_in_paris
 
@@ -50,17 +52,13 @@ def _manager(user: PageUser) -> None:
         )
 
 
-def _day(text: str) -> date | None:
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        return None
-
-
 def _filters(du: str, au: str, commune: str, kind: str) -> tuple[DashboardFilters, dict[str, str]]:
+    """The dashboard's filters; PeriodError when a date cannot be read or the period is
+    upside down."""
+    start, end = checked_period(du[:20], au[:20])
     filters = DashboardFilters(
-        start=_day(du),
-        end=_day(au),
+        start=start,
+        end=end,
         commune=commune[:10] or None,
         kind=kind if kind in labels.KINDS else None,
     )
@@ -108,7 +106,10 @@ def _figures(
 ) -> tuple[DashboardData, dict[str, str], date]:
     """The dashboard's figures for a manager, the filters as typed, and today."""
     _manager(user)
-    filters, params = _filters(du, au, commune, kind)
+    try:
+        filters, params = _filters(du, au, commune, kind)
+    except PeriodError as error:
+        raise PageError(422, str(error), "Période invalide") from None
     today = today_in_paris()
     with Session(request.app.state.engine) as session:
         data = dashboard_data(session, user.scope, filters, labels.ACTORS, today)
@@ -117,24 +118,102 @@ def _figures(
 
 @router.get("/tableau-de-bord")
 def dashboard_page(
-    request: Request, user: UserDep, du: str = "", au: str = "", commune: str = "", kind: str = ""
+    request: Request,
+    user: UserDep,
+    du: str = "",
+    au: str = "",
+    commune: str = "",
+    kind: str = "",
+    page: str = "1",
 ) -> Response:
     """Pending and overdue steps of what the organisation sees, with charts (managers)."""
-    data, params, today = _figures(request, user, du, au, commune, kind)
-    with Session(request.app.state.engine) as session:
-        communes = visible_communes(session, user.scope)
+    try:
+        data, params, today = _figures(request, user, du, au, commune, kind)
+    except PageError as error:
+        if error.status != 422:
+            raise
+        typed = {"du": du[:20], "au": au[:20], "commune": commune[:10], "kind": kind[:50]}
+        return _dashboard(request, user, {"params": typed, "message": error.message}, 422)
+    kept = {k: v for k, v in params.items() if v}
+
+    def late_page(number: int) -> str:
+        return "/tableau-de-bord?" + urlencode({**kept, "page": number}) + "#plus-anciens"
+
+    number = int(page) if page.isdigit() and len(page) < 6 else 1
     context = {
         "data": data,
-        "oldest": [TaskPublic.of(row, today) for row in data.oldest_overdue],
+        "late": page_of(data.oldest_overdue, today, number, late_page),
         "charts": _charts(data),
         "org_names": {count.key: count.name for count in data.by_organisation},
         "params": params,
-        "communes": communes,
-        "csv_url": "/tableau-de-bord.csv?" + urlencode({k: v for k, v in params.items() if v}),
+        "csv_url": "/tableau-de-bord.csv?" + urlencode(kept),
         "today": today,
-        "filtered": any(params.values()),
+        "link": partial(steps_link, params),
+        "bands": list(enumerate(data.age_bands)),
     }
-    return render(request, "dashboard.html", context, user=user)
+    return _dashboard(request, user, context)
+
+
+def _dashboard(
+    request: Request, user: PageUser, context: dict[str, Any], status: int = 200
+) -> Response:
+    with Session(request.app.state.engine) as session:
+        communes = visible_communes(session, user.scope)
+    context |= {"communes": communes, "filtered": any(context["params"].values())}
+    return render(request, "dashboard.html", context, user=user, status=status)
+
+
+@router.get("/tableau-de-bord/etapes")
+def dashboard_steps_page(
+    request: Request,
+    user: UserDep,
+    du: str = "",
+    au: str = "",
+    commune: str = "",
+    kind: str = "",
+    etat: str = "",
+    acteur: str = "",
+    organisation: str = "",
+    anciennete: str = "",
+    page: str = "1",
+) -> Response:
+    """The pending steps a number of the dashboard counts, a page at a time (managers)."""
+    data, params, today = _figures(request, user, du, au, commune, kind)
+    query = {"etat": etat, "acteur": acteur, "organisation": organisation}
+    selection = StepSelection.of(query | {"anciennete": anciennete})
+    rows = [row for row in data.pending_rows if selection.keeps(row, today)]
+    if selection.late:
+        rows.sort(key=lambda row: (row.step.due or today, row.step.opened_on))
+    kept = {k: v for k, v in params.items() if v} | {
+        k: v for k, v in (query | {"anciennete": anciennete}).items() if v
+    }
+
+    def link(number: int) -> str:
+        return "/tableau-de-bord/etapes?" + urlencode({**kept, "page": number})
+
+    number = int(page) if page.isdigit() and len(page) < 6 else 1
+    org_names = {count.key: count.name for count in data.by_organisation}
+    context = {
+        "late": page_of(rows, today, number, link),
+        "org_names": org_names,
+        "today": today,
+        "selection": selection,
+        "what": _described(selection, org_names, data),
+        "back": "/tableau-de-bord?" + urlencode({k: v for k, v in params.items() if v}),
+    }
+    return render(request, "dashboard_steps.html", context, user=user)
+
+
+def _described(selection: StepSelection, org_names: dict[str, str], data: DashboardData) -> str:
+    parts = ["Étapes en retard" if selection.late else "Étapes en attente"]
+    if selection.actor:
+        parts.append(f"de l'acteur « {labels.ACTORS.get(selection.actor, selection.actor)} »")
+    if selection.organisation:
+        name = org_names.get(selection.organisation, selection.organisation)
+        parts.append(f"de l'organisation « {name} »")
+    if selection.band is not None:
+        parts.append(f"(retard : {data.age_bands[selection.band][0]})")
+    return " ".join(parts)
 
 
 @router.get("/tableau-de-bord.csv")

@@ -26,7 +26,6 @@ AGE_BANDS: tuple[tuple[int, int | None, str], ...] = (
     (91, None, "plus de 90 jours"),
 )
 WEEKS_SHOWN = 12
-OLDEST_SHOWN = 10
 _BAILLEUR = aliased(Organisation, name="dashboard_bailleur")
 
 
@@ -62,7 +61,7 @@ class DashboardData:
     by_organisation: list[PendingCount]
     age_bands: list[tuple[str, int]]
     timings: list[StepTiming]
-    oldest_overdue: list[TaskRow]
+    oldest_overdue: list[TaskRow]  # every late step, the oldest due date first
     weekly: list[tuple[date, int, int]]  # Monday of the week, steps opened, steps completed
     pending_rows: list[TaskRow] = field(default_factory=list)
 
@@ -206,7 +205,7 @@ def dashboard_data(
         by_organisation=_counts(rows, lambda row: row.step.org_id, org_names),
         age_bands=[(label, bands[label]) for _, _, label in AGE_BANDS],
         timings=_timings(session, scope, filters),
-        oldest_overdue=oldest[:OLDEST_SHOWN],
+        oldest_overdue=oldest,
         weekly=_weekly(session, scope, filters, today),
         pending_rows=rows,
     )

@@ -10,10 +10,11 @@ from sqlmodel import Session
 
 from api.schemas import TaskPublic
 from api.web import labels
-from api.web.pages import UserDep, render
+from api.web.pages import PageUser, UserDep, render
 from api.web.procedure_view import FLASH
 from domain.labels import collation_key
 from quietude.procedures import today_in_paris
+from store.colleagues import colleagues
 from store.queries import TaskFilters, count_tasks, inbox
 
 router = APIRouter(include_in_schema=False)
@@ -51,18 +52,38 @@ def inbox_page(
     mine: str = "",
     fait: str = "",
     procedure: str = "",
+    confiees: str = "",
 ) -> Response:
     """The pending steps of the user's organisation, nearest due date then oldest first."""
+    query = {"retard": retard, "kind": kind, "etape": etape, "commune": commune}
+    query |= {"bailleur": bailleur, "mine": mine}
+    flash, answered = FLASH.get(fait, ""), procedure[:100] if fait == "etape" else ""
+    if confiees.isdigit() and int(confiees) < 100_000:
+        count = int(confiees)
+        flash = f"{count} étape{'s' if count > 1 else ''} confiée{'s' if count > 1 else ''}."
+    return render_inbox(request, user, query, flash=flash, answered=answered)
+
+
+def render_inbox(
+    request: Request,
+    user: PageUser,
+    query: dict[str, str],
+    message: str = "",
+    status: int = 200,
+    flash: str = "",
+    answered: str = "",
+) -> Response:
+    """The corbeille filtered by `query`, with a refusal `message` or a confirmation `flash`."""
     params = {
-        "retard": retard,
-        "kind": kind[:50],
-        "etape": etape[:100],
-        "commune": commune[:10],
-        "bailleur": bailleur[:100],
-        "mine": "oui" if mine == "oui" else "",
+        "retard": query.get("retard", ""),
+        "kind": query.get("kind", "")[:50],
+        "etape": query.get("etape", "")[:100],
+        "commune": query.get("commune", "")[:10],
+        "bailleur": query.get("bailleur", "")[:100],
+        "mine": "oui" if query.get("mine") == "oui" else "",
     }
     filters = TaskFilters(
-        overdue=OVERDUE_CHOICES.get(retard),
+        overdue=OVERDUE_CHOICES.get(params["retard"]),
         kind=params["kind"] or None,
         step=params["etape"] or None,
         commune=params["commune"] or None,
@@ -75,6 +96,7 @@ def inbox_page(
         # The whole inbox gives the choices of the filters; the filtered one, what is listed.
         all_rows = inbox(session, user.claims.org)
         rows = inbox(session, user.claims.org, filters) if filtered else all_rows
+        people = colleagues(session, user.claims.org, user.claims.sub) if user.is_manager else []
     everything = [TaskPublic.of(row, today) for row in all_rows]
     context: dict[str, Any] = {
         "tasks": [TaskPublic.of(row, today) for row in rows] if filtered else everything,
@@ -84,7 +106,9 @@ def inbox_page(
         "params": params,
         "filtered": filtered,
         "today": today,
-        "flash": FLASH.get(fait, ""),
-        "answered": procedure[:100] if fait == "etape" else "",
+        "people": [(sub, sub) for sub in people],
+        "message": message,
+        "flash": flash,
+        "answered": answered,
     }
-    return render(request, "inbox.html", context, user=user)
+    return render(request, "inbox.html", context, user=user, status=status)

@@ -180,6 +180,8 @@ def navigation(user: PageUser | None, path: str) -> list[dict[str, Any]]:
             links.append(("/assermentations", "Agents assermentés"))
     if user.is_manager:
         links.append(("/tableau-de-bord", "Tableau de bord"))
+    # Every signed-in organisation may read the diagnostics, as through the API.
+    links.append(("/diagnostics", "Diagnostics"))
     under = [href for href, _ in links if path == href or path.startswith(href + "/")]
     current = max(under, key=len, default=None)
     if ANSWER_PAGE.fullmatch(path):

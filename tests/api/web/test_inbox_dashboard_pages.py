@@ -100,7 +100,10 @@ async def test_the_dashboard_counts_what_the_organisation_sees(browser: Browser)
     assert '<span class="figure">2</span> étapes en attente' in text
     assert '<span class="figure">1</span> en retard' in text
     assert OTHER_ID not in text  # another bailleur's procedure
-    assert '<th scope="row">31 à 90 jours</th><td class="num">1</td>' in text
+    assert (
+        '<th scope="row">31 à 90 jours</th>'
+        '<td class="num"><a href="/tableau-de-bord/etapes?anciennete=2">1</a></td>'
+    ) in text
     assert f'<a href="/procedures/{LATE_ID}">' in text
     # The transmission took 4 days: median and 90th percentile.
     assert (

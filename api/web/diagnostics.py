@@ -1,0 +1,149 @@
+"""The local diagnostics for the partners: the API's indicators of a territory and a period,
+as tables and SVG charts, and the CLSPD report (.docx)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlencode
+
+from fastapi import APIRouter, Request
+from fastapi.responses import Response
+from sqlmodel import Session
+
+from activities.diagnostic_report import (
+    plural,
+    render_report,
+    report_context,
+    territory_name,
+)
+from activities.documents import label
+from api.routes.diagnostics import DOCX
+from api.web.diagnostics_charts import CategoryRow, diagnostic_charts
+from api.web.pages import PAGE_HEADERS, PageUser, UserDep, render
+from api.web.periods import PeriodError, checked_period
+from api.web.procedures import visible_communes
+from quietude.procedures import today_in_paris
+from store.diagnostic_figures import DiagnosticSettings
+from store.diagnostic_filters import DiagnosticFilterError, DiagnosticFilters, check_filters
+from store.diagnostics import compute, default_period, viewer_of
+from store.visibility import scope_of
+
+router = APIRouter(include_in_schema=False)
+
+
+@dataclass(frozen=True)
+class DiagnosticQuery:
+    """What the page was asked for: the parameters as typed, the API's filters or a message."""
+
+    params: dict[str, str]
+    filters: DiagnosticFilters | None
+    message: str = ""
+
+
+def _query(
+    session: Session, du: str, au: str, commune: str, residence: str, categorie: str
+) -> DiagnosticQuery:
+    """The filters of the API from the page's parameters, checked by the API's own rules."""
+    params = {
+        "du": du[:20],
+        "au": au[:20],
+        "commune": commune[:10],
+        "residence": residence.strip()[:200],
+        "categorie": categorie[:100],
+    }
+    try:
+        start, end = checked_period(params["du"], params["au"])
+        default_start, default_end = default_period(end or today_in_paris())
+        filters = DiagnosticFilters(
+            start=start or default_start,
+            end=end or default_end,
+            commune=params["commune"] or None,
+            residence=params["residence"] or None,
+        )
+        check_filters(session, filters)
+    except (PeriodError, DiagnosticFilterError) as error:
+        return DiagnosticQuery(params, None, str(error))
+    return DiagnosticQuery(params, filters)
+
+
+def _report_url(params: dict[str, str]) -> str:
+    kept = {k: v for k, v in params.items() if v and k != "categorie"}
+    return "/diagnostics/rapport.docx" + (f"?{urlencode(kept)}" if kept else "")
+
+
+def _figures_context(session: Session, user: PageUser, query: DiagnosticQuery) -> dict[str, Any]:
+    """The indicators as the API computes them for this user, in the report's words."""
+    assert query.filters is not None
+    settings = DiagnosticSettings()
+    viewer = viewer_of(scope_of(session, user.claims.org, user.claims.role))
+    figures = compute(session, viewer, query.filters, settings)
+    tables = report_context(figures, territory_name(session, query.filters), settings)
+    rows = [
+        CategoryRow(f"{kind}:{code}", plural(kind), label(code), figure)
+        for kind, counts in figures.by_category.items()
+        for code, figure in counts.items()
+    ]
+    category = query.params["categorie"]
+    chosen = [row for row in rows if row.code == category] if category else rows
+    return {
+        "figures": figures,
+        "tables": tables,
+        "category_options": [(row.code, row.name) for row in rows],
+        "categories": chosen,
+        "charts": diagnostic_charts(figures, chosen),
+    }
+
+
+@router.get("/diagnostics")
+def diagnostics_page(
+    request: Request,
+    user: UserDep,
+    du: str = "",
+    au: str = "",
+    commune: str = "",
+    residence: str = "",
+    categorie: str = "",
+) -> Response:
+    """Local indicators of a territory and a period, small counts hidden as in the API."""
+    with Session(request.app.state.engine) as session:
+        query = _query(session, du, au, commune, residence, categorie)
+        context: dict[str, Any] = {
+            "params": query.params,
+            "message": query.message,
+            "communes": visible_communes(session, user.scope),
+            "filtered": any(query.params.values()),
+            "report_url": _report_url(query.params),
+        }
+        if query.filters is not None:
+            context |= _figures_context(session, user, query)
+    return render(
+        request, "diagnostics.html", context, user=user, status=422 if query.message else 200
+    )
+
+
+@router.get("/diagnostics/rapport.docx")
+def diagnostics_report(
+    request: Request,
+    user: UserDep,
+    du: str = "",
+    au: str = "",
+    commune: str = "",
+    residence: str = "",
+) -> Response:
+    """The CLSPD report (.docx) of the page's filters, as the API's report."""
+    engine = request.app.state.engine
+    with Session(engine) as session:
+        query = _query(session, du, au, commune, residence, "")
+        viewer = viewer_of(scope_of(session, user.claims.org, user.claims.role))
+    if query.filters is None:
+        context = {"title": "Rapport impossible", "message": query.message}
+        return render(request, "error.html", context, user=user, status=422)
+    filters = query.filters
+    data = render_report(engine, filters, viewer, request.app.state.settings.templates_dir)
+    name = f"diagnostic-local-{filters.commune or 'essonne'}-{filters.end}.docx"
+    return Response(
+        content=data,
+        media_type=DOCX,
+        headers={"Content-Disposition": f'attachment; filename="{name}"', **PAGE_HEADERS},
+    )

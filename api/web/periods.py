@@ -1,0 +1,40 @@
+"""The period filters of the pages (« du », « au »), checked with a message in French."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from api.web.labels import date_fr
+
+# The read model holds no date before the convention nor after a few years ahead.
+EARLIEST, LATEST = date(1900, 1, 1), date(2199, 12, 31)
+
+
+class PeriodError(ValueError):
+    """A period the user typed cannot be read (message in French)."""
+
+
+def day_of(text: str, name: str) -> date | None:
+    """The day typed in the field `name` (YYYY-MM-DD, as a date input sends it); None if empty."""
+    if not text:
+        return None
+    try:
+        day: date | None = date.fromisoformat(text)
+    except ValueError:
+        day = None
+    if day is None or not EARLIEST <= day <= LATEST:
+        raise PeriodError(
+            f"La date « {text[:20]} » du champ « {name} » n'est pas une date valide "
+            "(jour/mois/année attendu)."
+        )
+    return day
+
+
+def checked_period(du: str, au: str) -> tuple[date | None, date | None]:
+    """The first and last days typed, the first not after the last."""
+    start, end = day_of(du, "du"), day_of(au, "au")
+    if start and end and start > end:
+        raise PeriodError(
+            f"Période invalide : le début ({date_fr(start)}) est après la fin ({date_fr(end)})."
+        )
+    return start, end
