@@ -13,6 +13,7 @@ from api.web import labels
 from api.web.pages import UserDep, render
 from quietude.procedures import today_in_paris
 from store.queries import TaskFilters, count_tasks, inbox
+from store.visibility import search_tier
 
 router = APIRouter(include_in_schema=False)
 
@@ -47,6 +48,7 @@ def inbox_page(
     commune: str = "",
     bailleur: str = "",
     mine: str = "",
+    q: str = "",
 ) -> Response:
     """The pending steps of the user's organisation, nearest due date then oldest first."""
     params = {
@@ -56,6 +58,7 @@ def inbox_page(
         "commune": commune[:10],
         "bailleur": bailleur[:100],
         "mine": "oui" if mine == "oui" else "",
+        "q": q[:200],
     }
     filters = TaskFilters(
         overdue=OVERDUE_CHOICES.get(retard),
@@ -64,6 +67,8 @@ def inbox_page(
         commune=params["commune"] or None,
         bailleur=params["bailleur"] or None,
         assignee=user.claims.sub if params["mine"] else None,
+        q=params["q"] or None,
+        tier=search_tier(user.org_kind, user.claims.role.value),
     )
     today = today_in_paris()
     filtered = any(params.values())
