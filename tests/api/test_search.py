@@ -2,49 +2,14 @@
 procedure list and the inbox, without accents or case, and never by a fact the caller may not
 read."""
 
-from datetime import date
 from typing import Any
 
 import httpx
 import pytest
-from sqlalchemy import Engine
 
-from tests.api.rows import (
-    BAILLEUR,
-    ETAMPES,
-    PARQUET,
-    POLICE_ETAMPES,
-    parquet_step,
-    project,
-    project_kind,
-    step,
-)
-from tests.builders import resiliation_body
+from tests.api.rows import BAILLEUR, PARQUET, POLICE_ETAMPES
+from tests.api.search_rows import RESILIATION, SIGNALEMENT
 from tests.fixtures import Tokens
-
-RESILIATION = "resiliation-2026-000001"
-SIGNALEMENT = "signalement-2026-000002"
-NOV = date(2026, 11, 2)
-ERABLES = {"nom": "Les Érables", "adresse": "3 avenue de l'Œillet", "commune_insee": ETAMPES}
-
-
-@pytest.fixture
-def searched(engine: Engine) -> None:
-    """A résiliation at 12 rue des Lilas, Évry (tenant Zéphyrin Quiétudetest, dwelling LGT-0042,
-    lease B-2019-0042) waiting for the parquet; a signalement at Les Érables, Étampes, naming
-    Kévin Durand, waiting for the police of Étampes and the parquet."""
-    decision = parquet_step("avis_parquet", NOV, due=date(2026, 12, 1))
-    project_kind(engine, RESILIATION, [decision], facts=resiliation_body())
-    police = step("accuse_reception", POLICE_ETAMPES, NOV, due=date(2026, 11, 20))
-    parquet = parquet_step("decision_parquet", NOV, due=date(2026, 12, 4))
-    project(
-        engine,
-        SIGNALEMENT,
-        [police, parquet],
-        commune=ETAMPES,
-        residence=dict(ERABLES),
-        description="Boîte aux lettres forcée",
-    )
 
 
 async def _found(

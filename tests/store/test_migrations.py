@@ -14,7 +14,8 @@ from tests.fixtures import engine_on
 
 def _schema_diff(engine: Engine) -> list[object]:
     with engine.connect() as connection:
-        context = MigrationContext.configure(connection, opts={"compare_type": True, "include_object": compared})
+        options = {"compare_type": True, "include_object": compared}
+        context = MigrationContext.configure(connection, opts=options)
         return list(compare_metadata(context, SQLModel.metadata))
 
 
