@@ -44,12 +44,15 @@ def line(name: str, values: list[float], target: str = " (objectif ≤ 50 ms)") 
     sys.stdout.write(f"{name}_p95: {percentile(values, 0.95) * 1000:.1f} ms{target}\n")
 
 
-async def explain(stack: Stack, url: str, name: str, path: str, headers: dict[str, str]) -> None:
-    """Print the EXPLAIN (ANALYZE, BUFFERS) of each read-model query of one request."""
+async def explain(
+    stack: Stack, url: str, name: str, path: str, headers: dict[str, str], table: str = " step"
+) -> None:
+    """Print the EXPLAIN (ANALYZE, BUFFERS) of each read-model query of one request that reads
+    `table`."""
     captured: list[tuple[str, Any]] = []
 
     def record(conn, cursor, statement, parameters, context, executemany) -> None:  # noqa: ANN001
-        if statement.lstrip().startswith("SELECT") and " step" in statement:
+        if statement.lstrip().startswith("SELECT") and table in statement:
             captured.append((statement, parameters))
 
     event.listen(stack.engine, "before_cursor_execute", record)
@@ -155,6 +158,8 @@ async def measure(procedures: int, steps: int, workflows: int) -> None:
         sys.stdout.write(f"visibility_vs_inbox_p95_ratio: {ratio:.2f} x\n")
         await explain(stack, url, "inbox", "/api/tasks", police)
         await explain(stack, url, "dashboard", "/api/dashboard", bailleur)
+        name_search = f"/api/procedures?{urlencode({'q': SEARCHES[0][3]})}"
+        await explain(stack, url, "search", name_search, bailleur, "search_full")
 
 
 def main(argv: list[str] | None = None) -> None:
