@@ -12,6 +12,7 @@ from domain.steps import StepState
 from store.db import session_scope
 from store.diagnostic_columns import procedure_columns, step_copies
 from store.durations import count_durations
+from store.search import write_search_texts
 from store.tables import Event, Procedure, Step
 
 
@@ -37,6 +38,7 @@ class ProjectionActivities:
                     updated_at=snapshot.created_at,
                 )
             apply_snapshot(procedure, snapshot)
+            write_search_texts(session, procedure)
             procedure.workflow_run_id = run_id or procedure.workflow_run_id
             session.add(procedure)
             # Every row of the procedure, also those the snapshot no longer names: the duration
@@ -111,14 +113,6 @@ def apply_snapshot(procedure: Procedure, snapshot: ProcedureSnapshot) -> None:
         {"type": "lien", **link.model_dump()} for link in snapshot.links
     ]
     procedure.milestones = [m.model_dump(mode="json") for m in snapshot.milestones]
-    procedure.search_text = " ".join(
-        [
-            snapshot.procedure_id,
-            procedure.title,
-            snapshot.residence_nom,
-            str(snapshot.facts.get("description", "")),
-        ]
-    ).lower()
     columns = procedure_columns(
         snapshot.kind, snapshot.facts, (s.opened_on for s in snapshot.steps), snapshot.created_at
     )

@@ -7,7 +7,7 @@ import logging
 from collections.abc import Awaitable, Callable, Iterator
 from typing import Annotated, Any
 
-from fastapi import Depends, HTTPException, Request
+from fastapi import Depends, HTTPException, Query, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy import Engine
 from sqlmodel import Session
@@ -145,6 +145,15 @@ def get_scope(session: SessionDep, caller: CallerDep) -> Scope:
 
 
 ScopeDep = Annotated[Scope, Depends(get_scope)]
+# The `q` of the lists: matched against what the caller may read of each procedure (store.search).
+SearchQuery = Annotated[
+    str | None,
+    Query(
+        max_length=200,
+        description="recherche : numéro, adresse, résidence, commune, références du logement et "
+        "du bail, noms (pour qui les voit) ; sans tenir compte des accents ni des majuscules",
+    ),
+]
 
 
 def require_manager(caller: CallerDep) -> Claims:

@@ -20,6 +20,8 @@ from domain.kinds import ProcedureKind
 from domain.procedures import DEFINITIONS
 from store.diagnostic_columns import moment_columns
 from store.durations import AS_BAILLEUR, AS_PARTNER
+from store.search import search_texts
+from store.visibility import SearchTier
 from tests.builders import BAILLEUR, OTHER_BAILLEUR
 
 KINDS = (
@@ -40,11 +42,21 @@ OPEN_SHARE = 0.05
 LONG_RUNNING_SHARE = 0.08  # of the open ones: waiting for months, hence overdue
 DELAYS = (15, 30, 60, 60)  # days a pending step is given
 YEARS = 5
+# The persons a signalement concerns: searched by name by the bailleur's legal team.
+SURNAMES = (
+    "Martin", "Bernard", "Dubois", "Thomas", "Robert", "Richard", "Petit", "Durand", "Leroy",
+    "Moreau", "Simon", "Laurent", "Lefèvre", "Michel", "Garcia", "David", "Bertrand", "Roux",
+    "Vincent", "Fournier", "Morel", "Girard", "André", "Lefebvre", "Mercier", "Dupont",
+    "Lambert", "Bonnet", "François", "Martinez", "Legrand", "Garnier", "Faure", "Rousseau",
+    "Blanc", "Guérin", "Muller", "Henry", "Roussel", "Nicolas", "Perrin", "Morin", "Mathieu",
+    "Clément", "Gauthier", "Dumont", "Lopez", "Fontaine", "Chevalier", "Robin",
+)  # fmt: skip
 NULL = "\\N"
 NULLS = (NULL,) * 4
 PROCEDURE_COLUMNS = (
     "id, kind, status, bailleur_id, commune_insee, residence_nom, title, facts, created_at,"
-    " updated_at, closed_at, next_due, overdue, pending_actors, search_text, links, milestones,"
+    " updated_at, closed_at, next_due, overdue, pending_actors, search_text, search_shared,"
+    " search_full, links, milestones,"
     " facts_at, categorie, trafic, facts_hour, facts_weekday"
 )
 STEP_COLUMNS = (
@@ -226,22 +238,27 @@ def generate(
             lines.append("\t".join(row) + "\n")
         residence = f"Résidence {commune} {index % 97}"
         title = f"{ProcedureKind(kind).label} — {residence}"
-        facts = json.dumps(
-            {
-                "kind": kind,
-                "residence": {"nom": residence, "commune_insee": insee, "hall": f"{index % 7}"},
-                "categorie": "occupation_halls",
-                "description": "Regroupements répétés dans le hall, nuisances nocturnes.",
+        facts_dict = {
+            "kind": kind,
+            "residence": {
+                "nom": residence,
+                "adresse": f"{index % 200 + 1} rue des Lilas",
+                "commune_insee": insee,
+                "hall": f"{index % 7}",
             },
-            ensure_ascii=False,
-        )
+            "categorie": "occupation_halls",
+            "description": "Regroupements répétés dans le hall, nuisances nocturnes.",
+            "personnes": [{"nom": SURNAMES[rng.randrange(len(SURNAMES))], "prenom": "Camille"}],
+        }
+        facts = json.dumps(facts_dict, ensure_ascii=False)
         closed = None if open_ else f"{opened} 18:00:00+00"
         late = any(due < today for due in dues)
-        search = f"{procedure_id} {title} {residence}".lower()
+        texts = search_texts([procedure_id, title, residence], insee, facts_dict, {insee: commune})
+        search = tuple(texts[tier] for tier in SearchTier)
         fields = (
             procedure_id, kind, status, bailleur, insee, residence, title, facts, created,
             closed or now, closed, min(dues) if dues else None, "t" if late else "f",
-            " ".join(sorted(actors)), search, "[]", "[]", created, "occupation_halls", "f",
+            " ".join(sorted(actors)), *search, "[]", "[]", created, "occupation_halls", "f",
             *moment_columns(datetime.combine(start, time(8), tzinfo=UTC)).values(),
         )  # fmt: skip
         result.procedures += 1

@@ -1,7 +1,8 @@
 """Read path at scale: synthetic procedures and steps bulk-loaded (COPY) into a throw-away
 PostgreSQL read model, then p50/p95 through the API of the inbox of one organisation, the overdue
-dashboard, a filtered paged list and a procedure detail (target: p95 ≤ 50 ms each); beside it the
-same inbox filter through Temporal visibility (`list_workflows`) over N running workflows."""
+dashboard, a filtered paged list, a procedure detail and the searches of the list and of the
+inbox (target: p95 ≤ 50 ms each); beside it the same inbox filter through Temporal visibility
+(`list_workflows`) over N running workflows."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ import sys
 import time
 import uuid
 from typing import Any
+from urllib.parse import urlencode
 
 import psycopg
 from sqlalchemy import event
@@ -42,12 +44,15 @@ def line(name: str, values: list[float], target: str = " (objectif ≤ 50 ms)") 
     sys.stdout.write(f"{name}_p95: {percentile(values, 0.95) * 1000:.1f} ms{target}\n")
 
 
-async def explain(stack: Stack, url: str, name: str, path: str, headers: dict[str, str]) -> None:
-    """Print the EXPLAIN (ANALYZE, BUFFERS) of each read-model query of one request."""
+async def explain(
+    stack: Stack, url: str, name: str, path: str, headers: dict[str, str], table: str = " step"
+) -> None:
+    """Print the EXPLAIN (ANALYZE, BUFFERS) of each read-model query of one request that reads
+    `table`."""
     captured: list[tuple[str, Any]] = []
 
     def record(conn, cursor, statement, parameters, context, executemany) -> None:  # noqa: ANN001
-        if statement.lstrip().startswith("SELECT") and " step" in statement:
+        if statement.lstrip().startswith("SELECT") and table in statement:
             captured.append((statement, parameters))
 
     event.listen(stack.engine, "before_cursor_execute", record)
@@ -58,6 +63,25 @@ async def explain(stack: Stack, url: str, name: str, path: str, headers: dict[st
             plan = connection.execute(f"EXPLAIN (ANALYZE, BUFFERS) {statement}", parameters)
             sys.stdout.write(f"# EXPLAIN ({name}) {' '.join(statement.split())[:90]}…\n")
             sys.stdout.write("".join(f"#   {row[0]}\n" for row in plan.fetchall()))
+
+
+SEARCHES = (  # name, organisation, role, terms (store.search)
+    ("search_list_name", BAILLEUR, "manager", "durand"),  # a name: the legal team's tier
+    ("search_list_address_commune", BAILLEUR, "manager", "rue des lilas evry"),
+    ("search_list_agent", BAILLEUR, "agent", "Étampes"),
+    ("search_inbox_forces", POLICE_EVRY, "manager", "courcouronnes"),
+)
+
+
+async def searches(stack: Stack, number: str) -> None:
+    """Time the search of the list and of the inbox, per tier, by name, address, commune and
+    number (p95 target ≤ 50 ms)."""
+    for name, org, role, terms in SEARCHES:
+        route = "/api/tasks" if "inbox" in name else "/api/procedures"
+        path = f"{route}?{urlencode({'q': terms})}"
+        line(name, await timed(stack, path, stack.headers(org, role)))
+    number_path = f"/api/procedures?q={number}"
+    line("search_list_number", await timed(stack, number_path, stack.headers(BAILLEUR, "manager")))
 
 
 async def _start_raw(stack: Stack, queue: str, pending_org: str) -> None:
@@ -127,12 +151,15 @@ async def measure(procedures: int, steps: int, workflows: int) -> None:
         line("read_filtered_list", await timed(stack, paged, bailleur))
         detail = f"/api/procedures/{data.detail_id}"
         line("read_procedure_detail", await timed(stack, detail, bailleur))
+        await searches(stack, data.detail_id)
         listing = await visibility(stack, workflows)
         line(f"visibility_list_workflows_{workflows}", listing, "")
         ratio = percentile(listing, 0.95) / percentile(inbox, 0.95)
         sys.stdout.write(f"visibility_vs_inbox_p95_ratio: {ratio:.2f} x\n")
         await explain(stack, url, "inbox", "/api/tasks", police)
         await explain(stack, url, "dashboard", "/api/dashboard", bailleur)
+        name_search = f"/api/procedures?{urlencode({'q': SEARCHES[0][3]})}"
+        await explain(stack, url, "search", name_search, bailleur, "search_full")
 
 
 def main(argv: list[str] | None = None) -> None:

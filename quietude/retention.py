@@ -153,7 +153,7 @@ def anonymise(session: Session, item: Purged, var_dir: Path, now: datetime) -> N
     names |= {s.assignee_sub for s in steps if s.assignee_sub}
     names |= {e.sub for e in events if e.sub} | {p.created_by for p in pieces}
     procedure.facts = _anonymous_facts(procedure.facts)
-    procedure.search_text = ""
+    procedure.search_text = procedure.search_shared = procedure.search_full = ""
     # The diagnostics keep counting it by commune, period and category, never by hall.
     procedure.batiment = procedure.hall = None
     procedure.links = [

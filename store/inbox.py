@@ -12,7 +12,9 @@ from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 
 from domain.steps import StepStatus
+from store.search import search_clause, search_terms
 from store.tables import Commune, Organisation, Procedure, Step
+from store.visibility import SearchTier
 
 PENDING = StepStatus.PENDING.value
 OPEN = "open"
@@ -39,6 +41,10 @@ class TaskFilters:
     step: str | None = None
     bailleur: str | None = None
     commune: str | None = None
+    q: str | None = None  # terms of a search (store.search)
+    # The text the terms are matched against: the organisation's, by its kind and the role
+    # of the caller; the narrowest unless the caller's is given.
+    tier: SearchTier = SearchTier.IN_PROGRESS
 
 
 @dataclass(frozen=True)
@@ -120,7 +126,9 @@ def _inbox_where(org_id: str, filters: TaskFilters) -> list[ColumnElement[bool]]
         (col(Procedure.bailleur_id), filters.bailleur),
         (col(Step.commune_insee), filters.commune),
     )
-    return where + [column == value for column, value in equal if value]
+    where += [column == value for column, value in equal if value]
+    found = search_clause(filters.q, filters.tier)
+    return where if found is None else [*where, found]
 
 
 def inbox(
@@ -142,7 +150,7 @@ def inbox(
 def inbox_counts(session: Session, org_id: str, filters: TaskFilters | None = None) -> TaskCounts:
     """The counts of the whole filtered inbox (per step key, per kind, late), grouped in SQL
     over the index of pending steps (ix_step_inbox), without reading the procedures unless
-    filtered by bailleur."""
+    filtered by bailleur or searched."""
     filters = filters or TaskFilters()
     late = func.sum(case((col(Step.overdue) == true(), 1), else_=0))
     statement = (
@@ -155,7 +163,7 @@ def inbox_counts(session: Session, org_id: str, filters: TaskFilters | None = No
         )
         .group_by(col(Step.key), col(Step.procedure_kind))
     )
-    if filters.bailleur:
+    if filters.bailleur or search_terms(filters.q):
         statement = statement.join(Procedure, col(Procedure.id) == col(Step.procedure_id))
     by_step: Counter[str] = Counter()
     by_kind: Counter[str] = Counter()

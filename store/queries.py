@@ -27,8 +27,9 @@ from store.inbox import TaskFilters as TaskFilters
 from store.inbox import count_tasks as count_tasks
 from store.inbox import inbox as inbox
 from store.inbox import inbox_counts as inbox_counts
+from store.search import search_clause
 from store.tables import Commune, Document, Event, Organisation, Piece, Procedure, Step
-from store.visibility import Scope, scope_clause
+from store.visibility import Scope, SearchTier, scope_clause, search_tier
 
 PENDING = StepStatus.PENDING.value
 T = TypeVar("T", Document, Piece)
@@ -44,7 +45,7 @@ class ProcedureFilters:
     org: str | None = None  # a pending step is assigned to this organisation
     commune: str | None = None
     overdue: bool | None = None
-    q: str | None = None
+    q: str | None = None  # terms matched against what the caller may read (store.search)
 
 
 @dataclass(frozen=True)
@@ -104,7 +105,7 @@ def _pending_step_exists(*conditions: ColumnElement[bool]) -> ColumnElement[bool
     return exists(steps)
 
 
-def _filter_clauses(filters: ProcedureFilters) -> list[ColumnElement[bool]]:
+def _filter_clauses(filters: ProcedureFilters, tier: SearchTier) -> list[ColumnElement[bool]]:
     clauses: list[ColumnElement[bool]] = []
     if filters.kind:
         clauses.append(col(Procedure.kind) == filters.kind)
@@ -118,9 +119,9 @@ def _filter_clauses(filters: ProcedureFilters) -> list[ColumnElement[bool]]:
         clauses.append(col(Procedure.commune_insee) == filters.commune)
     if filters.overdue is not None:
         clauses.append(col(Procedure.overdue) == filters.overdue)
-    if filters.q and filters.q.strip():
-        needle = filters.q.strip().lower()
-        clauses.append(col(Procedure.search_text).contains(needle, autoescape=True))
+    found = search_clause(filters.q, tier)
+    if found is not None:
+        clauses.append(found)
     return clauses
 
 
@@ -128,7 +129,8 @@ def list_procedures(
     session: Session, scope: Scope, filters: ProcedureFilters, page: int, per_page: int
 ) -> tuple[list[ProcedureRow], int]:
     """One page of the visible procedures matching `filters`, by next due date then id."""
-    where = [scope_clause(scope), *_filter_clauses(filters)]
+    tier = search_tier(scope.org_kind, scope.role)
+    where = [scope_clause(scope), *_filter_clauses(filters, tier)]
     total = session.exec(select(func.count()).select_from(Procedure).where(*where)).one()
     order = (col(Procedure.next_due).asc().nulls_last(), col(Procedure.id))
     # The page's ids first, from the index alone (ix_procedure_bailleur_list holds the order

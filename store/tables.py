@@ -110,7 +110,11 @@ class Procedure(SQLModel, table=True):
     next_due: date | None = Field(default=None, index=True)
     overdue: bool = Field(default=False, index=True)
     pending_actors: str = ""  # space-separated actor kinds
-    search_text: str = ""  # lower-cased text searched by `q`
+    # The normalized texts searched by `q`, one per visibility tier (store.search): what a
+    # bailleur's agent, a partner, the bailleur's legal team may read of the procedure.
+    search_text: str = ""
+    search_shared: str = ""
+    search_full: str = ""
     links: list[Any] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
     milestones: list[Any] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
     workflow_run_id: str | None = None

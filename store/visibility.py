@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import ColumnElement, exists, false
@@ -110,3 +111,29 @@ def facts_for(
     if isinstance(residence, dict):
         reduced["residence"] = {k: residence[k] for k in SHARED_RESIDENCE if k in residence}
     return reduced
+
+
+class SearchTier(StrEnum):
+    """Which text of a procedure a caller's search is matched against: never more than it sees."""
+
+    IN_PROGRESS = "in_progress"  # a bailleur's front-line agent: that it is in progress, where
+    SHARED = "shared"  # a partner: the facts its kind shares (each definition's shared_facts)
+    FULL = "full"  # the bailleur's legal team and managers: the whole facts, names included
+
+
+def search_tier(org_kind: str | None, role: str | None = None) -> SearchTier:
+    """The search text a user of this organisation kind and role may match its terms against."""
+    if sees_personal_data(org_kind, role):
+        return SearchTier.FULL
+    if org_kind == OrgKind.BAILLEUR:
+        return SearchTier.IN_PROGRESS
+    return SearchTier.SHARED
+
+
+def facts_of_tier(tier: SearchTier, facts: dict[str, Any]) -> dict[str, Any]:
+    """The facts a user of `tier` reads, by the rules of `facts_for` (all partners alike)."""
+    if tier == SearchTier.FULL:
+        return dict(facts)
+    if tier == SearchTier.IN_PROGRESS:
+        return facts_for(OrgKind.BAILLEUR, facts, Role.AGENT)
+    return facts_for(OrgKind.POLICE, facts)

@@ -10,7 +10,15 @@ from sqlmodel import Session
 from starlette.concurrency import run_in_threadpool
 
 from api.audit import Action, record
-from api.deps import CallerDep, EngineDep, FilesDep, ScopeDep, ServiceDep, SessionDep
+from api.deps import (
+    CallerDep,
+    EngineDep,
+    FilesDep,
+    ScopeDep,
+    SearchQuery,
+    ServiceDep,
+    SessionDep,
+)
 from api.routes.assignments import AssigneeBody
 from api.schemas import DocumentPublic, ProcedurePage, ProcedurePublic, ProcedureSummary
 from domain.actors import Actor, OrgKind
@@ -152,7 +160,7 @@ def read_procedures(
     org: Annotated[str | None, Query(description="organisation d'une étape en attente")] = None,
     commune: Annotated[str | None, Query(description="code INSEE")] = None,
     overdue: bool | None = None,
-    q: Annotated[str | None, Query(max_length=200, description="recherche libre")] = None,
+    q: SearchQuery = None,
     page: Annotated[int, Query(ge=1)] = 1,
     per_page: Annotated[int, Query(ge=1, le=MAX_PER_PAGE)] = 50,
 ) -> ProcedurePage:

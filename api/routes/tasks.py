@@ -7,12 +7,21 @@ from fastapi import APIRouter, HTTPException, Query
 from starlette.concurrency import run_in_threadpool
 
 from api.audit import Action, record_all
-from api.deps import CallerDep, EngineDep, ManagerDep, ServiceDep, SessionDep
+from api.deps import (
+    CallerDep,
+    EngineDep,
+    ManagerDep,
+    ScopeDep,
+    SearchQuery,
+    ServiceDep,
+    SessionDep,
+)
 from api.routes.assignments import ReassignBody, reassign_all, steps_of
 from api.schemas import ReassignResult, TaskList
 from domain.actors import Role
 from quietude.procedures import today_in_paris
 from store.queries import TaskFilters, inbox, inbox_counts
+from store.visibility import search_tier
 
 router = APIRouter(prefix="/tasks", tags=["tâches"])
 
@@ -23,6 +32,7 @@ MAX_PER_PAGE = 200
 def read_tasks(
     session: SessionDep,
     caller: CallerDep,
+    scope: ScopeDep,
     overdue: bool | None = None,
     due_before: Annotated[date | None, Query(description="échéance au plus tard ce jour")] = None,
     kind: Annotated[str | None, Query(max_length=50)] = None,
@@ -33,6 +43,7 @@ def read_tasks(
     step: Annotated[str | None, Query(max_length=100, description="clé de l'étape")] = None,
     bailleur: Annotated[str | None, Query(max_length=100, description="bailleur")] = None,
     commune: Annotated[str | None, Query(max_length=10, description="code INSEE")] = None,
+    q: SearchQuery = None,
     page: Annotated[int, Query(ge=1)] = 1,
     per_page: Annotated[int, Query(ge=1, le=MAX_PER_PAGE)] = 50,
 ) -> TaskList:
@@ -51,6 +62,8 @@ def read_tasks(
         step=step,
         bailleur=bailleur,
         commune=commune,
+        q=q,
+        tier=search_tier(scope.org_kind, scope.role),
     )
     rows = inbox(session, caller.org, filters, limit=per_page, offset=(page - 1) * per_page)
     counts = inbox_counts(session, caller.org, filters)

@@ -16,6 +16,7 @@ from domain.labels import collation_key
 from quietude.procedures import today_in_paris
 from store.colleagues import colleagues
 from store.queries import TaskFilters, count_tasks, inbox
+from store.visibility import search_tier
 
 router = APIRouter(include_in_schema=False)
 
@@ -53,10 +54,11 @@ def inbox_page(
     fait: str = "",
     procedure: str = "",
     confiees: str = "",
+    q: str = "",
 ) -> Response:
     """The pending steps of the user's organisation, nearest due date then oldest first."""
     query = {"retard": retard, "kind": kind, "etape": etape, "commune": commune}
-    query |= {"bailleur": bailleur, "mine": mine}
+    query |= {"bailleur": bailleur, "mine": mine, "q": q}
     flash, answered = FLASH.get(fait, ""), procedure[:100] if fait == "etape" else ""
     if confiees.isdigit() and int(confiees) < 100_000:
         count = int(confiees)
@@ -81,6 +83,7 @@ def render_inbox(
         "commune": query.get("commune", "")[:10],
         "bailleur": query.get("bailleur", "")[:100],
         "mine": "oui" if query.get("mine") == "oui" else "",
+        "q": query.get("q", "")[:200],
     }
     filters = TaskFilters(
         overdue=OVERDUE_CHOICES.get(params["retard"]),
@@ -89,6 +92,8 @@ def render_inbox(
         commune=params["commune"] or None,
         bailleur=params["bailleur"] or None,
         assignee=user.claims.sub if params["mine"] else None,
+        q=params["q"] or None,
+        tier=search_tier(user.org_kind, user.claims.role.value),
     )
     today = today_in_paris()
     filtered = any(params.values())

@@ -30,7 +30,7 @@ from quietude.procedures import StartRefused, StepRefused, TemporalUnavailable
 from quietude.settings import REPO_ROOT, Settings
 from quietude.tokens import Claims, TokenError, verify_token
 from store.tables import Organisation
-from store.visibility import Scope, sees_files
+from store.visibility import Scope, SearchTier, search_tier, sees_files
 
 TEMPLATES_DIR = REPO_ROOT / "templates" / "web"
 STATIC_DIR = REPO_ROOT / "static"
@@ -74,6 +74,14 @@ class PageError(Exception):
         self.title = title
 
 
+SEARCH_HINTS = {
+    SearchTier.IN_PROGRESS: "Numéro, résidence, adresse, commune…",
+    SearchTier.SHARED: "Numéro, résidence, adresse, commune, et les noms et références que la "
+    "procédure vous transmet…",
+    SearchTier.FULL: "Numéro, nom, résidence, adresse, commune, référence du logement ou du bail…",
+}
+
+
 @dataclass(frozen=True)
 class PageUser:
     """The signed-in user: the claims of its token, its organisation and its session."""
@@ -86,6 +94,11 @@ class PageUser:
     @property
     def scope(self) -> Scope:
         return Scope(org_id=self.claims.org, org_kind=self.org_kind, role=self.claims.role.value)
+
+    @property
+    def search_hint(self) -> str:
+        """What the search of the lists finds for this user: names only for those who see them."""
+        return SEARCH_HINTS[search_tier(self.org_kind, self.claims.role.value)]
 
     @property
     def sees_files(self) -> bool:

@@ -8,6 +8,7 @@ from sqlmodel import SQLModel
 
 import store.tables  # noqa: F401  (registers the tables on SQLModel.metadata)
 from store.db import make_engine
+from store.search import compared
 
 target_metadata = SQLModel.metadata
 
@@ -17,6 +18,7 @@ def _run(connection: Connection) -> None:
         connection=connection,
         target_metadata=target_metadata,
         compare_type=True,
+        include_object=compared,
         # SQLite cannot alter most columns in place: later revisions copy the table instead.
         render_as_batch=connection.dialect.name == "sqlite",
     )

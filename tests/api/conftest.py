@@ -24,6 +24,7 @@ from store.tables import (
     TreveEnd,
 )
 from tests.api.rows import FakeService
+from tests.api.search_rows import project_searched
 from tests.fixtures import Tokens, asgi_client, engine_on, make_app, settings_for
 
 PAST_TREVE_YEAR = 2021  # the last end the migration records
@@ -83,3 +84,9 @@ async def client(app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
 def auth(settings: Settings) -> Tokens:
     """Mints authorization headers: `auth(org, role)`."""
     return Tokens(settings)
+
+
+@pytest.fixture
+def searched(engine: Engine) -> None:
+    """The procedures of the search tests (tests/api/search_rows.py)."""
+    project_searched(engine)

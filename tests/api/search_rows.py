@@ -1,0 +1,32 @@
+"""The procedures the search tests look for: a résiliation and a signalement whose facts hold
+every kind of term, names included."""
+
+from datetime import date
+
+from sqlalchemy import Engine
+
+from tests.api.rows import ETAMPES, POLICE_ETAMPES, parquet_step, project, project_kind, step
+from tests.builders import resiliation_body
+
+RESILIATION = "resiliation-2026-000001"
+SIGNALEMENT = "signalement-2026-000002"
+NOV = date(2026, 11, 2)
+ERABLES = {"nom": "Les Érables", "adresse": "3 avenue de l'Œillet", "commune_insee": ETAMPES}
+
+
+def project_searched(engine: Engine) -> None:
+    """A résiliation at 12 rue des Lilas, Évry (tenant Zéphyrin Quiétudetest, dwelling LGT-0042,
+    lease B-2019-0042) waiting for the parquet; a signalement at Les Érables, Étampes, naming
+    Kévin Durand, waiting for the police of Étampes and the parquet."""
+    decision = parquet_step("avis_parquet", NOV, due=date(2026, 12, 1))
+    project_kind(engine, RESILIATION, [decision], facts=resiliation_body())
+    police = step("accuse_reception", POLICE_ETAMPES, NOV, due=date(2026, 11, 20))
+    parquet = parquet_step("decision_parquet", NOV, due=date(2026, 12, 4))
+    project(
+        engine,
+        SIGNALEMENT,
+        [police, parquet],
+        commune=ETAMPES,
+        residence=dict(ERABLES),
+        description="Boîte aux lettres forcée",
+    )
