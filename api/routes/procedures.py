@@ -11,6 +11,7 @@ from starlette.concurrency import run_in_threadpool
 
 from api.audit import Action, record
 from api.deps import CallerDep, EngineDep, FilesDep, ScopeDep, ServiceDep, SessionDep
+from api.query_bounds import Page
 from api.routes.assignments import AssigneeBody
 from api.schemas import DocumentPublic, ProcedurePage, ProcedurePublic, ProcedureSummary
 from domain.actors import Actor, OrgKind
@@ -153,7 +154,7 @@ def read_procedures(
     commune: Annotated[str | None, Query(description="code INSEE")] = None,
     overdue: bool | None = None,
     q: Annotated[str | None, Query(max_length=200, description="recherche libre")] = None,
-    page: Annotated[int, Query(ge=1)] = 1,
+    page: Page = 1,
     per_page: Annotated[int, Query(ge=1, le=MAX_PER_PAGE)] = 50,
 ) -> ProcedurePage:
     """Procédures visibles par l'organisation appelante, filtrées, par échéance la plus proche."""

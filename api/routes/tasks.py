@@ -1,6 +1,5 @@
 """The caller organisation's inbox, and the bulk reassignment of its steps."""
 
-from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, HTTPException, Query
@@ -8,6 +7,7 @@ from starlette.concurrency import run_in_threadpool
 
 from api.audit import Action, record_all
 from api.deps import CallerDep, EngineDep, ManagerDep, ServiceDep, SessionDep
+from api.query_bounds import Day, Page
 from api.routes.assignments import ReassignBody, reassign_all, steps_of
 from api.schemas import ReassignResult, TaskList
 from domain.actors import Role
@@ -24,7 +24,7 @@ def read_tasks(
     session: SessionDep,
     caller: CallerDep,
     overdue: bool | None = None,
-    due_before: Annotated[date | None, Query(description="échéance au plus tard ce jour")] = None,
+    due_before: Annotated[Day | None, Query(description="échéance au plus tard ce jour")] = None,
     kind: Annotated[str | None, Query(max_length=50)] = None,
     mine: Annotated[bool, Query(description="seulement les étapes confiées à l'appelant")] = False,
     assignee: Annotated[
@@ -33,7 +33,7 @@ def read_tasks(
     step: Annotated[str | None, Query(max_length=100, description="clé de l'étape")] = None,
     bailleur: Annotated[str | None, Query(max_length=100, description="bailleur")] = None,
     commune: Annotated[str | None, Query(max_length=10, description="code INSEE")] = None,
-    page: Annotated[int, Query(ge=1)] = 1,
+    page: Page = 1,
     per_page: Annotated[int, Query(ge=1, le=MAX_PER_PAGE)] = 50,
 ) -> TaskList:
     """Une page des étapes en attente de l'organisation appelante, par échéance puis
