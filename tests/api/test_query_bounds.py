@@ -60,3 +60,21 @@ async def test_every_date_parameter_is_bounded(
     response = await client.get(path, params=params, headers=auth(POLICE_EVRY, "admin"))
     assert response.status_code == 422, response.text
     assert "date entre le 01/01/2000 et le 31/12/" in response.json()["detail"]
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "options"),
+    [
+        ("GET", "/api/procedures?q=a%00b", {}),
+        ("GET", "/api/procedures/signalement-2026%00", {}),
+        ("POST", "/api/procedures", {"content": b'{"kind": "signalement\\u0000"}'}),
+    ],
+)
+async def test_a_nul_character_is_refused_before_it_reaches_the_database(
+    client: httpx.AsyncClient, auth: Tokens, method: str, path: str, options: dict
+) -> None:
+    headers = {**auth(BAILLEUR, "juriste"), "Content-Type": "application/json"}
+    response = await client.request(method, path, headers=headers, **options)
+    assert response.status_code == 422, response.text
+    assert "caractère nul (U+0000) refusé" in response.json()["detail"]
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
