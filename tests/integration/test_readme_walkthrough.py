@@ -21,15 +21,15 @@ from quietude.demo import create_demo
 from quietude.procedures import ProcedureService
 from quietude.settings import Settings
 from tests.fixtures import (
+    DATABASE_KINDS,
     REPO,
     bearer,
     connector_to,
     free_port,
     make_app,
-    migrated,
+    read_model,
     running_worker,
     settings_for,
-    sqlite_url,
     unique_queue,
 )
 
@@ -56,11 +56,12 @@ class Served:
     engine: Engine
 
 
-@pytest.fixture
-async def served(dev_env: WorkflowEnvironment, tmp_path: Path) -> AsyncIterator[Served]:
+@pytest.fixture(params=DATABASE_KINDS)
+async def served(
+    request: pytest.FixtureRequest, dev_env: WorkflowEnvironment, tmp_path: Path
+) -> AsyncIterator[Served]:
     """The stack under uvicorn on 127.0.0.1, holding demo procedures of both demo bailleurs."""
-    url = sqlite_url(tmp_path)
-    with migrated(url) as engine:
+    with read_model(request.param, tmp_path) as (url, engine):
         settings = settings_for(tmp_path / "var", database_url=url, task_queue=unique_queue())
         app = make_app(settings, engine, connector_to(dev_env.client))
         port = free_port()
