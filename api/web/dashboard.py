@@ -18,6 +18,7 @@ from api.web import labels
 from api.web.charts import Series, bar_chart, line_chart
 from api.web.dashboard_figures import DashboardData, DashboardFilters, dashboard_data
 from api.web.pages import PageError, PageUser, UserDep, render
+from api.web.period import END_LABEL, START_LABEL, period_of
 from api.web.procedures import visible_communes
 from quietude.procedures import today_in_paris
 
@@ -50,27 +51,24 @@ def _manager(user: PageUser) -> None:
         )
 
 
-def _day(text: str) -> date | None:
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        return None
-
-
-def _filters(du: str, au: str, commune: str, kind: str) -> tuple[DashboardFilters, dict[str, str]]:
+def _filters(
+    du: str, au: str, commune: str, kind: str
+) -> tuple[DashboardFilters, dict[str, str], dict[str, str]]:
+    """The filters to apply, the filters as typed (to show them again) and their errors."""
+    period = period_of(du[:20], au[:20])
     filters = DashboardFilters(
-        start=_day(du),
-        end=_day(au),
+        start=period.start,
+        end=period.end,
         commune=commune[:10] or None,
         kind=kind if kind in labels.KINDS else None,
     )
     params = {
-        "du": filters.start.isoformat() if filters.start else "",
-        "au": filters.end.isoformat() if filters.end else "",
+        "du": du[:20],
+        "au": au[:20],
         "commune": filters.commune or "",
         "kind": filters.kind or "",
     }
-    return filters, params
+    return filters, params, period.errors
 
 
 def _charts(data: DashboardData) -> dict[str, Any]:
@@ -105,14 +103,14 @@ def _charts(data: DashboardData) -> dict[str, Any]:
 
 def _figures(
     request: Request, user: PageUser, du: str, au: str, commune: str, kind: str
-) -> tuple[DashboardData, dict[str, str], date]:
-    """The dashboard's figures for a manager, the filters as typed, and today."""
+) -> tuple[DashboardData, dict[str, str], dict[str, str], date]:
+    """The dashboard's figures for a manager, the filters as typed, their errors, and today."""
     _manager(user)
-    filters, params = _filters(du, au, commune, kind)
+    filters, params, errors = _filters(du, au, commune, kind)
     today = today_in_paris()
     with Session(request.app.state.engine) as session:
         data = dashboard_data(session, user.scope, filters, labels.ACTORS, today)
-    return data, params, today
+    return data, params, errors, today
 
 
 @router.get("/tableau-de-bord")
@@ -120,7 +118,7 @@ def dashboard_page(
     request: Request, user: UserDep, du: str = "", au: str = "", commune: str = "", kind: str = ""
 ) -> Response:
     """Pending and overdue steps of what the organisation sees, with charts (managers)."""
-    data, params, today = _figures(request, user, du, au, commune, kind)
+    data, params, errors, today = _figures(request, user, du, au, commune, kind)
     with Session(request.app.state.engine) as session:
         communes = visible_communes(session, user.scope)
     context = {
@@ -133,8 +131,11 @@ def dashboard_page(
         "csv_url": "/tableau-de-bord.csv?" + urlencode({k: v for k, v in params.items() if v}),
         "today": today,
         "filtered": any(params.values()),
+        "errors": errors,
+        "start_label": START_LABEL,
+        "end_label": END_LABEL,
     }
-    return render(request, "dashboard.html", context, user=user)
+    return render(request, "dashboard.html", context, user=user, status=422 if errors else 200)
 
 
 @router.get("/tableau-de-bord.csv")
@@ -142,7 +143,9 @@ def dashboard_csv(
     request: Request, user: UserDep, du: str = "", au: str = "", commune: str = "", kind: str = ""
 ) -> Response:
     """The pending steps behind the dashboard, as CSV (separator « ; », for spreadsheets)."""
-    data, _, today = _figures(request, user, du, au, commune, kind)
+    data, _, errors, today = _figures(request, user, du, au, commune, kind)
+    if errors:
+        raise PageError(422, " ".join(errors.values()), "Période invalide")
     names = {count.key: count.name for count in data.by_organisation}
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
