@@ -10,6 +10,7 @@ from fastapi import APIRouter, FastAPI
 
 from api.deps import ServiceProvider
 from api.errors import install_error_handlers
+from api.nul_characters import RefuseNulCharacters
 from api.openapi_schema import describe_errors
 from api.routes import (
     access_log,
@@ -94,7 +95,8 @@ def create_app() -> FastAPI:
         lifespan=lifespan,
     )
     install_error_handlers(application)
-    application.add_middleware(SecurityHeaders)
+    application.add_middleware(RefuseNulCharacters)
+    application.add_middleware(SecurityHeaders)  # outermost: on every answer
     describe_errors(application)
     application.include_router(build_api_router())
     application.include_router(codec.router)

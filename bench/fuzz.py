@@ -29,7 +29,7 @@ def main() -> None:
         headers = bearer(config, "demo-habitat-essonne", "admin", "admin@demo")
         counts = {"5xx": 0, "schema": 0}
 
-        def check(case: schemathesis.Case) -> None:
+        def check(case: schemathesis.Case, headers: dict[str, str]) -> None:
             response = case.call(headers=headers)
             # 503: Temporal is absent from this bench on purpose.
             if response.status_code >= 500 and response.status_code != 503:
@@ -44,7 +44,7 @@ def main() -> None:
         # The state is set here: the in-process transport must not run the real lifespan.
         app.router.lifespan_context = no_lifespan
         schema = schemathesis.openapi.from_asgi("/openapi.json", app)
-        counts["cases"] = each_case(schema, EXAMPLES, check)
+        counts["cases"] = each_case(schema, EXAMPLES, check, callers=(headers,))
     sys.stdout.write(f"fuzz_cases: {counts['cases']}\n")
     sys.stdout.write(f"fuzz_5xx: {counts['5xx']}\n")
     sys.stdout.write(f"fuzz_schema_violations: {counts['schema']}\n")

@@ -12,6 +12,7 @@ from fastapi.responses import Response
 from pydantic import BaseModel
 
 from api.deps import AdminDep, SessionDep
+from api.query_bounds import Instant, Page
 from store.access_log import CSV_FIELDS, csv_row, entries_for
 
 router = APIRouter(prefix="/access-log", tags=["journal des accès"])
@@ -56,8 +57,8 @@ def entries_csv(rows: list[list[str]]) -> str:
 def read_access_log(
     caller: AdminDep,
     session: SessionDep,
-    since: Annotated[datetime | None, Query(description="à partir de cet instant")] = None,
-    page: Annotated[int, Query(ge=1, le=1_000_000)] = 1,
+    since: Annotated[Instant | None, Query(description="à partir de cet instant")] = None,
+    page: Page = 1,
     per_page: Annotated[int, Query(ge=1, le=MAX_PER_PAGE)] = 100,
     format: Annotated[Literal["json", "csv"], Query(description="json ou csv")] = "json",
 ) -> AccessLogPage | Response:

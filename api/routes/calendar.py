@@ -1,6 +1,5 @@
 """Legal deadlines and the earliest expulsion date, with the explanation of each shift."""
 
-from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, HTTPException, Query
@@ -8,6 +7,7 @@ from pydantic import ValidationError
 
 from api.deps import CallerDep, SessionDep, SettingsDep
 from api.errors import describe_error
+from api.query_bounds import Day
 from api.schemas import DeadlinePublic, ExpulsionPublic
 from domain.calendar import DeadlineRule, Regime, compute_deadline, earliest_expulsion
 from quietude.policy import policy_from
@@ -21,7 +21,7 @@ Count = Annotated[int | None, Query(ge=0, le=10_000)]
 @router.get("/deadline", response_model=DeadlinePublic)
 def deadline(
     caller: CallerDep,
-    start: Annotated[date, Query(alias="from", description="date de départ du délai")],
+    start: Annotated[Day, Query(alias="from", description="date de départ du délai")],
     months: Count = None,
     days: Count = None,
     working_days: Count = None,
@@ -48,8 +48,8 @@ def expulsion(
     caller: CallerDep,
     settings: SettingsDep,
     session: SessionDep,
-    not_before: date,
-    concours_le: date | None = None,
+    not_before: Day,
+    concours_le: Day | None = None,
     exception: bool = False,
 ) -> ExpulsionPublic:
     """Date d'expulsion au plus tôt : après la trêve hivernale (telle que les textes l'ont

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Response
@@ -10,6 +9,7 @@ from fastapi import APIRouter, Depends, HTTPException, Query, Response
 from activities.diagnostic_report import render_report
 from api.deps import EngineDep, ScopeDep, SessionDep, SettingsDep
 from api.diagnostics_schemas import DiagnosticsPublic, TerritoryPublic
+from api.query_bounds import Day
 from quietude.procedures import today_in_paris
 from store.diagnostic_filters import DiagnosticFilterError, DiagnosticFilters, check_filters
 from store.diagnostics import compute, default_period, viewer_of
@@ -25,9 +25,9 @@ DEFAULT_HALLS, MAX_HALLS = 100, 1000
 def diagnostic_filters(
     session: SessionDep,
     start: Annotated[
-        date | None, Query(alias="from", description="début de la période (défaut : un an)")
+        Day | None, Query(alias="from", description="début de la période (défaut : un an)")
     ] = None,
-    end: Annotated[date | None, Query(alias="to", description="fin (défaut : aujourd'hui)")] = None,
+    end: Annotated[Day | None, Query(alias="to", description="fin (défaut : aujourd'hui)")] = None,
     arrondissement: Text = None,
     commune: Text = None,
     unite: Annotated[

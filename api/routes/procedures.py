@@ -19,6 +19,7 @@ from api.deps import (
     ServiceDep,
     SessionDep,
 )
+from api.query_bounds import Page
 from api.routes.assignments import AssigneeBody
 from api.schemas import DocumentPublic, ProcedurePage, ProcedurePublic, ProcedureSummary
 from domain.actors import Actor, OrgKind
@@ -161,7 +162,7 @@ def read_procedures(
     commune: Annotated[str | None, Query(description="code INSEE")] = None,
     overdue: bool | None = None,
     q: SearchQuery = None,
-    page: Annotated[int, Query(ge=1)] = 1,
+    page: Page = 1,
     per_page: Annotated[int, Query(ge=1, le=MAX_PER_PAGE)] = 50,
 ) -> ProcedurePage:
     """Procédures visibles par l'organisation appelante, filtrées, par échéance la plus proche."""

@@ -1,6 +1,5 @@
 """The caller organisation's inbox, and the bulk reassignment of its steps."""
 
-from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, HTTPException, Query
@@ -16,6 +15,7 @@ from api.deps import (
     ServiceDep,
     SessionDep,
 )
+from api.query_bounds import Day, Page
 from api.routes.assignments import ReassignBody, reassign_all, steps_of
 from api.schemas import ReassignResult, TaskList
 from domain.actors import Role
@@ -34,7 +34,7 @@ def read_tasks(
     caller: CallerDep,
     scope: ScopeDep,
     overdue: bool | None = None,
-    due_before: Annotated[date | None, Query(description="échéance au plus tard ce jour")] = None,
+    due_before: Annotated[Day | None, Query(description="échéance au plus tard ce jour")] = None,
     kind: Annotated[str | None, Query(max_length=50)] = None,
     mine: Annotated[bool, Query(description="seulement les étapes confiées à l'appelant")] = False,
     assignee: Annotated[
@@ -44,7 +44,7 @@ def read_tasks(
     bailleur: Annotated[str | None, Query(max_length=100, description="bailleur")] = None,
     commune: Annotated[str | None, Query(max_length=10, description="code INSEE")] = None,
     q: SearchQuery = None,
-    page: Annotated[int, Query(ge=1)] = 1,
+    page: Page = 1,
     per_page: Annotated[int, Query(ge=1, le=MAX_PER_PAGE)] = 50,
 ) -> TaskList:
     """Une page des étapes en attente de l'organisation appelante, par échéance puis

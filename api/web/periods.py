@@ -4,10 +4,8 @@ from __future__ import annotations
 
 from datetime import date
 
+from api.query_bounds import FIRST_DAY, day_range, last_day
 from api.web.labels import date_fr
-
-# The read model holds no date before the convention nor after a few years ahead.
-EARLIEST, LATEST = date(1900, 1, 1), date(2199, 12, 31)
 
 
 class PeriodError(ValueError):
@@ -22,10 +20,10 @@ def day_of(text: str, name: str) -> date | None:
         day: date | None = date.fromisoformat(text)
     except ValueError:
         day = None
-    if day is None or not EARLIEST <= day <= LATEST:
+    if day is None or not FIRST_DAY <= day <= last_day():
         raise PeriodError(
-            f"La date « {text[:20]} » du champ « {name} » n'est pas une date valide "
-            "(jour/mois/année attendu)."
+            f"La date « {text[:20]} » du champ « {name} » n'est pas une date valide (une date "
+            f"{day_range()} est attendue)."
         )
     return day
 

@@ -10,6 +10,7 @@ from fastapi.responses import Response
 from sqlmodel import Session, col, select
 
 from api.deps import SettingsDep
+from api.query_bounds import MAX_PAGE
 from api.schemas import ProcedureSummary
 from api.web import labels
 from api.web.pages import UserDep, render
@@ -26,7 +27,13 @@ OVERDUE_CHOICES = {"oui": True, "non": False}
 
 
 def _page_number(text: str) -> int:
-    return int(text) if text.isdigit() and 0 < int(text) < 100_000 else 1
+    """The page asked for, at most MAX_PAGE; 1 if the text is no page number."""
+    # ASCII digits only (int() refuses "²"), and no int() of a 5,000-digit number.
+    if not text.isascii() or not text.isdigit():
+        return 1
+    if len(text) > len(str(MAX_PAGE)):
+        return MAX_PAGE
+    return min(max(int(text), 1), MAX_PAGE)
 
 
 def visible_communes(session: Session, scope: Scope) -> list[tuple[str, str]]:
@@ -63,10 +70,14 @@ def procedure_list(
     """The procedures the user's organisation sees, filtered, nearest due date first."""
     params = {"kind": kind, "status": status, "overdue": overdue, "commune": commune, "q": q}
     number = _page_number(page)
+    filters = _filters(params)
     with Session(request.app.state.engine) as session:
-        rows, total = list_procedures(session, user.scope, _filters(params), number, PER_PAGE)
+        rows, total = list_procedures(session, user.scope, filters, number, PER_PAGE)
+        pages = max(1, -(-total // PER_PAGE))
+        if number > pages:  # past the end (an old link, a hand-typed number): the last page
+            number = pages
+            rows, total = list_procedures(session, user.scope, filters, number, PER_PAGE)
         communes = visible_communes(session, user.scope)
-    pages = max(1, -(-total // PER_PAGE))
     kept = {name: value for name, value in params.items() if value}
 
     def link(to: int) -> str:

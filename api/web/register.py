@@ -29,7 +29,8 @@ def months_of(text: str) -> tuple[int | None, str]:
     text = text.strip()
     if not text:
         return None, ""
-    if not text.isdigit() or int(text) > MAX_MONTHS:
+    # ASCII digits only (int() refuses "²"), and few: int() refuses 5,000 digits.
+    if not (text.isascii() and text.isdigit() and len(text) <= 4) or int(text) > MAX_MONTHS:
         return None, f"Nombre de mois attendu, de 0 à {MAX_MONTHS}."
     return int(text), ""
 

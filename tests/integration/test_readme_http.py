@@ -1,27 +1,24 @@
-"""The start bodies the README shows (```json blocks and curl heredocs) work as shown."""
+"""The start bodies the README sends (docs/examples/*.json) start their procedures."""
 
 from __future__ import annotations
 
 import json
-import re
 from pathlib import Path
 
+from domain.kinds import ProcedureKind
 from tests.builders import BAILLEUR
 
-README = Path(__file__).resolve().parents[2] / "README.md"
+EXAMPLES = Path(__file__).resolve().parents[2] / "docs" / "examples"
 
 
 def readme_bodies() -> list[dict]:
-    """Every JSON start body of the README: ```json blocks and the heredocs of its curl calls."""
-    text = README.read_text(encoding="utf-8")
-    blocks = re.findall(r"```json\n(.*?)```", text, re.S)
-    blocks += re.findall(r"<<'JSON'.*?\n(.*?)\nJSON", text, re.S)
-    return [json.loads(block) for block in blocks]
+    """Every JSON start body the README sends with `curl -d @docs/examples/…`."""
+    return [json.loads(path.read_text(encoding="utf-8")) for path in EXAMPLES.glob("*.json")]
 
 
-def test_the_readme_shows_a_body_of_each_kind_and_an_import():
+def test_the_readme_sends_a_body_of_each_kind_and_an_import():
     bodies = readme_bodies()
-    assert {b["kind"] for b in bodies} == {"signalement", "plainte", "resiliation"}
+    assert {b["kind"] for b in bodies} == {kind.value for kind in ProcedureKind}
     assert any("en_cours" in b for b in bodies)
 
 

@@ -142,3 +142,23 @@ async def test_the_csv_export_lists_the_pending_steps(browser: Browser) -> None:
     assert late[9:] == ["oui", "40"]
     assert len(rows) == 3
     assert date.fromisoformat(late[8]) == TODAY - timedelta(days=40)
+
+
+@pytest.mark.parametrize(
+    ("du", "au", "field", "message"),
+    [
+        ("2026-11-30", "2026-11-01", "au", "le début (30 novembre 2026) est après la fin"),
+        ("abc", "", "du", "une date entre le 01/01/2000 et le 31/12/"),
+        ("", "3946-07-07", "au", "une date entre le 01/01/2000 et le 31/12/"),
+    ],
+)
+@pytest.mark.usefixtures("inbox_rows")
+async def test_a_wrong_period_is_refused_with_its_reason(
+    browser: Browser, du: str, au: str, field: str, message: str
+) -> None:
+    await browser.sign_in(BAILLEUR, "manager")
+    page = await browser.http.get("/tableau-de-bord", params={"du": du, "au": au})
+    assert page.status_code == 422
+    assert message in page.text
+    export = await browser.http.get("/tableau-de-bord.csv", params={"du": du, "au": au})
+    assert export.status_code == 422

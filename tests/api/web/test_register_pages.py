@@ -109,6 +109,17 @@ async def test_the_filter_keeps_the_agrements_ending_within_n_months(browser: Br
     assert "Nombre de mois attendu, de 0 à 120." in wrong.text
 
 
+@pytest.mark.parametrize("months", ["²", "9" * 5000])
+@pytest.mark.usefixtures("register")
+async def test_a_number_of_months_int_cannot_read_is_refused_beside_the_field(
+    browser: Browser, months: str
+) -> None:
+    await browser.sign_in(BAILLEUR, "manager")
+    wrong = await browser.http.get("/assermentations", params={"fin_dans_mois": months})
+    assert wrong.status_code == 422
+    assert "Nombre de mois attendu, de 0 à 120." in wrong.text
+
+
 @pytest.mark.usefixtures("register")
 async def test_the_register_is_refused_to_agents_and_partners(browser: Browser) -> None:
     await browser.sign_in(BAILLEUR, "agent")
