@@ -74,5 +74,8 @@ def procedure_order(order: ListOrder) -> tuple[Any, ...]:
 
 
 def step_order(order: ListOrder) -> tuple[Any, ...]:
-    """ORDER BY of an inbox (Commune joined on the procedure's commune)."""
+    """ORDER BY of an inbox (Commune joined on the procedure's commune); "ouverte" counts the
+    days a step has been open, so its ascending order is the newest step first."""
+    if order.column == SortColumn.OPENED:
+        order = ListOrder(order.column, descending=not order.descending)
     return _ordered(_STEP_COLUMNS[order.column], order), col(Step.id)

@@ -11,7 +11,7 @@ from sqlmodel import Session
 
 from api.schemas import TaskPublic
 from api.web import labels
-from api.web.list_sorting import asked_order, sort_headers
+from api.web.list_sorting import DIRECTIONS, SORT_CHOICES, asked_order, sort_headers
 from api.web.pages import PageUser, UserDep, render
 from api.web.procedure_view import FLASH
 from api.web.saved_filters import saved_links
@@ -125,6 +125,8 @@ def render_inbox(
         "flash": flash,
         "answered": answered,
         "sorting": sorting,
+        "sort_directions": DIRECTIONS,
+        "sort_choices": SORT_CHOICES["corbeille"],
         "headers": sort_headers("/corbeille", kept, order),
     }
     context |= saved_links(request, user, "corbeille", urlencode(kept))

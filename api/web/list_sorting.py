@@ -8,6 +8,23 @@ from urllib.parse import urlencode
 
 from store.list_order import ASCENDING, DESCENDING, ListOrder, SortColumn, list_order
 
+# The columns each page sorts by, named as its headers name them (the sort fields of its form).
+SORT_CHOICES = {
+    "procedures": [
+        (SortColumn.DUE.value, "Prochaine échéance"),
+        (SortColumn.OPENED.value, "Ouverte le"),
+        (SortColumn.COMMUNE.value, "Commune"),
+        (SortColumn.PROCEDURE.value, "Numéro de procédure"),
+    ],
+    "corbeille": [
+        (SortColumn.DUE.value, "Échéance"),
+        (SortColumn.OPENED.value, "Ouverte depuis"),
+        (SortColumn.COMMUNE.value, "Commune"),
+        (SortColumn.PROCEDURE.value, "Numéro de procédure"),
+    ],
+}
+DIRECTIONS = [(ASCENDING, "Croissant"), (DESCENDING, "Décroissant")]
+
 
 @dataclass(frozen=True)
 class SortHeader:

@@ -13,7 +13,7 @@ from api.deps import SettingsDep
 from api.query_bounds import MAX_PAGE
 from api.schemas import ProcedureSummary
 from api.web import labels
-from api.web.list_sorting import asked_order, sort_headers
+from api.web.list_sorting import DIRECTIONS, SORT_CHOICES, asked_order, sort_headers
 from api.web.pages import UserDep, render
 from api.web.procedure_view import FLASH, procedure_context
 from api.web.saved_filters import saved_links
@@ -100,6 +100,8 @@ def procedure_list(
         "next": link(number + 1) if number < pages else None,
         "filtered": bool(kept),
         "sorting": sorting,
+        "sort_directions": DIRECTIONS,
+        "sort_choices": SORT_CHOICES["procedures"],
         "headers": sort_headers("/procedures", kept, order),
     }
     context |= saved_links(request, user, "procedures", urlencode(kept))

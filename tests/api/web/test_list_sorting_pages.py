@@ -19,11 +19,16 @@ PROCEDURES = {
     3: (MASSY, date(2026, 11, 20), date(2026, 12, 5)),
 }
 DEFAULT = [2, 3, 1]  # nearest due date first
-ASCENDING = {
+PROCEDURES_ASCENDING = {
     "echeance": [2, 3, 1],
     "ouverte": [3, 1, 2],
     "commune": [1, 3, 2],
     "procedure": [1, 2, 3],
+}
+# « Ouverte depuis » counts days: its ascending order is the newest step first.
+ASCENDING = {
+    "/procedures": PROCEDURES_ASCENDING,
+    "/corbeille": PROCEDURES_ASCENDING | {"ouverte": [2, 1, 3]},
 }
 LISTED = re.compile(r'href="/procedures/signalement-2026-0*(\d+)"')
 
@@ -45,7 +50,7 @@ PAGES = [("/procedures", BAILLEUR), ("/corbeille", POLICE_EVRY)]
 
 
 @pytest.mark.parametrize(("path", "org"), PAGES)
-@pytest.mark.parametrize("column", list(ASCENDING))
+@pytest.mark.parametrize("column", list(PROCEDURES_ASCENDING))
 @pytest.mark.usefixtures("procedures")
 async def test_a_column_sorts_the_list_both_ways(
     browser: Browser, path: str, org: str, column: str
@@ -53,8 +58,8 @@ async def test_a_column_sorts_the_list_both_ways(
     await browser.sign_in(org)
     up = await browser.http.get(path, params={"tri": column, "ordre": "asc"})
     down = await browser.http.get(path, params={"tri": column, "ordre": "desc"})
-    assert listed(up.text) == ASCENDING[column]
-    assert listed(down.text) == ASCENDING[column][::-1]
+    assert listed(up.text) == ASCENDING[path][column]
+    assert listed(down.text) == ASCENDING[path][column][::-1]
 
 
 @pytest.mark.parametrize(("path", "org"), PAGES)
@@ -86,3 +91,14 @@ async def test_an_unknown_order_falls_back_to_the_default(
     assert page.status_code == 200
     assert listed(page.text) == DEFAULT
     assert "aria-sort=" not in page.text
+
+
+@pytest.mark.parametrize(("path", "org"), PAGES)
+@pytest.mark.usefixtures("procedures")
+async def test_the_filters_form_offers_the_order_and_keeps_the_one_shown(
+    browser: Browser, path: str, org: str
+) -> None:
+    await browser.sign_in(org)
+    page = await browser.http.get(path, params={"tri": "procedure", "ordre": "desc"})
+    assert '<option value="procedure" selected>Numéro de procédure</option>' in page.text
+    assert '<option value="desc" selected>Décroissant</option>' in page.text
