@@ -98,7 +98,7 @@ def procedure_list(
         "pages": pages,
         "previous": link(number - 1) if number > 1 else None,
         "next": link(number + 1) if number < pages else None,
-        "filtered": bool(kept),
+        "filtered": any(params.values()),
         "sorting": sorting,
         "sort_directions": DIRECTIONS,
         "sort_choices": SORT_CHOICES["procedures"],
