@@ -66,7 +66,7 @@ def inbox_page(
     query = {"retard": retard, "kind": kind, "etape": etape, "commune": commune}
     query |= {"bailleur": bailleur, "mine": mine, "q": q, "tri": tri, "ordre": ordre}
     flash, answered = FLASH.get(fait, ""), procedure[:100] if fait == "etape" else ""
-    if confiees.isdigit() and int(confiees) < 100_000:
+    if confiees.isascii() and confiees.isdigit() and len(confiees) <= 5:
         count = int(confiees)
         flash = f"{count} étape{'s' if count > 1 else ''} confiée{'s' if count > 1 else ''}."
     return render_inbox(request, user, query, flash=flash, answered=answered)
