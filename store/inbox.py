@@ -12,6 +12,7 @@ from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 
 from domain.steps import StepStatus
+from store.list_order import ListOrder, step_order
 from store.search import search_clause, search_terms
 from store.tables import Commune, Organisation, Procedure, Step
 from store.visibility import SearchTier
@@ -138,10 +139,13 @@ def inbox(
     *,
     limit: int | None = None,
     offset: int = 0,
+    order: ListOrder | None = None,
 ) -> list[TaskRow]:
-    """Pending steps assigned to `org_id`, by due date (none last) then age, oldest first;
-    all of them, or `limit` from `offset`."""
+    """Pending steps assigned to `org_id`, by due date (none last) then age, oldest first, or
+    in the `order` asked for (then id); all of them, or `limit` from `offset`."""
     statement = task_statement(*_inbox_where(org_id, filters or TaskFilters()))
+    if order:
+        statement = statement.order_by(None).order_by(*step_order(order))
     if limit is not None:
         statement = statement.offset(offset).limit(limit)
     return [TaskRow(*row) for row in session.exec(statement)]

@@ -27,6 +27,7 @@ from store.inbox import TaskFilters as TaskFilters
 from store.inbox import count_tasks as count_tasks
 from store.inbox import inbox as inbox
 from store.inbox import inbox_counts as inbox_counts
+from store.list_order import ListOrder, procedure_order
 from store.search import search_clause
 from store.tables import Commune, Document, Event, Organisation, Piece, Procedure, Step
 from store.visibility import Scope, SearchTier, scope_clause, search_tier
@@ -126,26 +127,33 @@ def _filter_clauses(filters: ProcedureFilters, tier: SearchTier) -> list[ColumnE
 
 
 def list_procedures(
-    session: Session, scope: Scope, filters: ProcedureFilters, page: int, per_page: int
+    session: Session,
+    scope: Scope,
+    filters: ProcedureFilters,
+    page: int,
+    per_page: int,
+    order: ListOrder | None = None,
 ) -> tuple[list[ProcedureRow], int]:
-    """One page of the visible procedures matching `filters`, by next due date then id."""
+    """One page of the visible procedures matching `filters`, by next due date then id, or in
+    the `order` asked for (then id)."""
     tier = search_tier(scope.org_kind, scope.role)
     where = [scope_clause(scope), *_filter_clauses(filters, tier)]
     total = session.exec(select(func.count()).select_from(Procedure).where(*where)).one()
-    order = (col(Procedure.next_due).asc().nulls_last(), col(Procedure.id))
-    # The page's ids first, from the index alone (ix_procedure_bailleur_list holds the order
-    # and the columns filtered on), then only their rows: not every matching row read to sort.
-    page_ids = (
-        select(col(Procedure.id))
-        .where(*where)
-        .order_by(*order)
-        .offset((page - 1) * per_page)
-        .limit(per_page)
+    by = (
+        procedure_order(order)
+        if order
+        else (col(Procedure.next_due).asc().nulls_last(), col(Procedure.id))
     )
+    # The page's ids first, from the index alone (ix_procedure_bailleur_list holds the default
+    # order and the columns filtered on), then only their rows: not every matching row read.
+    ids = select(col(Procedure.id)).select_from(Procedure)
+    if order:  # the commune's name may be the order
+        ids = ids.outerjoin(Commune, col(Commune.insee) == col(Procedure.commune_insee))
+    page_ids = ids.where(*where).order_by(*by).offset((page - 1) * per_page).limit(per_page)
     statement = (
         named(select(Procedure, col(Commune.name), col(BAILLEUR.name)).select_from(Procedure))
         .where(col(Procedure.id).in_(page_ids))
-        .order_by(*order)
+        .order_by(*by)
     )
     rows = [ProcedureRow(p, commune, bailleur) for p, commune, bailleur in session.exec(statement)]
     return rows, int(total)

@@ -22,6 +22,9 @@ from store.read_indexes import (
     pending_only,
 )
 
+# The filters people save on the list pages (store.saved_filters).
+from store.saved_filter_table import SavedFilter as SavedFilter
+
 
 class Organisation(SQLModel, table=True):
     """A party to the convention: bailleur, police, gendarmerie, parquet, préfecture, juge…"""

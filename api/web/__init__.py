@@ -17,6 +17,7 @@ from api.web import (
     procedures,
     provider_sign_in,
     register,
+    saved_filters,
     start,
     steps,
 )
@@ -38,6 +39,7 @@ def build_router() -> APIRouter:
         assignment,
         dashboard,
         diagnostics,
+        saved_filters,
         register,
         interventions,
     )

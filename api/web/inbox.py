@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
@@ -10,8 +11,10 @@ from sqlmodel import Session
 
 from api.schemas import TaskPublic
 from api.web import labels
+from api.web.list_sorting import DIRECTIONS, SORT_CHOICES, asked_order, sort_headers
 from api.web.pages import PageUser, UserDep, render
 from api.web.procedure_view import FLASH
+from api.web.saved_filters import saved_links
 from domain.labels import collation_key
 from quietude.procedures import today_in_paris
 from store.colleagues import colleagues
@@ -55,12 +58,15 @@ def inbox_page(
     procedure: str = "",
     confiees: str = "",
     q: str = "",
+    tri: str = "",
+    ordre: str = "",
 ) -> Response:
-    """The pending steps of the user's organisation, nearest due date then oldest first."""
+    """The pending steps of the user's organisation, nearest due date then oldest first, or in
+    the order of the column asked for."""
     query = {"retard": retard, "kind": kind, "etape": etape, "commune": commune}
-    query |= {"bailleur": bailleur, "mine": mine, "q": q}
+    query |= {"bailleur": bailleur, "mine": mine, "q": q, "tri": tri, "ordre": ordre}
     flash, answered = FLASH.get(fait, ""), procedure[:100] if fait == "etape" else ""
-    if confiees.isdigit() and int(confiees) < 100_000:
+    if confiees.isascii() and confiees.isdigit() and len(confiees) <= 5:
         count = int(confiees)
         flash = f"{count} étape{'s' if count > 1 else ''} confiée{'s' if count > 1 else ''}."
     return render_inbox(request, user, query, flash=flash, answered=answered)
@@ -97,14 +103,17 @@ def render_inbox(
     )
     today = today_in_paris()
     filtered = any(params.values())
+    order, sorting = asked_order(query.get("tri", ""), query.get("ordre", ""))
     with Session(request.app.state.engine) as session:
         # The whole inbox gives the choices of the filters; the filtered one, what is listed.
         all_rows = inbox(session, user.claims.org)
-        rows = inbox(session, user.claims.org, filters) if filtered else all_rows
+        listed = filtered or order is not None
+        rows = inbox(session, user.claims.org, filters, order=order) if listed else all_rows
         people = colleagues(session, user.claims.org, user.claims.sub) if user.is_manager else []
     everything = [TaskPublic.of(row, today) for row in all_rows]
+    kept = {name: value for name, value in params.items() if value} | sorting
     context: dict[str, Any] = {
-        "tasks": [TaskPublic.of(row, today) for row in rows] if filtered else everything,
+        "tasks": [TaskPublic.of(row, today) for row in rows] if listed else everything,
         "overdue": count_tasks(rows).overdue,
         "total_all": len(everything),
         "options": _options(everything),
@@ -115,5 +124,10 @@ def render_inbox(
         "message": message,
         "flash": flash,
         "answered": answered,
+        "sorting": sorting,
+        "sort_directions": DIRECTIONS,
+        "sort_choices": SORT_CHOICES["corbeille"],
+        "headers": sort_headers("/corbeille", kept, order),
     }
+    context |= saved_links(request, user, "corbeille", urlencode(kept))
     return render(request, "inbox.html", context, user=user, status=status)

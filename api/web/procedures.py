@@ -13,8 +13,10 @@ from api.deps import SettingsDep
 from api.query_bounds import MAX_PAGE
 from api.schemas import ProcedureSummary
 from api.web import labels
+from api.web.list_sorting import DIRECTIONS, SORT_CHOICES, asked_order, sort_headers
 from api.web.pages import UserDep, render
 from api.web.procedure_view import FLASH, procedure_context
+from api.web.saved_filters import saved_links
 from domain.labels import collation_key
 from store.queries import ProcedureFilters, list_procedures
 from store.tables import Commune, Procedure
@@ -66,19 +68,23 @@ def procedure_list(
     commune: str = "",
     q: str = "",
     page: str = "1",
+    tri: str = "",
+    ordre: str = "",
 ) -> Response:
-    """The procedures the user's organisation sees, filtered, nearest due date first."""
+    """The procedures the user's organisation sees, filtered, nearest due date first or in the
+    order of the column asked for."""
     params = {"kind": kind, "status": status, "overdue": overdue, "commune": commune, "q": q}
     number = _page_number(page)
     filters = _filters(params)
+    order, sorting = asked_order(tri, ordre)
     with Session(request.app.state.engine) as session:
-        rows, total = list_procedures(session, user.scope, filters, number, PER_PAGE)
+        rows, total = list_procedures(session, user.scope, filters, number, PER_PAGE, order)
         pages = max(1, -(-total // PER_PAGE))
         if number > pages:  # past the end (an old link, a hand-typed number): the last page
             number = pages
-            rows, total = list_procedures(session, user.scope, filters, number, PER_PAGE)
+            rows, total = list_procedures(session, user.scope, filters, number, PER_PAGE, order)
         communes = visible_communes(session, user.scope)
-    kept = {name: value for name, value in params.items() if value}
+    kept = {name: value for name, value in params.items() if value} | sorting
 
     def link(to: int) -> str:
         return "/procedures?" + urlencode({**kept, "page": to})
@@ -92,8 +98,13 @@ def procedure_list(
         "pages": pages,
         "previous": link(number - 1) if number > 1 else None,
         "next": link(number + 1) if number < pages else None,
-        "filtered": bool(kept),
+        "filtered": any(params.values()),
+        "sorting": sorting,
+        "sort_directions": DIRECTIONS,
+        "sort_choices": SORT_CHOICES["procedures"],
+        "headers": sort_headers("/procedures", kept, order),
     }
+    context |= saved_links(request, user, "procedures", urlencode(kept))
     return render(request, "procedures.html", context, user=user)
 
 

@@ -19,6 +19,7 @@ from store.tables import (
     IdCounter,
     Piece,
     Procedure,
+    SavedFilter,
     Step,
     StepDurationCount,
     TreveEnd,
@@ -37,6 +38,7 @@ PROJECTED_TABLES = (
     IdCounter,
     DurationLedger,
     StepDurationCount,
+    SavedFilter,
 )
 
 
