@@ -139,7 +139,7 @@ def dashboard_page(
     def late_page(number: int) -> str:
         return "/tableau-de-bord?" + urlencode({**kept, "page": number}) + "#plus-anciens"
 
-    number = int(page) if page.isdigit() and len(page) < 6 else 1
+    number = int(page) if page.isascii() and page.isdigit() and len(page) < 6 else 1
     context = {
         "data": data,
         "late": page_of(data.oldest_overdue, today, number, late_page),
@@ -191,7 +191,7 @@ def dashboard_steps_page(
     def link(number: int) -> str:
         return "/tableau-de-bord/etapes?" + urlencode({**kept, "page": number})
 
-    number = int(page) if page.isdigit() and len(page) < 6 else 1
+    number = int(page) if page.isascii() and page.isdigit() and len(page) < 6 else 1
     org_names = {count.key: count.name for count in data.by_organisation}
     context = {
         "late": page_of(rows, today, number, link),

@@ -34,7 +34,7 @@ class StepSelection:
             late=query.get("etat") == "retard",
             actor=query.get("acteur", "")[:50],
             organisation=query.get("organisation", "")[:100],
-            band=int(band) if band.isdigit() and int(band) < len(AGE_BANDS) else None,
+            band=int(band) if band in {str(n) for n in range(len(AGE_BANDS))} else None,
         )
 
     def keeps(self, row: TaskRow, today: date) -> bool:

@@ -156,7 +156,7 @@ def _lists(node: Any, path: tuple[str, ...], rows: dict[tuple[str, ...], list[st
     """Turn {"0": {...}, "2": {...}} into a list, remembering which row each item came from."""
     if not isinstance(node, dict):
         return node
-    if node and all(key.isdigit() for key in node):
+    if node and all(key.isascii() and key.isdigit() for key in node):
         kept = [key for key in sorted(node, key=int) if _filled(node[key])]
         rows[path] = kept
         return [_lists(node[key], (*path, key), rows) for key in kept]

@@ -73,7 +73,7 @@ def plan_choices(session: Session, view: dict[str, Any]) -> list[tuple[str, str]
 def input_label(name: str) -> str:
     """The words naming an input of the plan form in the summary of its errors."""
     parts = name.split(".")
-    if len(parts) == 3 and parts[1].isdigit():
+    if len(parts) == 3 and parts[1].isascii() and parts[1].isdigit():
         return f"Action n° {int(parts[1]) + 1} › {PLAN_FIELDS.get(parts[2], parts[2])}"
     return {"date": "Date de la planification", "comment": "Commentaire"}.get(name, name)
 

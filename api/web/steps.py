@@ -79,7 +79,7 @@ def _convert(field: DataField, text: str) -> Any:
     outcome's model judges the rest (a date, a code…)."""
     if field.type == "bool":
         return True
-    if field.type == "int" and text.lstrip("-").isdigit():
+    if field.type == "int" and text.isascii() and text.lstrip("-").isdigit():
         return int(text)
     return text
 
