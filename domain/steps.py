@@ -269,6 +269,21 @@ def sla_step(
     )
 
 
+def recours_procureur_general(key: str, formed: str, waived: str, note: str = "") -> StepSpec:
+    """The recours before the procureur général after a classement sans suite (CPP 40-3): the
+    bailleur's choice, with no due date since the article sets no time limit (law.md §2)."""
+    return StepSpec(
+        key=key,
+        label="Recours auprès du procureur général",
+        actor=Actor.BAILLEUR,
+        deadline=DeadlineKind.NONE,
+        optional=True,
+        outcomes=(outcome(formed, "Recours formé"), outcome(waived, "Pas de recours")),
+        legal_basis="art. 40-3 CPP (sans délai)",
+        note=note,
+    )
+
+
 # The bailleur closes every procedure, whatever its kind.
 CLOSING_STEP = StepSpec(
     key=CLOSING_KEY,

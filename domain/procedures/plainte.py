@@ -26,6 +26,7 @@ from domain.steps import (
     StepSpec,
     StepState,
     outcome,
+    recours_procureur_general,
 )
 
 # Categories that may be filed online (CPP 15-3-1: listed property offences). The list of
@@ -294,19 +295,7 @@ CATALOG = Catalog(
             outcomes=(outcome(Out.NOTIFIE, "Plaignant avisé", Step.CLOTURE),),
             legal_basis="art. 40-2 CPP",
         ),
-        StepSpec(
-            key=Step.RECOURS_PROCUREUR_GENERAL,
-            label="Recours auprès du procureur général",
-            actor=Actor.BAILLEUR,
-            # CPP 40-3 sets no time limit (law.md §2).
-            deadline=DeadlineKind.NONE,
-            optional=True,
-            outcomes=(
-                outcome(Out.FORME, "Recours formé"),
-                outcome(Out.RENONCE, "Pas de recours"),
-            ),
-            legal_basis="art. 40-3 CPP (sans délai)",
-        ),
+        recours_procureur_general(Step.RECOURS_PROCUREUR_GENERAL, Out.FORME, Out.RENONCE),
         StepSpec(
             key=Step.PARTIE_CIVILE_POSSIBLE,
             label="Plainte avec constitution de partie civile possible",

@@ -21,7 +21,14 @@ from domain.facts import (
 from domain.kinds import ProcedureKind
 from domain.labels import Labelled
 from domain.outcomes import Motif
-from domain.steps import CLOSING_STEP, Catalog, DeadlineKind, StepSpec, outcome
+from domain.steps import (
+    CLOSING_STEP,
+    Catalog,
+    DeadlineKind,
+    StepSpec,
+    outcome,
+    recours_procureur_general,
+)
 
 CONVENTION = "convention sécurité – tranquillité résidentielle (objectif)"
 # Resolved when the signalement starts (ProcedureStart.resolved): the route of a PV's agent.
@@ -245,18 +252,10 @@ CATALOG = Catalog(
             propagated=True,
             legal_basis="art. 40-1 CPP",
         ),
-        StepSpec(
-            key=Step.RECOURS_PROCUREUR_GENERAL,
-            label="Recours auprès du procureur général",
-            actor=Actor.BAILLEUR,
-            # CPP 40-3 sets no time limit (law.md §2): no due date.
-            deadline=DeadlineKind.NONE,
-            optional=True,
-            outcomes=(
-                outcome(Out.FORME, "Recours formé"),
-                outcome(Out.RENONCE, "Pas de recours"),
-            ),
-            legal_basis="art. 40-3 CPP (sans délai)",
+        recours_procureur_general(
+            Step.RECOURS_PROCUREUR_GENERAL,
+            Out.FORME,
+            Out.RENONCE,
             # UNCONF: CPP 40-3 opens the recours to whoever denounced the facts to the
             # procureur; that a bailleur whose report the forces sent on to the parquet has
             # that standing is not confirmed.
