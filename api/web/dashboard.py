@@ -20,7 +20,7 @@ from api.web.dashboard_figures import DashboardData, DashboardFilters, dashboard
 from api.web.dashboard_steps import StepSelection, page_of, steps_link
 from api.web.pages import PageError, PageUser, UserDep, render
 from api.web.periods import PeriodError, checked_period
-from api.web.procedures import visible_communes
+from api.web.procedures import page_number, visible_communes
 from quietude.procedures import today_in_paris
 
 router = APIRouter(include_in_schema=False)
@@ -139,7 +139,7 @@ def dashboard_page(
     def late_page(number: int) -> str:
         return "/tableau-de-bord?" + urlencode({**kept, "page": number}) + "#plus-anciens"
 
-    number = int(page) if page.isascii() and page.isdigit() and len(page) < 6 else 1
+    number = page_number(page)
     context = {
         "data": data,
         "late": page_of(data.oldest_overdue, today, number, late_page),
@@ -191,7 +191,7 @@ def dashboard_steps_page(
     def link(number: int) -> str:
         return "/tableau-de-bord/etapes?" + urlencode({**kept, "page": number})
 
-    number = int(page) if page.isascii() and page.isdigit() and len(page) < 6 else 1
+    number = page_number(page)
     org_names = {count.key: count.name for count in data.by_organisation}
     context = {
         "late": page_of(rows, today, number, link),

@@ -28,7 +28,7 @@ PER_PAGE = 25
 OVERDUE_CHOICES = {"oui": True, "non": False}
 
 
-def _page_number(text: str) -> int:
+def page_number(text: str) -> int:
     """The page asked for, at most MAX_PAGE; 1 if the text is no page number."""
     # ASCII digits only (int() refuses "²"), and no int() of a 5,000-digit number.
     if not text.isascii() or not text.isdigit():
@@ -74,7 +74,7 @@ def procedure_list(
     """The procedures the user's organisation sees, filtered, nearest due date first or in the
     order of the column asked for."""
     params = {"kind": kind, "status": status, "overdue": overdue, "commune": commune, "q": q}
-    number = _page_number(page)
+    number = page_number(page)
     filters = _filters(params)
     order, sorting = asked_order(tri, ordre)
     with Session(request.app.state.engine) as session:

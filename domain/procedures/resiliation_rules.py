@@ -135,9 +135,7 @@ def _expulsion_refusal(
 
 def _later(day: date, on: date) -> str | None:
     if day <= on:
-        return (
-            f"La nouvelle date ({day:%d/%m/%Y}) doit suivre la date saisie ({on:%d/%m/%Y})."
-        )
+        return f"La nouvelle date ({day:%d/%m/%Y}) doit suivre la date saisie ({on:%d/%m/%Y})."
     return None
 
 
