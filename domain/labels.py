@@ -31,11 +31,17 @@ class Labelled(StrEnum):
         return tuple((member.value, member.label) for member in cls)
 
 
+# The ligatures French writes that NFKD keeps whole (it splits only "ﬁ"-like ones).
+_LIGATURES = str.maketrans({"œ": "oe", "æ": "ae"})
+
+
 def collation_key(name: str) -> str:
     """The key a list of names is sorted by for people, whatever the locale: accents and case
-    set aside ("Évry" between "Étampes" and "Fontenay", not after "Wissous")."""
+    set aside, ligatures written out ("Évry" between "Étampes" and "Fontenay", not after
+    "Wissous"); also stored as Commune.sort_key for the lists sorted in SQL."""
     decomposed = unicodedata.normalize("NFKD", name)
-    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
+    bare = "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
+    return bare.translate(_LIGATURES)
 
 
 def humanise(code: str) -> str:

@@ -1,5 +1,6 @@
 """The order of the lists a user may ask for (`tri`, `ordre`): a whitelist of columns, each
-turned into an ORDER BY with the row's id last, so that equal values keep one order."""
+turned into an ORDER BY with the row's id last, so that equal values keep one order; communes by
+their collation key (Commune.sort_key), not their name, so that accents sort as people expect."""
 
 from __future__ import annotations
 
@@ -52,13 +53,13 @@ def list_order(tri: str, ordre: str) -> ListOrder | None:
 _PROCEDURE_COLUMNS: dict[SortColumn, Any] = {
     SortColumn.DUE: col(Procedure.next_due),
     SortColumn.OPENED: col(Procedure.created_at),
-    SortColumn.COMMUNE: col(Commune.name),
+    SortColumn.COMMUNE: col(Commune.sort_key),
     SortColumn.PROCEDURE: col(Procedure.id),
 }
 _STEP_COLUMNS: dict[SortColumn, Any] = {
     SortColumn.DUE: col(Step.due),
     SortColumn.OPENED: col(Step.opened_on),
-    SortColumn.COMMUNE: col(Commune.name),
+    SortColumn.COMMUNE: col(Commune.sort_key),
     SortColumn.PROCEDURE: col(Step.procedure_id),
 }
 

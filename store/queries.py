@@ -147,7 +147,7 @@ def list_procedures(
     # The page's ids first, from the index alone (ix_procedure_bailleur_list holds the default
     # order and the columns filtered on), then only their rows: not every matching row read.
     ids = select(col(Procedure.id)).select_from(Procedure)
-    if order:  # the commune's name may be the order
+    if order:  # the commune's collation key may be the order
         ids = ids.outerjoin(Commune, col(Commune.insee) == col(Procedure.commune_insee))
     page_ids = ids.where(*where).order_by(*by).offset((page - 1) * per_page).limit(per_page)
     statement = (

@@ -10,6 +10,7 @@ from typing import Any, TypeVar
 from sqlmodel import Session, SQLModel, col, select
 
 from domain.actors import OrgKind
+from domain.labels import collation_key
 from store.tables import Commune, Organisation, Residence
 
 logger = logging.getLogger(__name__)
@@ -133,6 +134,7 @@ def _load_communes(session: Session, data_dir: Path) -> dict[str, str]:
         values = {
             "insee": row["insee"],
             "name": row["name"],
+            "sort_key": collation_key(row["name"]),
             "postal_codes": row["postal_codes"],
             "population": int(row["population"]),
             "arrondissement_code": row["arrondissement_code"],

@@ -47,6 +47,9 @@ class Commune(SQLModel, table=True):
 
     insee: str = Field(primary_key=True)
     name: str
+    # domain.labels.collation_key of the name, what the lists sort by in SQL: byte order would
+    # put "Évry" after "Wissous" (SQLite, and PostgreSQL under the "C" collation).
+    sort_key: str
     postal_codes: str  # several codes separated by ";"
     population: int
     arrondissement_code: str

@@ -6,6 +6,7 @@ from sqlalchemy import Engine, func
 from sqlmodel import Session, SQLModel, select
 
 from domain.actors import OrgKind
+from domain.labels import collation_key
 from store.db import session_scope
 from store.reference import (
     forces_for_commune,
@@ -68,6 +69,15 @@ def test_evry_is_policed_and_abbeville_has_gendarmes(engine: Engine, data_dir: P
         assert other is not None and other.tribunal_proximite == "Étampes"
         assert get_commune(session, "75056") is None
         assert forces_for_commune(session, "75056") is None
+
+
+def test_communes_are_written_with_their_collation_key(engine: Engine, data_dir: Path) -> None:
+    _load(engine, data_dir)
+    with session_scope(engine) as session:
+        communes = session.exec(select(Commune)).all()
+        assert all(commune.sort_key == collation_key(commune.name) for commune in communes)
+        evry = get_commune(session, "91228")
+        assert evry is not None and evry.sort_key == "evry-courcouronnes"
 
 
 def test_institutions_and_demo_data_are_present(engine: Engine, data_dir: Path) -> None:

@@ -62,6 +62,32 @@ async def test_a_column_sorts_the_list_both_ways(
     assert listed(down.text) == ASCENDING[path][column][::-1]
 
 
+# number: commune, numbered so that neither the id nor the code gives the alphabetical order.
+ACCENTED = {
+    1: "91689",  # Wissous
+    2: "91228",  # Évry-Courcouronnes
+    3: "91235",  # Fleury-Mérogis
+    4: "91207",  # Égly
+    5: "91200",  # Dourdan
+    6: "91223",  # Étampes
+}
+ALPHABETICAL = [5, 4, 6, 2, 3, 1]  # Dourdan, Égly, Étampes, Évry, Fleury, Wissous
+
+
+@pytest.mark.parametrize(("path", "org"), PAGES)
+async def test_communes_sort_with_their_accents_set_aside(
+    browser: Browser, engine: Engine, path: str, org: str
+) -> None:
+    for number, commune in ACCENTED.items():
+        waiting = step("accuse_reception", POLICE_EVRY, date(2026, 11, 20), due=date(2026, 12, 1))
+        project(engine, signalement_id(number), [waiting], commune=commune)
+    await browser.sign_in(org)
+    up = await browser.http.get(path, params={"tri": "commune", "ordre": "asc"})
+    down = await browser.http.get(path, params={"tri": "commune", "ordre": "desc"})
+    assert listed(up.text) == ALPHABETICAL
+    assert listed(down.text) == ALPHABETICAL[::-1]
+
+
 @pytest.mark.parametrize(("path", "org"), PAGES)
 @pytest.mark.usefixtures("procedures")
 async def test_the_sorted_header_says_its_order_and_links_to_the_reverse(

@@ -128,6 +128,18 @@ def test_names_sort_with_their_accents_set_aside() -> None:
     ]
 
 
+def test_ligatures_sort_as_the_letters_they_join() -> None:
+    names = ["Offranville", "Œuilly", "Odos", "Caffiers", "Cæsar", "Cachan"]
+    assert sorted(names, key=collation_key) == [
+        "Cachan",
+        "Cæsar",
+        "Caffiers",
+        "Odos",
+        "Œuilly",
+        "Offranville",
+    ]
+
+
 async def test_the_communes_of_a_start_form_are_in_alphabetical_order(browser: Browser) -> None:
     await browser.sign_in(BAILLEUR)
     page = (await browser.http.get(NEW_RESILIATION)).text
