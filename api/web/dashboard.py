@@ -28,6 +28,13 @@ router = APIRouter(include_in_schema=False)
 PENDING_COLOUR = "#1d4e89"
 OVERDUE_COLOUR = "#b3261e"
 DONE_COLOUR = "#2e6b30"
+# The labels of the filters' inputs, read by the inputs and by the summary of their errors.
+FILTER_LABELS = {
+    "du": "Étapes ouvertes à partir du",
+    "au": "Jusqu'au",
+    "commune": "Commune",
+    "kind": "Type",
+}
 CSV_COLUMNS = (
     "procédure",
     "type",
@@ -127,13 +134,14 @@ def dashboard_page(
     page: str = "1",
 ) -> Response:
     """Pending and overdue steps of what the organisation sees, with charts (managers)."""
+    _manager(user)
     try:
-        data, params, today = _figures(request, user, du, au, commune, kind)
-    except PageError as error:
-        if error.status != 422:
-            raise
+        _filters(du, au, commune, kind)
+    except PeriodError as error:
         typed = {"du": du[:20], "au": au[:20], "commune": commune[:10], "kind": kind[:50]}
-        return _dashboard(request, user, {"params": typed, "message": error.message}, 422)
+        context = {"params": typed, "errors": {error.field: str(error)}}
+        return _dashboard(request, user, context, 422)
+    data, params, today = _figures(request, user, du, au, commune, kind)
     kept = {k: v for k, v in params.items() if v}
 
     def late_page(number: int) -> str:
@@ -159,7 +167,12 @@ def _dashboard(
 ) -> Response:
     with Session(request.app.state.engine) as session:
         communes = visible_communes(session, user.scope)
-    context |= {"communes": communes, "filtered": any(context["params"].values())}
+    context |= {
+        "communes": communes,
+        "filtered": any(context["params"].values()),
+        "filter_labels": FILTER_LABELS,
+        "errors": context.get("errors", {}),
+    }
     return render(request, "dashboard.html", context, user=user, status=status)
 
 
