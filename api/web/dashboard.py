@@ -139,8 +139,8 @@ def dashboard_page(
         _filters(du, au, commune, kind)
     except PeriodError as error:
         typed = {"du": du[:20], "au": au[:20], "commune": commune[:10], "kind": kind[:50]}
-        context = {"params": typed, "errors": {error.field: str(error)}}
-        return _dashboard(request, user, context, 422)
+        failed: dict[str, Any] = {"params": typed, "errors": {error.field: str(error)}}
+        return _dashboard(request, user, failed, 422)
     data, params, today = _figures(request, user, du, au, commune, kind)
     kept = {k: v for k, v in params.items() if v}
 
