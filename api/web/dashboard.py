@@ -16,12 +16,18 @@ from sqlmodel import Session
 
 from api.web import labels
 from api.web.charts import Series, bar_chart, line_chart
-from api.web.dashboard_figures import DashboardData, DashboardFilters, dashboard_data
-from api.web.dashboard_steps import StepSelection, page_of, steps_link
+from api.web.dashboard_figures import (
+    DashboardData,
+    DashboardFilters,
+    completed_steps,
+    dashboard_data,
+)
+from api.web.dashboard_steps import COMPLETED, StepSelection, page_of, steps_link
 from api.web.pages import PageError, PageUser, UserDep, render
 from api.web.periods import PeriodError, checked_period
 from api.web.procedures import page_number, visible_communes
 from quietude.procedures import today_in_paris
+from store.queries import organisation_names
 
 router = APIRouter(include_in_schema=False)
 
@@ -188,9 +194,12 @@ def dashboard_steps_page(
     acteur: str = "",
     organisation: str = "",
     anciennete: str = "",
+    etape: str = "",
     page: str = "1",
 ) -> Response:
-    """The pending steps a number of the dashboard counts, a page at a time (managers)."""
+    """The steps a number of the dashboard counts, a page at a time (managers)."""
+    if etat == COMPLETED:
+        return _completed_page(request, user, [du, au, commune, kind], etape[:100], page)
     data, params, today = _figures(request, user, du, au, commune, kind)
     query = {"etat": etat, "acteur": acteur, "organisation": organisation}
     selection = StepSelection.of(query | {"anciennete": anciennete})
@@ -213,6 +222,36 @@ def dashboard_steps_page(
         "selection": selection,
         "what": _described(selection, org_names, data),
         "back": "/tableau-de-bord?" + urlencode({k: v for k, v in params.items() if v}),
+    }
+    return render(request, "dashboard_steps.html", context, user=user)
+
+
+def _completed_page(
+    request: Request, user: PageUser, typed: list[str], key: str, page: str
+) -> Response:
+    """The completed steps of one key whose durations the dashboard counts."""
+    _manager(user)
+    try:
+        filters, params = _filters(*typed)
+    except PeriodError as error:
+        raise PageError(422, str(error), "Période invalide") from None
+    today = today_in_paris()
+    with Session(request.app.state.engine) as session:
+        rows = [r for r in completed_steps(session, user.scope, filters) if r.step.key == key]
+        org_names = organisation_names(session, {row.step.org_id for row in rows})
+    kept = {k: v for k, v in params.items() if v}
+    query = {**kept, "etat": COMPLETED, "etape": key}
+
+    def link(number: int) -> str:
+        return "/tableau-de-bord/etapes?" + urlencode({**query, "page": number})
+
+    label = rows[0].step.label if rows else key
+    context = {
+        "late": page_of(rows, today, page_number(page), link),
+        "org_names": org_names,
+        "today": today,
+        "what": f"Étapes « {label} » accomplies",
+        "back": "/tableau-de-bord?" + urlencode(kept),
     }
     return render(request, "dashboard_steps.html", context, user=user)
 
