@@ -48,9 +48,7 @@ async def test_the_first_result_shows_on_the_first_screen(
     await page.context.close()
 
 
-async def test_a_filter_in_error_stays_open_on_a_phone(
-    chromium: Browser, live: LiveStack
-) -> None:
+async def test_a_filter_in_error_stays_open_on_a_phone(chromium: Browser, live: LiveStack) -> None:
     page = await sign_in_at(chromium, live, BAILLEUR, "manager", PHONE)
     await page.goto("/tableau-de-bord?du=abc")
     await expect(page.locator("details.filter-box")).to_have_attribute("open", "")
