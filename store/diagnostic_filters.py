@@ -15,7 +15,12 @@ FORCES_KINDS = (OrgKind.POLICE.value, OrgKind.GENDARMERIE.value)
 
 
 class DiagnosticFilterError(ValueError):
-    """A filter of the diagnostics is invalid (message in French)."""
+    """A filter of the diagnostics is invalid (message in French); `field` names the filter at
+    fault, if one is."""
+
+    def __init__(self, message: str, field: str = "") -> None:
+        super().__init__(message)
+        self.field = field
 
 
 @dataclass(frozen=True)
@@ -37,13 +42,16 @@ def check_filters(session: Session, filters: DiagnosticFilters) -> None:
     if filters.start > filters.end:
         raise DiagnosticFilterError(
             f"Période invalide : le début ({filters.start.isoformat()}) est après la fin "
-            f"({filters.end.isoformat()})."
+            f"({filters.end.isoformat()}).",
+            "du",
         )
     if (filters.end - filters.start).days >= MAX_PERIOD_DAYS:
-        raise DiagnosticFilterError("Période trop longue : cinq ans au plus.")
+        raise DiagnosticFilterError("Période trop longue : cinq ans au plus.", "du")
     if filters.commune and session.get(Commune, filters.commune) is None:
         raise DiagnosticFilterError(
-            f"Commune inconnue : {filters.commune} (code INSEE d'une commune de l'Essonne attendu)."
+            f"Commune inconnue : {filters.commune} "
+            "(code INSEE d'une commune de l'Essonne attendu).",
+            "commune",
         )
     if filters.arrondissement:
         known = session.exec(

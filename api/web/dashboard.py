@@ -16,18 +16,31 @@ from sqlmodel import Session
 
 from api.web import labels
 from api.web.charts import Series, bar_chart, line_chart
-from api.web.dashboard_figures import DashboardData, DashboardFilters, dashboard_data
-from api.web.dashboard_steps import StepSelection, page_of, steps_link
+from api.web.dashboard_figures import (
+    DashboardData,
+    DashboardFilters,
+    completed_steps,
+    dashboard_data,
+)
+from api.web.dashboard_steps import COMPLETED, StepSelection, page_of, steps_link
 from api.web.pages import PageError, PageUser, UserDep, render
 from api.web.periods import PeriodError, checked_period
 from api.web.procedures import page_number, visible_communes
 from quietude.procedures import today_in_paris
+from store.queries import organisation_names
 
 router = APIRouter(include_in_schema=False)
 
 PENDING_COLOUR = "#1d4e89"
 OVERDUE_COLOUR = "#b3261e"
 DONE_COLOUR = "#2e6b30"
+# The labels of the filters' inputs, read by the inputs and by the summary of their errors.
+FILTER_LABELS = {
+    "du": "Étapes ouvertes à partir du",
+    "au": "Jusqu'au",
+    "commune": "Commune",
+    "kind": "Type",
+}
 CSV_COLUMNS = (
     "procédure",
     "type",
@@ -127,13 +140,14 @@ def dashboard_page(
     page: str = "1",
 ) -> Response:
     """Pending and overdue steps of what the organisation sees, with charts (managers)."""
+    _manager(user)
     try:
-        data, params, today = _figures(request, user, du, au, commune, kind)
-    except PageError as error:
-        if error.status != 422:
-            raise
+        _filters(du, au, commune, kind)
+    except PeriodError as error:
         typed = {"du": du[:20], "au": au[:20], "commune": commune[:10], "kind": kind[:50]}
-        return _dashboard(request, user, {"params": typed, "message": error.message}, 422)
+        failed: dict[str, Any] = {"params": typed, "errors": {error.field: str(error)}}
+        return _dashboard(request, user, failed, 422)
+    data, params, today = _figures(request, user, du, au, commune, kind)
     kept = {k: v for k, v in params.items() if v}
 
     def late_page(number: int) -> str:
@@ -159,7 +173,12 @@ def _dashboard(
 ) -> Response:
     with Session(request.app.state.engine) as session:
         communes = visible_communes(session, user.scope)
-    context |= {"communes": communes, "filtered": any(context["params"].values())}
+    context |= {
+        "communes": communes,
+        "filtered": any(context["params"].values()),
+        "filter_labels": FILTER_LABELS,
+        "errors": context.get("errors", {}),
+    }
     return render(request, "dashboard.html", context, user=user, status=status)
 
 
@@ -175,9 +194,12 @@ def dashboard_steps_page(
     acteur: str = "",
     organisation: str = "",
     anciennete: str = "",
+    etape: str = "",
     page: str = "1",
 ) -> Response:
-    """The pending steps a number of the dashboard counts, a page at a time (managers)."""
+    """The steps a number of the dashboard counts, a page at a time (managers)."""
+    if etat == COMPLETED:
+        return _completed_page(request, user, [du, au, commune, kind], etape[:100], page)
     data, params, today = _figures(request, user, du, au, commune, kind)
     query = {"etat": etat, "acteur": acteur, "organisation": organisation}
     selection = StepSelection.of(query | {"anciennete": anciennete})
@@ -200,6 +222,36 @@ def dashboard_steps_page(
         "selection": selection,
         "what": _described(selection, org_names, data),
         "back": "/tableau-de-bord?" + urlencode({k: v for k, v in params.items() if v}),
+    }
+    return render(request, "dashboard_steps.html", context, user=user)
+
+
+def _completed_page(
+    request: Request, user: PageUser, typed: list[str], key: str, page: str
+) -> Response:
+    """The completed steps of one key whose durations the dashboard counts."""
+    _manager(user)
+    try:
+        filters, params = _filters(*typed)
+    except PeriodError as error:
+        raise PageError(422, str(error), "Période invalide") from None
+    today = today_in_paris()
+    with Session(request.app.state.engine) as session:
+        rows = [r for r in completed_steps(session, user.scope, filters) if r.step.key == key]
+        org_names = organisation_names(session, {row.step.org_id for row in rows})
+    kept = {k: v for k, v in params.items() if v}
+    query = {**kept, "etat": COMPLETED, "etape": key}
+
+    def link(number: int) -> str:
+        return "/tableau-de-bord/etapes?" + urlencode({**query, "page": number})
+
+    label = rows[0].step.label if rows else key
+    context = {
+        "late": page_of(rows, today, page_number(page), link),
+        "org_names": org_names,
+        "today": today,
+        "what": f"Étapes « {label} » accomplies",
+        "back": "/tableau-de-bord?" + urlencode(kept),
     }
     return render(request, "dashboard_steps.html", context, user=user)
 

@@ -103,23 +103,33 @@ def pending_steps(session: Session, scope: Scope, filters: DashboardFilters) -> 
     return [TaskRow(*row) for row in session.exec(statement)]
 
 
-def _timings(session: Session, scope: Scope, filters: DashboardFilters) -> list[StepTiming]:
+def completed_steps(session: Session, scope: Scope, filters: DashboardFilters) -> list[TaskRow]:
+    """The completed steps whose durations the dashboard counts, the latest completed first
+    (a step of a dossier imported in progress, done before it was recorded, is left out)."""
     statement: Any = (
-        select(Step, col(Procedure.kind))
+        select(Step, Procedure, col(Commune.name), col(_BAILLEUR.name))
         .select_from(Step)
         .join(Procedure, col(Procedure.id) == col(Step.procedure_id))
+        .outerjoin(Commune, col(Commune.insee) == col(Procedure.commune_insee))
+        .outerjoin(_BAILLEUR, col(_BAILLEUR.id) == col(Procedure.bailleur_id))
         .where(
             col(Step.status) == StepStatus.DONE.value,
             col(Step.completed_on).is_not(None),
+            col(Step.completed_on) >= col(Step.opened_on),
             *_where(scope, filters),
             *_period(filters),
         )
+        .order_by(col(Step.completed_on).desc(), col(Step.id))
     )
+    return [TaskRow(*row) for row in session.exec(statement)]
+
+
+def _timings(session: Session, scope: Scope, filters: DashboardFilters) -> list[StepTiming]:
     days: dict[tuple[str, str], list[int]] = {}
     names: dict[tuple[str, str], str] = {}
-    for step, kind in session.exec(statement):
-        if step.completed_on < step.opened_on:
-            continue  # a step of a dossier imported in progress: done before it was recorded
+    for row in completed_steps(session, scope, filters):
+        step, kind = row.step, row.procedure.kind
+        assert step.completed_on is not None
         days.setdefault((kind, step.key), []).append((step.completed_on - step.opened_on).days)
         names[(kind, step.key)] = step.label
     return [

@@ -14,6 +14,7 @@ from store.queries import TaskRow
 
 PER_PAGE = 25
 STEP_FILTERS = ("etat", "acteur", "organisation", "anciennete")
+COMPLETED = "accomplie"  # « etat » of the completed steps whose durations the dashboard counts
 
 
 @dataclass(frozen=True)

@@ -30,6 +30,14 @@ from store.diagnostics import compute, default_period, viewer_of
 from store.visibility import scope_of
 
 router = APIRouter(include_in_schema=False)
+# The labels of the filters' inputs, read by the inputs and by the summary of their errors.
+FILTER_LABELS = {
+    "du": "Du",
+    "au": "Au",
+    "commune": "Commune",
+    "residence": "Résidence",
+    "categorie": "Catégorie",
+}
 
 
 @dataclass(frozen=True)
@@ -39,6 +47,7 @@ class DiagnosticQuery:
     params: dict[str, str]
     filters: DiagnosticFilters | None
     message: str = ""
+    field: str = ""  # the filter the message is told beside, if one is
 
 
 def _query(
@@ -63,7 +72,7 @@ def _query(
         )
         check_filters(session, filters)
     except (PeriodError, DiagnosticFilterError) as error:
-        return DiagnosticQuery(params, None, str(error))
+        return DiagnosticQuery(params, None, str(error), error.field)
     return DiagnosticQuery(params, filters)
 
 
@@ -110,7 +119,9 @@ def diagnostics_page(
         query = _query(session, du, au, commune, residence, categorie)
         context: dict[str, Any] = {
             "params": query.params,
-            "message": query.message,
+            "errors": {query.field: query.message} if query.field else {},
+            "general": [query.message] if query.message and not query.field else [],
+            "filter_labels": FILTER_LABELS,
             "communes": visible_communes(session, user.scope),
             "filtered": any(query.params.values()),
             "report_url": _report_url(query.params),

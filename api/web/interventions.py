@@ -41,7 +41,7 @@ FLASH = {
     "plan": "Les actions sont planifiées : chaque organisation les trouve dans sa page "
     "« À traiter »."
 }
-PLAN_FIELDS = {"org": "Organisation", "libelle": "Action", "date": "Date prévue"}
+PLAN_FIELDS = {"libelle": "Libellé", "org": "Organisation", "date": "Date prévue"}
 # Organisations the plan may name besides those already in the procedure.
 PLAN_KINDS = (OrgKind.PARQUET, OrgKind.PREFECTURE)
 
@@ -70,12 +70,15 @@ def plan_choices(session: Session, view: dict[str, Any]) -> list[tuple[str, str]
     return sorted(((o.id, o.name) for o in rows), key=lambda choice: collation_key(choice[1]))
 
 
-def input_label(name: str) -> str:
-    """The words naming an input of the plan form in the summary of its errors."""
-    parts = name.split(".")
-    if len(parts) == 3 and parts[1].isascii() and parts[1].isdigit():
-        return f"Action n° {int(parts[1]) + 1} › {PLAN_FIELDS.get(parts[2], parts[2])}"
-    return {"date": "Date de la planification", "comment": "Commentaire"}.get(name, name)
+def plan_labels(rows: int) -> dict[str, str]:
+    """The label of each input of the plan form, read by the input and by the summary of its
+    errors; a row's inputs are told apart by the row's number."""
+    named = {
+        f"actions.{row}.{name}": f"{word} (action {row + 1})"
+        for row in range(rows)
+        for name, word in PLAN_FIELDS.items()
+    }
+    return {**named, "date": "Date de la planification", "comment": "Commentaire"}
 
 
 def _page(
@@ -100,7 +103,7 @@ def _page(
         "rows": range(PLAN_ROWS),
         "values": values or {"date": today_in_paris().isoformat()},
         "errors": errors or {},
-        "error_items": [(n, input_label(n), text) for n, text in (errors or {}).items()],
+        "plan_labels": plan_labels(PLAN_ROWS),
         "message": message,
         "flash": flash,
         "sees_files": user.sees_files,

@@ -24,7 +24,6 @@ from domain.labels import (
     wording,
 )
 from domain.pieces import PieceKind
-from domain.procedures import DEFINITIONS
 from domain.steps import StepStatus
 
 PARIS = ZoneInfo("Europe/Paris")
@@ -56,43 +55,15 @@ ORG_KINDS = {
 RELATIONS = {"origine": "à l'origine de ce dossier", "suite": "suite donnée à ce dossier"}
 DOCUMENT_KINDS = _codes(DocumentKind)
 
-# Inputs of the step and exhibit forms, for the summary of a form's errors.
-FORM_NAMES = {
+# The labels of the inputs of the fixed forms: each input and the summary of its form's errors
+# read them here, so that a summary names a field as its label does.
+STEP_LABELS = {
     "outcome": "Résultat",
     "date": "Date de l'acte",
     "comment": "Commentaire (facultatif)",
-    "nom": "Votre nom",
-    "title": "Intitulé",
-    "file": "Fichier",
-    "kind": "Nature",
-    "data": "Données",
-    "org": "Organisation",
-    "role": "Rôle",
 }
-
-
-def error_label(name: str, model: type[BaseModel] | None = None) -> str:
-    """The words naming an input in the summary of errors ("Locataires › n° 2 › Nom"): the
-    titles of the fields of `model` (a start body), else those of the step forms."""
-    words = []
-    for part in name.split("."):
-        if part.isdigit():
-            words.append(f"n° {int(part) + 1}")
-            continue
-        title = field_title(model, part) if model is not None else None
-        words.append(title or FORM_NAMES.get(part) or DATA_TITLES.get(part) or humanise(part))
-        if model is not None:
-            model = nested_model(model, part)
-    return " › ".join(words)
-
-
-# The titles of the data a step completion may carry, from every outcome's model.
-DATA_TITLES = {
-    name: field.title or humanise(name)
-    for item in DEFINITIONS.values()
-    for spec in item.catalog.steps
-    for name, field in spec.data_fields().items()
-}
+PIECE_LABELS = {"title": "Intitulé", "kind": "Nature", "file": "Fichier"}
+SIGN_IN_LABELS = {"org": "Organisation", "role": "Rôle", "nom": "Votre nom"}
 
 
 def date_fr(value: date | str | None, weekday: bool = False) -> str:

@@ -53,7 +53,6 @@ templates.filters["date_fr"] = labels.date_fr
 templates.filters["datetime_fr"] = labels.datetime_fr
 templates.globals["labels"] = labels
 templates.globals["field_id"] = field_id
-templates.globals["error_label"] = labels.error_label
 
 
 class SignInRequired(Exception):

@@ -9,7 +9,12 @@ from api.web.labels import date_fr
 
 
 class PeriodError(ValueError):
-    """A period the user typed cannot be read (message in French)."""
+    """A period the user typed cannot be read (message in French); `field` names the input it
+    is told beside (« du » or « au »)."""
+
+    def __init__(self, message: str, field: str) -> None:
+        super().__init__(message)
+        self.field = field
 
 
 def day_of(text: str, name: str) -> date | None:
@@ -23,7 +28,8 @@ def day_of(text: str, name: str) -> date | None:
     if day is None or not FIRST_DAY <= day <= last_day():
         raise PeriodError(
             f"La date « {text[:20]} » du champ « {name} » n'est pas une date valide (une date "
-            f"{day_range()} est attendue)."
+            f"{day_range()} est attendue).",
+            name,
         )
     return day
 
@@ -33,6 +39,7 @@ def checked_period(du: str, au: str) -> tuple[date | None, date | None]:
     start, end = day_of(du, "du"), day_of(au, "au")
     if start and end and start > end:
         raise PeriodError(
-            f"Période invalide : le début ({date_fr(start)}) est après la fin ({date_fr(end)})."
+            f"Période invalide : le début ({date_fr(start)}) est après la fin ({date_fr(end)}).",
+            "du",
         )
     return start, end

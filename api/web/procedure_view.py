@@ -16,7 +16,7 @@ from api.schemas import ProcedurePublic, StepPublic
 from api.web import labels
 from api.web.pages import PageError, PageUser
 from domain.actors import Role
-from domain.labels import field_enum, field_moment
+from domain.labels import field_enum, field_moment, humanise
 from domain.procedures import find
 from domain.steps import Catalog, OutcomeData, StepSpec, StepStatus
 from quietude.procedures import today_in_paris
@@ -57,6 +57,12 @@ class StepForm:
     fields: tuple[DataField, ...]
     spec: StepSpec  # the catalogue's step: its outcomes' data models judge what is typed
 
+    @property
+    def labels(self) -> dict[str, str]:
+        """The label of each input, read by the input and by the summary of the errors."""
+        data = {f"data.{field.name}": field.label for field in self.fields}
+        return {**labels.STEP_LABELS, **data}
+
 
 @dataclass
 class FormState:
@@ -82,7 +88,7 @@ def _data_field(spec: StepSpec, name: str, field: FieldInfo) -> DataField:
     else:
         kind, choices = "text", ()
     required_for = tuple(o.label for o in spec.outcomes if name in o.required)
-    return DataField(name, field.title or name, kind, choices, required_for)
+    return DataField(name, field.title or humanise(name), kind, choices, required_for)
 
 
 def field_model(spec: StepSpec, name: str) -> type[OutcomeData]:

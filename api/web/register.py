@@ -43,6 +43,10 @@ def _register(request: Request, user: UserDep, months: int | None, format: str) 
             raise PageError(error.status_code, str(error.detail), "Registre réservé") from None
 
 
+# The label of the filter's input, read by the input and by the summary of its error.
+FILTER_LABELS = {"fin_dans_mois": "Agrément finissant dans (mois)"}
+
+
 @router.get("/assermentations")
 def register_page(request: Request, user: UserDep, fin_dans_mois: str = "") -> Response:
     """The bailleur's sworn agents: route, résidences, offences, status, agrément, PVs."""
@@ -57,6 +61,7 @@ def register_page(request: Request, user: UserDep, fin_dans_mois: str = "") -> R
         "routes": ROUTES,
         "params": {"fin_dans_mois": fin_dans_mois.strip()[:5]},
         "errors": {"fin_dans_mois": error} if error else {},
+        "filter_labels": FILTER_LABELS,
         "months": months,
         "horizon": horizon,
         "today": today,

@@ -42,6 +42,7 @@ def _form_of(kind: str) -> StartForm:
 def _form_page(
     request: Request, user: PageUser, form: StartForm, result: FormResult, status: int = 200
 ) -> Response:
+    errors, unplaced = form.placed(result.errors)
     with Session(request.app.state.engine) as session:
         communes = sorted(
             session.exec(select(Commune.insee, Commune.name)),
@@ -55,8 +56,8 @@ def _form_page(
             "communes": list(communes),
             "residences": list(residences),
             "values": result.values,
-            "errors": result.errors,
-            "general": result.general,
+            "errors": errors,
+            "general": [*result.general, *unplaced],
         }
     return render(request, "start.html", context, user=user, status=status)
 

@@ -61,6 +61,24 @@ class StartForm:
     spec: FormSpec
     widgets: tuple[Widget, ...]
     defaults: dict[str, Any]
+    # The label (or legend) of each input and group drawn: read by the input and by the summary
+    # of the errors, so that the summary names a field as its label does.
+    labels: dict[str, str] = dataclasses.field(default_factory=dict)
+
+    def placed(self, errors: dict[str, str]) -> tuple[dict[str, str], list[str]]:
+        """The errors beside the nearest input drawn (a field the page does not draw is told
+        at its group), and those no input shows."""
+        placed: dict[str, str] = {}
+        unplaced: list[str] = []
+        for name, message in errors.items():
+            parts = name.split(".")
+            heads = (".".join(parts[:end]) for end in range(len(parts), 0, -1))
+            drawn = next((head for head in heads if head in self.labels), None)
+            if drawn is None:
+                unplaced.append(message)
+            else:
+                placed.setdefault(drawn, message)
+        return placed, unplaced
 
 
 def start_form(definition: ProcedureDefinition[Any]) -> StartForm:
@@ -75,7 +93,18 @@ def start_form(definition: ProcedureDefinition[Any]) -> StartForm:
         spec=form_spec(definition.facts, wording.messages),
         widgets=widgets,
         defaults={**builder.defaults, **wording.defaults},
+        labels=_labels(widgets),
     )
+
+
+def _labels(widgets: tuple[Widget, ...]) -> dict[str, str]:
+    """The label of each widget drawn with one (a line of inputs side by side has none)."""
+    found: dict[str, str] = {}
+    for widget in widgets:
+        if widget.kind != "inline":
+            found[widget.name] = widget.label
+        found |= _labels(widget.children)
+    return found
 
 
 def _bare(annotation: Any) -> Any:

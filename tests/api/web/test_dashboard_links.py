@@ -10,8 +10,9 @@ import pytest
 from sqlalchemy import Engine
 
 from domain.actors import Actor
+from domain.steps import StepStatus
 from quietude.procedures import today_in_paris
-from tests.api.rows import BAILLEUR, PARQUET, POLICE_EVRY, project, step
+from tests.api.rows import BAILLEUR, PARQUET, POLICE_EVRY, done_after, project, step
 from tests.api.web.browsing import Browser
 
 TODAY = today_in_paris()
@@ -122,3 +123,53 @@ async def test_a_bad_period_gets_a_message_not_zeros(
     assert "Chiffres clés" not in page.text
     csv = await browser.http.get(f"/tableau-de-bord.csv?{query}")
     assert csv.status_code == 422 and message in csv.text
+
+
+@pytest.fixture
+def completed_rows(engine: Engine) -> None:
+    """Four acknowledgements done (one opened 40 days ago), two decisions of the parquet done,
+    one acknowledgement of a dossier imported (done before it was recorded)."""
+    opened = [TODAY - timedelta(days=n) for n in (3, 5, 8, 40)]
+    for number, day in enumerate(opened, start=1):
+        project(
+            engine,
+            f"signalement-2026-{number:06d}",
+            [done_after("accuse_reception", POLICE_EVRY, day, 1)],
+        )
+    for number in (5, 6):
+        decision = done_after(
+            "decision_parquet", PARQUET, TODAY - timedelta(days=9), 2, actor=Actor.PARQUET
+        )
+        project(engine, f"signalement-2026-{number:06d}", [decision])
+    imported = step(
+        "accuse_reception",
+        POLICE_EVRY,
+        TODAY - timedelta(days=2),
+        status=StepStatus.DONE,
+        completed_on=TODAY - timedelta(days=10),
+    )
+    project(engine, "signalement-2026-000007", [imported])
+
+
+def completed_counts(html: str) -> dict[str, int]:
+    """The number of completed steps shown for each link of the durations' table."""
+    table = html.split('id="durees"')[1].split("</section>")[0].replace("&amp;", "&")
+    found = re.findall(r'<a href="(/tableau-de-bord/etapes\?[^"]*)">(\d+)<', table)
+    return {link: int(count) for link, count in found}
+
+
+@pytest.mark.usefixtures("completed_rows")
+@pytest.mark.parametrize("query", ["", f"du={(TODAY - timedelta(days=10)).isoformat()}"])
+async def test_each_count_of_completed_steps_links_to_those_steps(
+    browser: Browser, query: str
+) -> None:
+    await browser.sign_in(BAILLEUR, "manager")
+    page = (await browser.http.get(f"/tableau-de-bord?{query}")).text
+    counts = completed_counts(page)
+    assert sorted(counts.values()) == ([2, 3] if query else [2, 4])
+    for link, count in counts.items():
+        assert "etat=accomplie" in link and (query in link)
+        listed = await browser.http.get(link)
+        assert listed.status_code == 200
+        assert status_count(listed.text) == count, link
+        assert len(set(re.findall(r"signalement-2026-\d+", listed.text))) == count

@@ -111,8 +111,12 @@ async def test_the_dashboard_counts_what_the_organisation_sees(browser: Browser)
         '<td class="num" data-label="90e centile (jours)">4,0</td>'
     ) in text
     assert text.count('role="img"') == 3
-    # Charts are drawn on the server: the page's one script is the header's menu button.
-    assert re.findall(r"<script[^>]*>", text) == ['<script src="/static/menu.js" defer>']
+    # Charts are drawn on the server: the page's scripts are the header's menu button and the
+    # filters folded on a phone.
+    assert re.findall(r"<script[^>]*>", text) == [
+        '<script src="/static/menu.js" defer>',
+        '<script src="/static/filters.js" defer>',
+    ]
 
 
 @pytest.mark.usefixtures("inbox_rows")

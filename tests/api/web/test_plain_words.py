@@ -157,7 +157,7 @@ async def test_an_unknown_commune_is_told_at_its_input(
     page = await browser.submit(NEW_RESILIATION, RESILIATION_FORM)
     assert page.status_code == 422
     assert 'id="f-logement-residence-commune-insee-erreur"' in page.text
-    summary = '<a href="#f-logement-residence-commune-insee">Logement › Résidence › Commune'
+    summary = '<a href="#f-logement-residence-commune-insee">Commune</a> : Commune inconnue'
     assert summary in page.text
 
 

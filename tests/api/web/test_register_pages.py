@@ -210,8 +210,11 @@ async def test_an_incomplete_row_or_an_empty_plan_is_sent_back(
     partial = {"csrf": token, "actions.1.libelle": "Sans date", "actions.1.org": "inconnue"}
     page = await browser.http.post(url, data={**partial, "date": "2030-03-06"})
     assert page.status_code == 422
-    assert "Action n° 2 › Date prévue : Requis pour planifier cette action." in page.text
-    assert "Action n° 2 › Organisation : Choisir une organisation de la liste." in page.text
+    summary = '<a href="#f-actions-1-{}">{} (action 2)</a> : {}'
+    assert summary.format("date", "Date prévue", "Requis pour planifier cette action.") in page.text
+    assert (
+        summary.format("org", "Organisation", "Choisir une organisation de la liste.") in page.text
+    )
     assert 'value="Sans date"' in page.text  # what was typed comes back
     empty = await browser.http.post(url, data={"csrf": token, "date": "2030-03-06"})
     assert empty.status_code == 422

@@ -140,8 +140,8 @@ async def test_an_assermentations_errors_are_shown_beside_their_inputs(
     assert beside("residences-1-commune-insee", "Champ requis") in text
     assert beside("infractions", "Indiquer au moins une infraction.") in text
     # The summary names each input as its label does.
-    assert '<a href="#f-agent-nom">Agent › Nom : Champ requis</a>' in text
-    assert "Résidences de la commission › n° 2 › Adresse : Champ requis" in text
+    assert '<a href="#f-agent-nom">Nom</a> : Champ requis' in text
+    assert '<a href="#f-residences-1-adresse">Adresse (résidence 2)</a> : Champ requis' in text
     assert 'name="residences.1.nom" value="Résidence des Cèdres"' in text
     assert 'name="infractions" value=" ; "' not in text  # what was typed, trimmed
     assert 'name="infractions" value=";"' in text
@@ -206,6 +206,6 @@ async def test_a_joint_interventions_errors_are_shown_beside_their_inputs(
     assert beside("residence-commune-insee", "Champ requis") in text
     invalid = "Valeur invalide (valeurs possibles : bailleur, forces ou prefecture)"
     assert beside("proposant", invalid) in text
-    assert "Résidence › Commune : Champ requis" in text
-    assert "Proposée par : Valeur invalide" in text
+    assert '<a href="#f-residence-commune-insee">Commune</a> : Champ requis' in text
+    assert '<a href="#f-proposant">Proposée par</a> : Valeur invalide' in text
     assert 'name="halls" value="B2"' in text

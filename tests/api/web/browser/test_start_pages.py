@@ -61,7 +61,7 @@ async def test_an_assermentation_with_errors_fits_a_phone_and_is_accessible(
     await page.get_by_label("Nom de la résidence (résidence 2)").fill("Résidence des Cèdres")
     await page.get_by_role("button", name="Engager l'assermentation").click()
     await expect(page).to_have_title(re.compile("^Erreur : "))
-    await expect(page.get_by_role("alert")).to_contain_text("Agent › Nom : Champ requis")
+    await expect(page.get_by_role("alert")).to_contain_text("Nom : Champ requis")
     await expect(page.locator("#f-infractions-erreur")).to_have_text(
         re.compile("Indiquer au moins une infraction")
     )
