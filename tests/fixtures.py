@@ -7,6 +7,7 @@ benches (bench/) call them directly."""
 
 from __future__ import annotations
 
+import asyncio
 import secrets
 import shutil
 import socket
@@ -20,6 +21,7 @@ from typing import Any
 
 import httpx
 import psycopg
+import uvicorn
 from fastapi import FastAPI
 from psycopg import sql
 from sqlalchemy import Engine
@@ -256,3 +258,25 @@ async def running_worker(
         worker = build_worker(client, settings, engine, executor, task_queue, max_cached_workflows)
         async with worker:
             yield worker
+
+
+# --- Serving over HTTP ---------------------------------------------------------------------------
+
+
+@asynccontextmanager
+async def serving(app: FastAPI) -> AsyncIterator[str]:
+    """`app` under uvicorn on a free port of 127.0.0.1 for the duration of the block, its
+    lifespan off (the caller set its state); its base URL."""
+    port = free_port()
+    config = uvicorn.Config(app, host="127.0.0.1", port=port, lifespan="off", log_level="warning")
+    server = uvicorn.Server(config)
+    task = asyncio.create_task(server.serve())
+    while not server.started:
+        if task.done():
+            task.result()  # the error that stopped it
+        await asyncio.sleep(0.05)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        await task

@@ -12,7 +12,7 @@ from schemathesis.specs.openapi.checks import (
 )
 
 from domain.actors import Role
-from tests.api.fuzzing import BOTH_MODES, Headers, each_case, no_lifespan
+from tests.api.fuzzing import BOTH_MODES, Headers, each_case, no_lifespan, no_server_error
 from tests.api.rows import BAILLEUR, GENDARMERIE, PARQUET, POLICE_EVRY
 from tests.builders import PREFECTURE
 from tests.fixtures import Tokens
@@ -27,14 +27,6 @@ def callers(auth: Tokens) -> list[Headers]:
     partners = [(POLICE_EVRY, "agent"), (GENDARMERIE, "manager"), (PARQUET, "agent")]
     partners += [(PARQUET, "manager"), (PREFECTURE, "admin")]
     return [auth(BAILLEUR, role.value) for role in Role] + [auth(o, r) for o, r in partners]
-
-
-def no_server_error(ctx: object, response: schemathesis.Response, case: schemathesis.Case) -> None:
-    """5xx fails, but 503: Temporal and the key ring are absent from the test, on purpose."""
-    assert response.status_code < 500 or response.status_code == 503, (
-        f"{case.method} {case.formatted_path} {case.query}: "
-        f"{response.status_code} {response.text[:300]}"
-    )
 
 
 def fuzz(app: FastAPI, tokens: list[Headers], examples: int) -> Counter[int]:

@@ -13,7 +13,6 @@ from pathlib import Path
 
 import httpx
 import pytest
-import uvicorn
 from sqlalchemy import Engine
 from temporalio.testing import WorkflowEnvironment
 
@@ -25,10 +24,10 @@ from tests.fixtures import (
     REPO,
     bearer,
     connector_to,
-    free_port,
     make_app,
     read_model,
     running_worker,
+    serving,
     settings_for,
     unique_queue,
 )
@@ -64,24 +63,11 @@ async def served(
     with read_model(request.param, tmp_path) as (url, engine):
         settings = settings_for(tmp_path / "var", database_url=url, task_queue=unique_queue())
         app = make_app(settings, engine, connector_to(dev_env.client))
-        port = free_port()
-        config = uvicorn.Config(
-            app, host="127.0.0.1", port=port, lifespan="off", log_level="warning"
-        )
-        server = uvicorn.Server(config)
         async with running_worker(dev_env.client, settings, engine):
             service = ProcedureService(dev_env.client, engine, settings)
             await create_demo(service, engine, DEMO_PROCEDURES, seed=11)
-            serving = asyncio.create_task(server.serve())
-            while not server.started:
-                if serving.done():
-                    serving.result()
-                await asyncio.sleep(0.05)
-            try:
-                yield Served(f"http://127.0.0.1:{port}/api", settings, engine)
-            finally:
-                server.should_exit = True
-                await serving
+            async with serving(app) as base_url:
+                yield Served(f"{base_url}/api", settings, engine)
 
 
 async def run_verbatim(script: str, served: Served, folder: Path) -> tuple[int, str, str]:

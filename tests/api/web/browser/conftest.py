@@ -4,12 +4,10 @@ Debian's Chromium driven by Playwright."""
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
-import uvicorn
 from playwright.async_api import Browser, async_playwright
 from temporalio.testing import WorkflowEnvironment
 
@@ -17,10 +15,10 @@ from tests.api.web.browser.live import SCREENSHOTS, LiveStack
 from tests.fixtures import (
     connector_to,
     dev_server_env,
-    free_port,
     make_app,
     migrated,
     running_worker,
+    serving,
     settings_for,
     sqlite_url,
     unique_queue,
@@ -56,22 +54,8 @@ async def live(
     with migrated(url) as engine:
         settings = settings_for(folder / "var", database_url=url, task_queue=unique_queue())
         app = make_app(settings, engine, connector_to(dev_env.client))
-        port = free_port()
-        config = uvicorn.Config(
-            app, host="127.0.0.1", port=port, lifespan="off", log_level="warning"
-        )
-        server = uvicorn.Server(config)
-        async with running_worker(dev_env.client, settings, engine):
-            serving = asyncio.create_task(server.serve())
-            while not server.started:
-                if serving.done():
-                    serving.result()
-                await asyncio.sleep(0.05)
-            try:
-                yield LiveStack(f"http://127.0.0.1:{port}", settings, engine)
-            finally:
-                server.should_exit = True
-                await serving
+        async with running_worker(dev_env.client, settings, engine), serving(app) as base_url:
+            yield LiveStack(base_url, settings, engine)
 
 
 @pytest.fixture(scope="module")
