@@ -69,6 +69,7 @@ SEARCHES = (  # name, organisation, role, terms (store.search)
     ("search_list_name", BAILLEUR, "manager", "durand"),  # a name: the legal team's tier
     ("search_list_address_commune", BAILLEUR, "manager", "rue des lilas evry"),
     ("search_list_agent", BAILLEUR, "agent", "Étampes"),
+    ("search_list_few", BAILLEUR, "manager", "durand etampes"),  # under the count's cap
     ("search_inbox_forces", POLICE_EVRY, "manager", "courcouronnes"),
 )
 

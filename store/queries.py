@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import TypeVar
+from typing import Any, TypeVar
 
-from sqlalchemy import ColumnElement, case, exists, false, func, true
+from sqlalchemy import ColumnElement, case, exists, false, func, literal, text, true
 from sqlalchemy.orm import aliased
+from sqlalchemy.sql.util import ClauseAdapter
 from sqlmodel import Session, col, select
 
 from domain.steps import StepStatus
@@ -28,7 +31,7 @@ from store.inbox import count_tasks as count_tasks
 from store.inbox import inbox as inbox
 from store.inbox import inbox_counts as inbox_counts
 from store.list_order import ListOrder, procedure_order
-from store.search import search_clause
+from store.search import COUNT_CAP, search_clause, search_terms
 from store.tables import Commune, Document, Event, Organisation, Piece, Procedure, Step
 from store.visibility import Scope, SearchTier, scope_clause, search_tier
 
@@ -47,6 +50,16 @@ class ProcedureFilters:
     commune: str | None = None
     overdue: bool | None = None
     q: str | None = None  # terms matched against what the caller may read (store.search)
+
+
+@dataclass(frozen=True)
+class ProcedureListPage:
+    """One page of a procedure list and the count of the whole list; `capped`: a search found
+    more than COUNT_CAP procedures, and `total` says only that many."""
+
+    rows: list[ProcedureRow]
+    total: int
+    capped: bool = False
 
 
 @dataclass(frozen=True)
@@ -106,7 +119,9 @@ def _pending_step_exists(*conditions: ColumnElement[bool]) -> ColumnElement[bool
     return exists(steps)
 
 
-def _filter_clauses(filters: ProcedureFilters, tier: SearchTier) -> list[ColumnElement[bool]]:
+def _filter_clauses(
+    filters: ProcedureFilters, tier: SearchTier, *, indexed: bool = True
+) -> list[ColumnElement[bool]]:
     clauses: list[ColumnElement[bool]] = []
     if filters.kind:
         clauses.append(col(Procedure.kind) == filters.kind)
@@ -120,7 +135,7 @@ def _filter_clauses(filters: ProcedureFilters, tier: SearchTier) -> list[ColumnE
         clauses.append(col(Procedure.commune_insee) == filters.commune)
     if filters.overdue is not None:
         clauses.append(col(Procedure.overdue) == filters.overdue)
-    found = search_clause(filters.q, tier)
+    found = search_clause(filters.q, tier, indexed=indexed)
     if found is not None:
         clauses.append(found)
     return clauses
@@ -133,30 +148,89 @@ def list_procedures(
     page: int,
     per_page: int,
     order: ListOrder | None = None,
-) -> tuple[list[ProcedureRow], int]:
+) -> ProcedureListPage:
     """One page of the visible procedures matching `filters`, by next due date then id, or in
-    the `order` asked for (then id)."""
+    the `order` asked for (then id). A search counts up to COUNT_CAP matches: a word found in
+    half the procedures is not worth counting one by one, and the page says "plus de"."""
     tier = search_tier(scope.org_kind, scope.role)
     where = [scope_clause(scope), *_filter_clauses(filters, tier)]
-    total = session.exec(select(func.count()).select_from(Procedure).where(*where)).one()
+    searched = bool(search_terms(filters.q))
+    if searched:
+        matching = select(literal(1)).select_from(Procedure).where(*where).limit(COUNT_CAP + 1)
+        total = session.exec(select(func.count()).select_from(matching.subquery())).one()
+    else:
+        total = session.exec(select(func.count()).select_from(Procedure).where(*where)).one()
+    capped = searched and total > COUNT_CAP
     by = (
         procedure_order(order)
         if order
         else (col(Procedure.next_due).asc().nulls_last(), col(Procedure.id))
     )
-    # The page's ids first, from the index alone (ix_procedure_bailleur_list holds the default
-    # order and the columns filtered on), then only their rows: not every matching row read.
-    ids = select(col(Procedure.id)).select_from(Procedure)
-    if order:  # the commune's collation key may be the order
-        ids = ids.outerjoin(Commune, col(Commune.insee) == col(Procedure.commune_insee))
-    page_ids = ids.where(*where).order_by(*by).offset((page - 1) * per_page).limit(per_page)
+    offset = (page - 1) * per_page
+    if searched and not capped:
+        page_ids = _few_matches_page(where, by, order is not None, offset, per_page)
+    else:
+        if capped:  # many matches: walk the order, the text read row by row until the page is full
+            where = [scope_clause(scope), *_filter_clauses(filters, tier, indexed=False)]
+        # The page's ids first, from an index in the list's order where one serves, then only
+        # their rows: not every matching row read.
+        ids = select(col(Procedure.id)).select_from(Procedure)
+        if order:  # the commune's collation key may be the order
+            ids = ids.outerjoin(Commune, col(Commune.insee) == col(Procedure.commune_insee))
+        page_ids = ids.where(*where).order_by(*by).offset(offset).limit(per_page)
+    with _without_sorting(session, capped):
+        on_page = list(session.exec(page_ids).all())
     statement = (
         named(select(Procedure, col(Commune.name), col(BAILLEUR.name)).select_from(Procedure))
-        .where(col(Procedure.id).in_(page_ids))
+        .where(col(Procedure.id).in_(on_page))
         .order_by(*by)
     )
     rows = [ProcedureRow(p, commune, bailleur) for p, commune, bailleur in session.exec(statement)]
-    return rows, int(total)
+    return ProcedureListPage(rows, COUNT_CAP if capped else int(total), capped)
+
+
+@contextmanager
+def _without_sorting(session: Session, walk: bool) -> Iterator[None]:
+    """For a search with more than COUNT_CAP matches: PostgreSQL told to read the page in the
+    order of an index (a bailleur's, ix_procedure_bailleur_due) rather than sort every match.
+    Its estimate of a text's matches is too rough to choose alone: a common word then read a
+    hundred thousand procedures to sort them."""
+    if not walk or session.get_bind().dialect.name != "postgresql":
+        yield
+        return
+    session.execute(text("SET LOCAL enable_sort = off"))
+    session.execute(text("SET LOCAL jit = off"))  # the estimate of a walk is high, its cost not
+    try:
+        yield
+    finally:
+        session.execute(text("RESET enable_sort"))
+        session.execute(text("RESET jit"))
+
+
+def _few_matches_page(
+    where: list[ColumnElement[bool]], by: tuple[Any, ...], communes: bool, offset: int, limit: int
+) -> Any:
+    """The ids of one page of a search's matches, COUNT_CAP at most: all read through the search
+    index, then ordered. Materialized, so that the planner does not walk the order's index
+    instead, reading thousands of procedures to find a few."""
+    matched = (
+        select(
+            col(Procedure.id),
+            col(Procedure.next_due),
+            col(Procedure.created_at),
+            col(Procedure.commune_insee),
+        )
+        .where(*where)
+        .cte("matched")
+        .prefix_with("MATERIALIZED", dialect="postgresql")
+    )
+    ids = select(matched.c.id)
+    if communes:
+        ids = ids.outerjoin(Commune, col(Commune.insee) == matched.c.commune_insee)
+    adapter = ClauseAdapter(matched)
+    # An ORM attribute is adapted through its column.
+    columns = (getattr(b, "__clause_element__", lambda b=b: b)() for b in by)
+    return ids.order_by(*(adapter.traverse(c) for c in columns)).offset(offset).limit(limit)
 
 
 def get_procedure(session: Session, scope: Scope, procedure_id: str) -> ProcedureRecord | None:

@@ -7,11 +7,12 @@ tier only, so that no term finds a procedure by a fact its caller may not read."
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections.abc import Iterator
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_
+from sqlalchemy import ColumnElement, and_, func
 from sqlmodel import Session, col, select
 
 from store.tables import Commune, Procedure
@@ -27,6 +28,12 @@ COMMUNE_KEY = "commune_insee"
 # Letters NFKD leaves whole.
 LIGATURES = str.maketrans({"œ": "oe", "æ": "ae", "ß": "ss", "’": "'", "ʼ": "'"})
 MAX_TERMS = 10
+# A search counts its matches up to this number; past it, a list says "plus de 1 000" and asks
+# for more words rather than count every match of a common word among a million procedures.
+COUNT_CAP = 1000
+SHORT_TERM = 3  # letters: a term this short is found in too many texts for its index to help
+# A whole procedure number ("signalement-2026-000123"), the one term read on the number itself.
+_NUMBER = re.compile(r"[a-z_]+-\d{4}-\d{6,}")
 # The trigram indexes over the texts (PostgreSQL with pg_trgm, migration 0011), by name.
 SEARCH_INDEXES = {
     "ix_procedure_search_text": "search_text",
@@ -65,14 +72,34 @@ def column_of(tier: SearchTier) -> Any:
     return col(columns[tier])
 
 
-def search_clause(query: str | None, tier: SearchTier) -> ColumnElement[bool] | None:
+def search_clause(
+    query: str | None, tier: SearchTier, *, indexed: bool = True
+) -> ColumnElement[bool] | None:
     """A WHERE clause keeping the procedures whose text of `tier` holds every term of `query`;
-    None for an empty query."""
+    None for an empty query. A whole procedure number is read on the number (its primary key).
+    Not `indexed`: the text read row by row, where the rows are already few (an inbox) and the
+    trigram index would read every procedure of the region holding a common word."""
     terms = search_terms(query)
     if not terms:
         return None
-    column = column_of(tier)
-    return and_(*(column.like(f"%{_escaped(term)}%", escape="\\") for term in terms))
+    column, by_row = column_of(tier), func.coalesce(column_of(tier), "")
+    # A short term ("rue", "des", "12") is in most procedures: beside a longer one, it is read on
+    # the rows the longer found rather than through its trigram, which lists nearly every row.
+    longer = any(len(term) > SHORT_TERM for term in terms)
+    return and_(
+        *(
+            _term_clause(
+                term, column if indexed and not (longer and len(term) <= SHORT_TERM) else by_row
+            )
+            for term in terms
+        )
+    )
+
+
+def _term_clause(term: str, column: Any) -> ColumnElement[bool]:
+    if _NUMBER.fullmatch(term):
+        return col(Procedure.id) == term
+    return column.like(f"%{_escaped(term)}%", escape="\\")  # type: ignore[no-any-return]
 
 
 def _escaped(term: str) -> str:

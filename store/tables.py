@@ -100,6 +100,9 @@ class Procedure(SQLModel, table=True):
         Index("ix_procedure_diagnostics", *DIAGNOSTIC_INDEX),
         # A bailleur's list in its order, and its open procedures for the dashboard (0008).
         Index(*BAILLEUR_LIST_INDEX, postgresql_include=["kind", "overdue"]),
+        # A bailleur's procedures in the list's order, whatever their status: walked by a search
+        # that finds more than store.search.COUNT_CAP (0014).
+        Index("ix_procedure_bailleur_due", "bailleur_id", "next_due", "id"),
     )
 
     id: str = Field(primary_key=True)  # also the workflow id, e.g. "signalement-2026-000001"

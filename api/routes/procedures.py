@@ -175,9 +175,11 @@ def read_procedures(
         overdue=overdue,
         q=q,
     )
-    rows, total = list_procedures(session, scope, filters, page, per_page)
-    items = [ProcedureSummary.of(row) for row in rows]
-    return ProcedurePage(items=items, total=total, page=page, per_page=per_page)
+    found = list_procedures(session, scope, filters, page, per_page)
+    items = [ProcedureSummary.of(row) for row in found.rows]
+    return ProcedurePage(
+        items=items, total=found.total, total_capped=found.capped, page=page, per_page=per_page
+    )
 
 
 @router.get("/{procedure_id}", response_model=ProcedurePublic)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from api.schemas.documents import DocumentPublic
 from api.schemas.organisations import CommunePublic, OrganisationRef
@@ -137,5 +137,10 @@ def _entries(links: list[Any], type_: str) -> list[dict[str, Any]]:
 class ProcedurePage(BaseModel):
     items: list[ProcedureSummary]
     total: int
+    total_capped: bool = Field(
+        default=False,
+        description="vrai quand une recherche trouve plus de `total` procédures : le décompte"
+        " s'arrête là, préciser la recherche pour les voir toutes",
+    )
     page: int
     per_page: int

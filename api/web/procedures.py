@@ -78,11 +78,11 @@ def procedure_list(
     filters = _filters(params)
     order, sorting = asked_order(tri, ordre)
     with Session(request.app.state.engine) as session:
-        rows, total = list_procedures(session, user.scope, filters, number, PER_PAGE, order)
-        pages = max(1, -(-total // PER_PAGE))
+        found = list_procedures(session, user.scope, filters, number, PER_PAGE, order)
+        pages = max(1, -(-found.total // PER_PAGE))
         if number > pages:  # past the end (an old link, a hand-typed number): the last page
             number = pages
-            rows, total = list_procedures(session, user.scope, filters, number, PER_PAGE, order)
+            found = list_procedures(session, user.scope, filters, number, PER_PAGE, order)
         communes = visible_communes(session, user.scope)
     kept = {name: value for name, value in params.items() if value} | sorting
 
@@ -90,8 +90,9 @@ def procedure_list(
         return "/procedures?" + urlencode({**kept, "page": to})
 
     context: dict[str, Any] = {
-        "items": [ProcedureSummary.of(row) for row in rows],
-        "total": total,
+        "items": [ProcedureSummary.of(row) for row in found.rows],
+        "total": found.total,
+        "capped": found.capped,
         "params": params,
         "communes": communes,
         "page": number,

@@ -59,8 +59,11 @@ def test_dashboard_reads_open_procedures_and_their_pending_steps(postgres) -> No
 
     pending, oldest, durations = _plans(url, engine, read)
     pending_only = ("ix_step_pending", "ix_step_inbox", "ix_step_overdue")
+    # On a few rows either index of a bailleur's procedures serves; at a million the planner
+    # takes ix_procedure_bailleur_list, index alone (bench/read_path.py prints the plan).
+    on_bailleur = ("ix_procedure_bailleur_list", "ix_procedure_bailleur_due")
     for plan in (pending, oldest):
-        assert "ix_procedure_bailleur_list" in plan
+        assert any(f"using {index} on procedure" in plan for index in on_bailleur)
         assert any(f"using {index} on step" in plan for index in pending_only)
     assert "Index Only Scan using ix_step_duration_count_read" in durations
 

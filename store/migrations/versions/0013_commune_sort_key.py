@@ -6,7 +6,7 @@ few hundred communes' keys does not serve.
 
 Revision ID: 0013
 Revises: 0012
-Create Date: 2026-12-04
+Create Date: 2026-12-03
 """
 
 from collections.abc import Sequence

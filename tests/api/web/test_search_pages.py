@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import pytest
+from sqlalchemy import Engine
 
+from store import queries
 from tests.api.rows import BAILLEUR, PARQUET
-from tests.api.search_rows import RESILIATION, SIGNALEMENT
+from tests.api.search_rows import RESILIATION, SIGNALEMENT, project_mimosas
 from tests.api.web.browsing import Browser
 
 
@@ -40,3 +42,17 @@ async def test_an_agent_is_not_offered_a_search_by_names(browser: Browser) -> No
     page = await browser.http.get("/procedures", params={"q": "quietudetest"})
     assert RESILIATION not in page.text and "0 procédure" in page.text
     assert "Numéro, résidence, adresse, commune…" in page.text
+
+
+async def test_the_list_page_asks_to_narrow_a_search_past_the_cap(
+    browser: Browser, engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    project_mimosas(engine)
+    monkeypatch.setattr(queries, "COUNT_CAP", 3)
+    await browser.sign_in(BAILLEUR, "juriste")
+    page = await browser.http.get("/procedures", params={"q": "mimosas"})
+    assert "Plus de 3 procédures correspondent à la recherche" in page.text
+    assert "ajoutez un mot" in page.text
+    exact = await browser.http.get("/procedures", params={"q": "mimosas etampes"})
+    assert "Plus de" not in exact.text
+    assert "3 procédures correspondant aux filtres" in exact.text
