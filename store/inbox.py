@@ -13,7 +13,7 @@ from sqlmodel import Session, col, select
 
 from domain.steps import StepStatus
 from store.list_order import ListOrder, step_order
-from store.search import search_clause, search_terms
+from store.search import search_clause
 from store.tables import Commune, Organisation, Procedure, Step
 from store.visibility import SearchTier
 
@@ -113,6 +113,10 @@ def task_statement(*where: ColumnElement[bool]) -> Any:
 
 
 def _inbox_where(org_id: str, filters: TaskFilters) -> list[ColumnElement[bool]]:
+    return [*_step_where(org_id, filters), *_procedure_where(filters)]
+
+
+def _step_where(org_id: str, filters: TaskFilters) -> list[ColumnElement[bool]]:
     # On the step's own columns (its copies of the procedure's kind and commune) wherever they
     # exist, so that the counts read the index over pending steps alone.
     where: list[ColumnElement[bool]] = [col(Step.org_id) == org_id]
@@ -124,10 +128,13 @@ def _inbox_where(org_id: str, filters: TaskFilters) -> list[ColumnElement[bool]]
         (col(Step.procedure_kind), filters.kind),
         (col(Step.assignee_sub), filters.assignee),
         (col(Step.key), filters.step),
-        (col(Procedure.bailleur_id), filters.bailleur),
         (col(Step.commune_insee), filters.commune),
     )
-    where += [column == value for column, value in equal if value]
+    return where + [column == value for column, value in equal if value]
+
+
+def _procedure_where(filters: TaskFilters) -> list[ColumnElement[bool]]:
+    where = [col(Procedure.bailleur_id) == filters.bailleur] if filters.bailleur else []
     # Read row by row on the organisation's pending steps, a few thousand at most: the trigram
     # index would read every procedure of the region holding the word.
     found = search_clause(filters.q, filters.tier, indexed=False)
@@ -158,19 +165,28 @@ def inbox_counts(session: Session, org_id: str, filters: TaskFilters | None = No
     over the index of pending steps (ix_step_inbox), without reading the procedures unless
     filtered by bailleur or searched."""
     filters = filters or TaskFilters()
-    late = func.sum(case((col(Step.overdue) == true(), 1), else_=0))
-    statement = (
-        select(col(Step.key), col(Step.procedure_kind), func.count(), late)
-        .select_from(Step)
-        .where(
-            pending_step(),
-            written(col(Step.procedure_status), OPEN),
-            *_inbox_where(org_id, filters),
-        )
-        .group_by(col(Step.key), col(Step.procedure_kind))
+    steps: Any = (
+        select(col(Step.key), col(Step.procedure_kind), col(Step.overdue), col(Step.procedure_id))
+        .where(pending_step(), written(col(Step.procedure_status), OPEN))
+        .where(*_step_where(org_id, filters))
     )
-    if filters.bailleur or search_terms(filters.q):
-        statement = statement.join(Procedure, col(Procedure.id) == col(Step.procedure_id))
+    on_procedure = _procedure_where(filters)
+    if on_procedure:
+        # The organisation's pending steps first, from the index alone (materialized), then
+        # their procedures read by key: the planner would otherwise cross every open step of
+        # the organisation with every pending step of the region.
+        steps = steps.cte("org_steps").prefix_with("MATERIALIZED", dialect="postgresql")
+        source: Any = steps.join(Procedure, col(Procedure.id) == steps.c.procedure_id)
+    else:
+        steps = steps.subquery("org_steps")
+        source = steps
+    late = func.sum(case((steps.c.overdue == true(), 1), else_=0))
+    statement = (
+        select(steps.c.key, steps.c.procedure_kind, func.count(), late)
+        .select_from(source)
+        .where(*on_procedure)
+        .group_by(steps.c.key, steps.c.procedure_kind)
+    )
     by_step: Counter[str] = Counter()
     by_kind: Counter[str] = Counter()
     overdue = 0

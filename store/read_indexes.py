@@ -7,7 +7,7 @@ from typing import Any
 from sqlalchemy import text
 
 INBOX_INDEX = ("ix_step_inbox", "org_id", "due", "opened_on", "opened_at", "id")
-INBOX_INCLUDE = ["key", "overdue", "procedure_kind", "procedure_status"]
+INBOX_INCLUDE = ["key", "overdue", "procedure_kind", "procedure_status", "procedure_id"]
 PENDING_INCLUDE = ["actor", "org_id", "overdue"]
 OVERDUE_INDEX = ("ix_step_overdue", "due", "opened_on", "opened_at", "id")
 BAILLEUR_LIST_INDEX = ("ix_procedure_bailleur_list", "bailleur_id", "status", "next_due", "id")

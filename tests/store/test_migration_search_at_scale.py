@@ -1,6 +1,6 @@
 """Revision 0014 puts the bailleur beside each text in the trigram indexes (PostgreSQL, with
-btree_gin) and adds a bailleur's procedures in the list's order; downgraded, the indexes of 0011
-come back."""
+btree_gin) and the procedure id in the inbox index, and adds a bailleur's procedures in the
+list's order; downgraded, the indexes of 0011 and 0008 come back."""
 
 import sqlalchemy as sa
 from alembic import command
@@ -23,6 +23,14 @@ def _indexes(engine: sa.Engine) -> dict[str, str]:
         return dict(rows.all())
 
 
+def _step_indexes(engine: sa.Engine) -> dict[str, str]:
+    with engine.connect() as connection:
+        rows = connection.execute(
+            sa.text("SELECT indexname, indexdef FROM pg_indexes WHERE tablename = 'step'")
+        )
+        return dict(rows.all())
+
+
 def test_search_indexes_hold_the_bailleur_and_come_back_on_downgrade(db_url: str) -> None:
     config = alembic_config(db_url)
     engine = make_engine(db_url)
@@ -33,11 +41,13 @@ def test_search_indexes_hold_the_bailleur_and_come_back_on_downgrade(db_url: str
         if engine.dialect.name == "postgresql":
             for name, column in SEARCH_INDEXES.items():
                 assert f"gin (bailleur_id, {column} gin_trgm_ops)" in indexes[name]
+            assert "procedure_status, procedure_id)" in _step_indexes(engine)["ix_step_inbox"]
         command.downgrade(config, "0013")
         indexes = _indexes(engine)
         assert DUE_INDEX not in indexes
         if engine.dialect.name == "postgresql":
             for name, column in SEARCH_INDEXES.items():
                 assert f"gin ({column} gin_trgm_ops)" in indexes[name]
+            assert "procedure_id" not in _step_indexes(engine)["ix_step_inbox"]
     finally:
         engine.dispose()

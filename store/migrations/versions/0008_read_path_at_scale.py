@@ -20,7 +20,6 @@ from store.durations import KEY, StepFacts, entries, ledger_of
 from store.read_indexes import (
     BAILLEUR_LIST_INDEX,
     DURATION_INDEX,
-    INBOX_INCLUDE,
     INBOX_INDEX,
     OPEN_ORG_INDEX,
     OVERDUE_INDEX,
@@ -36,6 +35,8 @@ depends_on: str | Sequence[str] | None = None
 
 BATCH = 1000
 OLD_INBOX = ["org_id", "status", "due", "opened_on", "opened_at", "id"]
+# The inbox index as this revision made it (0014 adds the procedure id).
+INBOX_INCLUDE = ["key", "overdue", "procedure_kind", "procedure_status"]
 
 procedure = sa.table(
     "procedure",
