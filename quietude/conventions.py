@@ -93,6 +93,16 @@ class Conventions(BaseModel):
         """The convention signed in `departement`, or None."""
         return self.by_departement.get(departement)
 
+    def regular_treve_ends(self) -> dict[str, tuple[int, int]]:
+        """The usual end (month, day) of the trêve in the départements whose convention sets
+        its own."""
+        ends: dict[str, tuple[int, int]] = {}
+        for departement, convention in self.by_departement.items():
+            if convention.treve_end:
+                month, day = (int(part) for part in convention.treve_end.split("-"))
+                ends[departement] = (month, day)
+        return ends
+
     def wording(self, departement: str) -> str:
         """Which convention applies in `departement`, in words."""
         convention = self.of(departement)

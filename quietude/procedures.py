@@ -177,7 +177,8 @@ class ProcedureService:
 
     async def change_treve(self, change: TreveChange) -> TreveDelivery:
         """Move the end of one winter's trêve and deliver it to the running procedures."""
-        return await change_end(self.client, self.engine, self.policy.treve, change)
+        ends = self.conventions.regular_treve_ends()
+        return await change_end(self.client, self.engine, self.policy.treve, change, ends)
 
     async def complete_step(self, request: StepRequest) -> ProcedureView:
         """Complete a pending step; the workflow's validator decides."""

@@ -12,8 +12,8 @@ from pydantic import TypeAdapter
 from sqlalchemy import Engine
 from sqlmodel import Session
 
-from domain.calendar import DeadlineRule, Regime, compute_deadline
-from domain.contracts import ConventionRef, ProcedureStart
+from domain.calendar import DeadlineRule, Regime, TreveHivernale, compute_deadline
+from domain.contracts import ConventionRef, PolicyRevision, ProcedureStart
 from domain.procedures import StartBody, definition
 from domain.steps import DeadlineKind
 from quietude.conventions import Conventions, read_conventions
@@ -21,6 +21,7 @@ from quietude.policy import DEFAULT_TARGET_BASIS, policy_for, policy_from
 from quietude.procedures import ProcedureService, StartRequest
 from quietude.settings import REPO_ROOT, Settings
 from quietude.tokens import Claims
+from quietude.treve import revision_for
 from store.tables import Commune
 from tests.builders import BAILLEUR, EVRY, signalement_body, tilleuls
 
@@ -134,3 +135,21 @@ async def test_a_procedure_where_no_convention_is_signed_starts_with_defaults(
     assert start.commune_insee == BOBIGNY
     assert (start.policy.departement, start.policy.default_targets) == ("93", True)
     assert start.policy.sla["accuse_reception"].legal_basis == DEFAULT_TARGET_BASIS
+
+
+def test_a_moved_trêve_keeps_the_usual_end_a_convention_sets(tmp_path: Path) -> None:
+    path = tmp_path / "conventions.toml"
+    path.write_text(
+        '[departements.95]\ntitre = "Convention du Val-d\'Oise"\ndate = 2023-05-02\n'
+        'source = "x"\nfin_treve = "04-30"\n',
+        encoding="utf-8",
+    )
+    ends = read_conventions(path).regular_treve_ends()
+    assert ends == {"95": (4, 30)}
+    moved = TreveHivernale(ends={2027: date(2027, 5, 31)})
+    revision = PolicyRevision(treve=moved, reason="loi", sub="admin")
+    in_val_d_oise = revision_for(revision, "95127", ends).treve
+    assert (in_val_d_oise.end_month, in_val_d_oise.end_day) == (4, 30)
+    assert in_val_d_oise.end_of(2027) == date(2027, 5, 31)
+    assert in_val_d_oise.end_of(2028) == date(2028, 4, 30)
+    assert revision_for(revision, EVRY, ends) == revision
