@@ -35,14 +35,17 @@ def render_report(
     viewer: Viewer = SHARED,
     templates_dir: Path = DEFAULT_TEMPLATES_DIR,
     settings: DiagnosticSettings | None = None,
+    convention: str = "",
 ) -> bytes:
-    """The report of `filters` as `viewer` may see it (shared, suppressed, by default)."""
+    """The report of `filters` as `viewer` may see it (shared, suppressed, by default);
+    `convention` says which convention applies to its territory."""
     settings = settings or DiagnosticSettings()
     with Session(engine) as session:
         figures = compute(session, viewer, filters, settings)
         territory = territory_name(session, filters)
     template = DocxTemplate(templates_dir / f"{TEMPLATE}.docx")
     context = report_context(figures, territory, settings)
+    context["convention"] = convention
     context.update(_images(template, figures))
     template.render(context, make_environment())
     stamp = datetime.combine(filters.end, time(12), tzinfo=PARIS)

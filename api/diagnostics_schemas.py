@@ -6,6 +6,7 @@ from datetime import date
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from api.schemas.conventions import ConventionPublic
 from store.diagnostic_figures import Diagnostics, HallLevel
 
 
@@ -111,9 +112,16 @@ class DiagnosticsPublic(BaseModel):
         description="nombre de halls ayant des faits sur la période, listés ou non"
     )
     trend: list[TrendPublic]
+    # The convention of the territory's département (None when several départements are in view).
+    convention: ConventionPublic | None = None
 
     @classmethod
-    def of(cls, figures: Diagnostics, territory: TerritoryPublic) -> DiagnosticsPublic:
+    def of(
+        cls,
+        figures: Diagnostics,
+        territory: TerritoryPublic,
+        convention: ConventionPublic | None = None,
+    ) -> DiagnosticsPublic:
         """The public form of computed diagnostics."""
 
         def fig(value: object) -> FigurePublic:
@@ -121,6 +129,7 @@ class DiagnosticsPublic(BaseModel):
 
         return cls(
             territory=territory,
+            convention=convention,
             period=PeriodPublic(start=figures.start, end=figures.end),
             previous_period=PeriodPublic(start=figures.previous_start, end=figures.previous_end),
             exact=figures.exact,

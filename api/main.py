@@ -32,6 +32,7 @@ from api.routes import (
 )
 from api.security_headers import SecurityHeaders
 from api.web import install_web
+from quietude.conventions import load_conventions
 from quietude.settings import get_settings
 from store.db import make_engine
 
@@ -42,6 +43,7 @@ log = logging.getLogger(__name__)
 async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     """Open the read model and Temporal once; a Temporal still down is retried on first need."""
     settings = get_settings()
+    load_conventions(settings.conventions_file)  # an unusable file stops the start, in French
     engine = make_engine(settings.database_url)
     services = ServiceProvider(settings, engine)
     app.state.settings = settings

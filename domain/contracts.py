@@ -19,6 +19,13 @@ class ProcedureStatus(Labelled):
     CANCELLED = "cancelled", "Retirée"
 
 
+class ConventionRef(BaseModel):
+    """The convention a procedure's targets come from: its title and the day it was signed."""
+
+    title: str
+    signed_on: date
+
+
 class Policy(BaseModel):
     """Convention settings frozen into a procedure when it starts (replay-stable)."""
 
@@ -27,6 +34,11 @@ class Policy(BaseModel):
     treve: TreveHivernale = TreveHivernale()
     renewal_lead_months: int = 4  # an agrément's renewal opens this long before it ends
     evaluation_delay_months: int = 3  # a joint intervention is evaluated this long after
+    # Where the targets come from; procedures started before conventions were data have none.
+    departement: str | None = None
+    convention: ConventionRef | None = None
+    # No convention signed in the département: every target is a default, marked as such.
+    default_targets: bool = False
 
 
 class ImportedStep(BaseModel):

@@ -27,7 +27,9 @@ from domain.contracts import (
 )
 from domain.facts import Cancellation, DeclarationBody, StartFacts, StepCompletion
 from domain.procedures import definition
-from quietude.policy import policy_from
+from domain.territory import departement_of
+from quietude.conventions import load_conventions
+from quietude.policy import policy_for, policy_from
 from quietude.settings import Settings
 from quietude.starts import StartRefused, prepare, today_in_paris
 from quietude.tokens import Claims
@@ -147,23 +149,36 @@ class ProcedureService:
         self.client = client
         self.engine = engine
         self.settings = settings
+        # The installation's policy: the base of a trêve change.
         self.policy: Policy = policy_from(settings)
+        # Read now, so that an unusable conventions file stops the start (ConventionsError).
+        self.conventions = load_conventions(settings.conventions_file)
+
+    def policy_of(self, facts: StartFacts) -> Policy:
+        """The policy of a new procedure: the convention of its commune's département."""
+        try:
+            departement = departement_of(facts.place.commune_insee)
+        except ValueError:
+            return self.policy  # not a commune: `prepare` refuses it, naming the field
+        return policy_for(departement, self.conventions, self.settings, facts.kind)
 
     def validate(self, request: StartRequest) -> None:
         """Check that a procedure could be started as asked, without starting it."""
+        policy = self.policy_of(request.facts)
         with Session(self.engine) as session:
-            prepare(session, request.caller, request.facts, self.policy, today_in_paris())
+            prepare(session, request.caller, request.facts, policy, today_in_paris())
 
     async def start(self, request: StartRequest) -> str:
         """Start a procedure for the caller's bailleur; its id, once it is projected."""
         with Session(self.engine) as session:
-            policy = policy_now(session, self.policy)
+            policy = policy_now(session, self.policy_of(request.facts))
             start = prepare(session, request.caller, request.facts, policy, today_in_paris())
         return await self._launch(start)
 
     async def change_treve(self, change: TreveChange) -> TreveDelivery:
         """Move the end of one winter's trêve and deliver it to the running procedures."""
-        return await change_end(self.client, self.engine, self.policy.treve, change)
+        ends = self.conventions.regular_treve_ends()
+        return await change_end(self.client, self.engine, self.policy.treve, change, ends)
 
     async def complete_step(self, request: StepRequest) -> ProcedureView:
         """Complete a pending step; the workflow's validator decides."""

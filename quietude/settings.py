@@ -105,8 +105,12 @@ class Settings(BaseSettings):
     retention_contentieux_years: int = Field(default=10, ge=0)
 
     reminder_working_days: int = Field(default=2, ge=0)
+    # The installation's targets per step key ("2jo", "15j", "2m"): under each département's
+    # convention (conventions_file), and the defaults where no convention is signed.
     sla: dict[str, str] = Field(default_factory=dict)
     treve_end: str = "03-31"
+    # The conventions signed per département (quietude.conventions), read at start.
+    conventions_file: Path = REPO_ROOT / "data" / "conventions.toml"
 
     @field_validator("jwt_secret")
     @classmethod

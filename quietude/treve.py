@@ -5,6 +5,7 @@ the running procedures whose dates depend on it, which recompute their pending e
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping
 from datetime import UTC, date, datetime
 
 from pydantic import BaseModel, Field
@@ -16,6 +17,7 @@ from temporalio.service import RPCError
 from domain.calendar import TreveHivernale
 from domain.contracts import Policy, PolicyRevision, ProcedureStatus, ProcedureView
 from domain.procedures import DEFINITIONS
+from domain.territory import departement_of
 from store.db import session_scope
 from store.tables import Procedure, TreveEnd
 from workflows.engine import ProcedureWorkflow
@@ -123,31 +125,58 @@ def revision_reason(change: TreveChange) -> str:
 
 def running_procedures(session: Session) -> list[str]:
     """The open procedures of every kind whose dates depend on the trêve."""
+    return [procedure_id for procedure_id, _ in _running(session)]
+
+
+def _running(session: Session) -> list[tuple[str, str]]:
+    """The open procedures whose dates depend on the trêve, with their commune."""
     kinds = [kind.value for kind, spec in DEFINITIONS.items() if spec.uses_treve]
     return list(
         session.exec(
-            select(Procedure.id)
+            select(Procedure.id, Procedure.commune_insee)
             .where(col(Procedure.kind).in_(kinds), Procedure.status == ProcedureStatus.OPEN.value)
             .order_by(col(Procedure.id))
         ).all()
     )
 
 
+def revision_for(
+    revision: PolicyRevision, commune_insee: str, regular_ends: Mapping[str, tuple[int, int]]
+) -> PolicyRevision:
+    """The revision as a procedure of `commune_insee` receives it: the trêve's usual end of
+    its département's convention kept, where that convention sets one."""
+    try:
+        end = regular_ends.get(departement_of(commune_insee))
+    except ValueError:
+        end = None
+    if end is None:
+        return revision
+    treve = revision.treve.model_copy(update={"end_month": end[0], "end_day": end[1]})
+    return revision.model_copy(update={"treve": treve})
+
+
 def _revisions(view: ProcedureView) -> int:
     return sum(event.type == "policy_revised" for event in view.events)
 
 
-async def deliver(client: Client, engine: Engine, revision: PolicyRevision) -> TreveDelivery:
+async def deliver(
+    client: Client,
+    engine: Engine,
+    revision: PolicyRevision,
+    regular_ends: Mapping[str, tuple[int, int]] | None = None,
+) -> TreveDelivery:
     """Send the trêve to every running procedure that depends on it (`revise_policy`); one that
-    already has it ignores it, one that closed meanwhile is left out."""
+    already has it ignores it, one that closed meanwhile is left out. `regular_ends`: the usual
+    end (month, day) of the départements whose convention sets its own."""
     with Session(engine) as session:
-        procedure_ids = running_procedures(session)
+        running = _running(session)
     delivery = TreveDelivery()
-    for procedure_id in procedure_ids:
+    for procedure_id, commune_insee in running:
         handle = client.get_workflow_handle(procedure_id)
+        own = revision_for(revision, commune_insee, regular_ends or {})
         try:
             before: ProcedureView = await handle.query(ProcedureWorkflow.state)
-            after = await handle.execute_update(ProcedureWorkflow.revise_policy, revision)
+            after = await handle.execute_update(ProcedureWorkflow.revise_policy, own)
         except (WorkflowUpdateFailedError, RPCError) as error:
             if "completed" in str(error).lower() or "not found" in str(error).lower():
                 continue  # closed since the read model was projected
@@ -160,12 +189,17 @@ async def deliver(client: Client, engine: Engine, revision: PolicyRevision) -> T
 
 
 async def change_end(
-    client: Client, engine: Engine, base: TreveHivernale, change: TreveChange
+    client: Client,
+    engine: Engine,
+    base: TreveHivernale,
+    change: TreveChange,
+    regular_ends: Mapping[str, tuple[int, int]] | None = None,
 ) -> TreveDelivery:
     """Record the end of a winter's trêve, then deliver the whole trêve to the running
-    procedures (sending the same change again is harmless: it completes a failed delivery)."""
+    procedures (sending the same change again is harmless: it completes a failed delivery);
+    `regular_ends` as `deliver` takes them."""
     with session_scope(engine) as session:
         record_end(session, change)
         treve = treve_now(session, base)
     revision = PolicyRevision(treve=treve, reason=revision_reason(change), sub=change.sub)
-    return await deliver(client, engine, revision)
+    return await deliver(client, engine, revision, regular_ends)

@@ -105,6 +105,7 @@ def run_treve_set(settings: Settings, args: argparse.Namespace) -> int:
 
 
 async def _change(settings: Settings, change: TreveChange) -> TreveDelivery:
+    from quietude.conventions import load_conventions
     from quietude.policy import policy_from
     from quietude.temporal_client import connect
     from quietude.treve import change_end
@@ -119,7 +120,8 @@ async def _change(settings: Settings, change: TreveChange) -> TreveDelivery:
         ) from None
     engine = make_engine(settings.database_url)
     try:
-        return await change_end(client, engine, policy_from(settings).treve, change)
+        ends = load_conventions(settings.conventions_file).regular_treve_ends()
+        return await change_end(client, engine, policy_from(settings).treve, change, ends)
     finally:
         engine.dispose()
 

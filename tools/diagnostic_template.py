@@ -26,6 +26,7 @@ def diagnostic_local() -> DocumentObject:
                 "au {{ fin_precedente | date_fr }}",
             ),
             ("Diffusion", "{{ diffusion }}"),
+            ("Convention", "{{ convention }}"),
         ],
     )
     document.add_paragraph("Synthèse", style="Heading 1")

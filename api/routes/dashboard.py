@@ -2,9 +2,10 @@
 
 from fastapi import APIRouter
 
-from api.deps import ManagerDep, ScopeDep, SessionDep
-from api.schemas import DashboardPublic, OrganisationRef
+from api.deps import ManagerDep, ScopeDep, SessionDep, SettingsDep
+from api.schemas import ConventionPublic, DashboardPublic, OrganisationRef
 from domain.actors import Actor
+from quietude.conventions import departements_in_view, in_view, load_conventions
 from quietude.procedures import today_in_paris
 from store.queries import dashboard, organisation_names
 
@@ -12,8 +13,17 @@ router = APIRouter(prefix="/dashboard", tags=["tableau de bord"])
 
 
 @router.get("", response_model=DashboardPublic)
-def read_dashboard(session: SessionDep, caller: ManagerDep, scope: ScopeDep) -> DashboardPublic:
-    """Étapes en attente et en retard par acteur et organisation, durées médianes (responsables)."""
+def read_dashboard(
+    session: SessionDep, settings: SettingsDep, caller: ManagerDep, scope: ScopeDep
+) -> DashboardPublic:
+    """Étapes en attente et en retard par acteur et organisation, durées médianes, convention
+    appliquée (responsables)."""
     figures = dashboard(session, scope, {actor.value: actor.label for actor in Actor})
     name = organisation_names(session, {caller.org}).get(caller.org)
-    return DashboardPublic.of(OrganisationRef(id=caller.org, name=name), figures, today_in_paris())
+    shown = in_view(load_conventions(settings.conventions_file), departements_in_view(session))
+    return DashboardPublic.of(
+        OrganisationRef(id=caller.org, name=name),
+        figures,
+        today_in_paris(),
+        ConventionPublic.of(shown),
+    )

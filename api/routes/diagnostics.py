@@ -10,6 +10,13 @@ from activities.diagnostic_report import render_report
 from api.deps import EngineDep, ScopeDep, SessionDep, SettingsDep
 from api.diagnostics_schemas import DiagnosticsPublic, TerritoryPublic
 from api.query_bounds import Day
+from api.schemas import ConventionPublic
+from quietude.conventions import (
+    convention_wording,
+    departements_in_view,
+    in_view,
+    load_conventions,
+)
 from quietude.procedures import today_in_paris
 from store.diagnostic_filters import DiagnosticFilterError, DiagnosticFilters, check_filters
 from store.diagnostics import compute, default_period, viewer_of
@@ -74,6 +81,7 @@ def territory_of(filters: DiagnosticFilters) -> TerritoryPublic:
 @router.get("", response_model=DiagnosticsPublic)
 def read_diagnostics(
     session: SessionDep,
+    settings: SettingsDep,
     scope: ScopeDep,
     filters: FiltersDep,
     halls_max: Annotated[
@@ -87,15 +95,26 @@ def read_diagnostics(
     les `halls_max` halls les plus touchés sont listés ; `halls_total` les compte tous.
     """
     figures = compute(session, viewer_of(scope), filters, hall_limit=halls_max)
-    return DiagnosticsPublic.of(figures, territory_of(filters))
+    shown = in_view(
+        load_conventions(settings.conventions_file), departements_in_view(session, filters.commune)
+    )
+    return DiagnosticsPublic.of(figures, territory_of(filters), ConventionPublic.of(shown))
 
 
 @router.get("/report.docx", response_class=Response)
 def diagnostics_report(
-    engine: EngineDep, settings: SettingsDep, scope: ScopeDep, filters: FiltersDep
+    engine: EngineDep,
+    session: SessionDep,
+    settings: SettingsDep,
+    scope: ScopeDep,
+    filters: FiltersDep,
 ) -> Response:
-    """Rapport « diagnostic local » (.docx) pour une réunion du CLSPD, graphiques et tableaux."""
-    data = render_report(engine, filters, viewer_of(scope), settings.templates_dir)
+    """Rapport « diagnostic local » (.docx) pour une réunion du CLSPD, graphiques et tableaux,
+    avec la convention appliquée."""
+    convention = convention_wording(session, settings.conventions_file, filters.commune)
+    data = render_report(
+        engine, filters, viewer_of(scope), settings.templates_dir, convention=convention
+    )
     name = f"diagnostic-local-{filters.commune or filters.unit or 'essonne'}-{filters.end}.docx"
     return Response(
         content=data,

@@ -2,6 +2,7 @@
 resource; every model is importable from `api.schemas`."""
 
 from api.schemas.base import Public
+from api.schemas.conventions import ConventionPublic
 from api.schemas.dashboard import CountPublic, DashboardPublic, StepDurationPublic
 from api.schemas.deadlines import DeadlinePublic, ExpulsionPublic, ShiftPublic
 from api.schemas.documents import DocumentPublic, PiecePublic
@@ -21,6 +22,7 @@ from api.schemas.tasks import MovedStep, ReassignResult, TaskCountsPublic, TaskL
 __all__ = [
     "MOTIF_OF_CATEGORY",
     "CommunePublic",
+    "ConventionPublic",
     "CountPublic",
     "DashboardPublic",
     "DeadlinePublic",

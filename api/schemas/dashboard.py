@@ -7,6 +7,7 @@ from datetime import date
 from pydantic import BaseModel
 
 from api.schemas.base import Public
+from api.schemas.conventions import ConventionPublic
 from api.schemas.organisations import OrganisationRef
 from api.schemas.tasks import TaskPublic
 from store.queries import DashboardFigures
@@ -35,12 +36,22 @@ class DashboardPublic(BaseModel):
     by_organisation: list[CountPublic]
     oldest_overdue: list[TaskPublic]
     median_days: list[StepDurationPublic]
+    # The convention whose targets the due dates follow (None when several départements are
+    # in view).
+    convention: ConventionPublic | None = None
 
     @classmethod
-    def of(cls, org: OrganisationRef, figures: DashboardFigures, today: date) -> DashboardPublic:
+    def of(
+        cls,
+        org: OrganisationRef,
+        figures: DashboardFigures,
+        today: date,
+        convention: ConventionPublic | None = None,
+    ) -> DashboardPublic:
         """The dashboard of an organisation from its figures."""
         return cls(
             org=org,
+            convention=convention,
             pending=figures.pending,
             overdue=figures.overdue,
             by_actor=[CountPublic.model_validate(c) for c in figures.by_actor],

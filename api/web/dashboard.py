@@ -26,6 +26,7 @@ from api.web.dashboard_steps import COMPLETED, StepSelection, page_of, steps_lin
 from api.web.pages import PageError, PageUser, UserDep, render
 from api.web.periods import PeriodError, checked_period
 from api.web.procedures import page_number, visible_communes
+from quietude.conventions import departements_in_view, in_view, load_conventions
 from quietude.procedures import today_in_paris
 from store.queries import organisation_names
 
@@ -171,10 +172,13 @@ def dashboard_page(
 def _dashboard(
     request: Request, user: PageUser, context: dict[str, Any], status: int = 200
 ) -> Response:
+    settings = request.app.state.settings
     with Session(request.app.state.engine) as session:
         communes = visible_communes(session, user.scope)
+        departements = departements_in_view(session, context["params"].get("commune"))
     context |= {
         "communes": communes,
+        "conventions": in_view(load_conventions(settings.conventions_file), departements),
         "filtered": any(context["params"].values()),
         "filter_labels": FILTER_LABELS,
         "errors": context.get("errors", {}),

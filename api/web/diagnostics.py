@@ -23,6 +23,12 @@ from api.web.diagnostics_charts import CategoryRow, diagnostic_charts
 from api.web.pages import PAGE_HEADERS, PageUser, UserDep, render
 from api.web.periods import PeriodError, checked_period
 from api.web.procedures import visible_communes
+from quietude.conventions import (
+    convention_wording,
+    departements_in_view,
+    in_view,
+    load_conventions,
+)
 from quietude.procedures import today_in_paris
 from store.diagnostic_figures import DiagnosticSettings
 from store.diagnostic_filters import DiagnosticFilterError, DiagnosticFilters, check_filters
@@ -125,6 +131,10 @@ def diagnostics_page(
             "communes": visible_communes(session, user.scope),
             "filtered": any(query.params.values()),
             "report_url": _report_url(query.params),
+            "conventions": in_view(
+                load_conventions(request.app.state.settings.conventions_file),
+                departements_in_view(session, query.params.get("commune")),
+            ),
         }
         if query.filters is not None:
             context |= _figures_context(session, user, query)
@@ -144,14 +154,17 @@ def diagnostics_report(
 ) -> Response:
     """The CLSPD report (.docx) of the page's filters, as the API's report."""
     engine = request.app.state.engine
+    settings = request.app.state.settings
     with Session(engine) as session:
         query = _query(session, du, au, commune, residence, "")
         viewer = viewer_of(scope_of(session, user.claims.org, user.claims.role))
+        commune_filter = query.filters.commune if query.filters else None
+        convention = convention_wording(session, settings.conventions_file, commune_filter)
     if query.filters is None:
         context = {"title": "Rapport impossible", "message": query.message}
         return render(request, "error.html", context, user=user, status=422)
     filters = query.filters
-    data = render_report(engine, filters, viewer, request.app.state.settings.templates_dir)
+    data = render_report(engine, filters, viewer, settings.templates_dir, convention=convention)
     name = f"diagnostic-local-{filters.commune or 'essonne'}-{filters.end}.docx"
     return Response(
         content=data,

@@ -2,12 +2,14 @@
 
 from datetime import date
 from functools import partial
+from pathlib import Path
 
 import httpx
 import pytest
 from sqlalchemy import Engine
 
 from domain.actors import Actor
+from quietude.settings import Settings
 from tests.api.rows import (
     BAILLEUR,
     ETAMPES,
@@ -24,6 +26,9 @@ from tests.api.rows import (
 from tests.fixtures import Tokens
 
 _id = signalement_id
+ESSONNE_CONVENTION = (
+    "Convention sécurité – tranquillité résidentielle de l'Essonne du 14 septembre 2021"
+)
 
 
 @pytest.fixture
@@ -121,3 +126,19 @@ async def test_dashboard_is_for_managers_and_admins(
         assert response.status_code == status, role
     refused = await client.get("/api/dashboard", headers=auth(BAILLEUR, "agent"))
     assert "manager" in refused.json()["detail"]
+
+
+async def test_the_dashboard_names_the_convention_in_force(
+    client: httpx.AsyncClient, auth: Tokens, settings: Settings, tmp_path: Path
+) -> None:
+    body = await _dashboard(client, auth, BAILLEUR)
+    assert body["convention"] == {
+        "departement": "91",
+        "title": "Convention sécurité – tranquillité résidentielle de l'Essonne",
+        "date": "2021-09-14",
+        "label": ESSONNE_CONVENTION,
+    }
+    settings.conventions_file = tmp_path / "aucune.toml"  # no convention signed anywhere
+    body = await _dashboard(client, auth, BAILLEUR)
+    assert body["convention"]["title"] is None and body["convention"]["date"] is None
+    assert body["convention"]["label"] == "aucune convention signée : objectifs par défaut"

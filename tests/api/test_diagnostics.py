@@ -10,6 +10,9 @@ from sqlalchemy import Engine
 from tests.fixtures import Tokens
 from tests.store import diagnostic_rows as rows
 
+ESSONNE_CONVENTION = (
+    "Convention sécurité – tranquillité résidentielle de l'Essonne du 14 septembre 2021"
+)
 PERIOD = {"from": "2026-01-01", "to": "2026-06-30", "commune": rows.EVRY}
 
 
@@ -37,6 +40,9 @@ async def test_owner_gets_exact_figures(
     assert [h["level"] for h in body["halls"]] == [3, 2, 1]
     assert body["halls_total"] == 3
     assert body["previous_period"] == {"start": "2025-07-04", "end": "2025-12-31"}
+    assert body["convention"]["departement"] == "91"
+    assert body["convention"]["date"] == "2021-09-14"
+    assert body["convention"]["label"] == ESSONNE_CONVENTION
 
 
 async def test_partner_gets_suppressed_aggregates_without_names(
@@ -115,6 +121,7 @@ async def test_report_has_charts_and_tables(
     assert "Évry-Courcouronnes" in cells
     assert "du 1er janvier 2026 au 30 juin 2026" in cells
     assert "Occupation des halls" in cells and "< seuil" in cells
+    assert ESSONNE_CONVENTION in cells
     again = await client.get(
         "/api/diagnostics/report.docx", params=PERIOD, headers=auth(rows.POLICE_EVRY, "manager")
     )

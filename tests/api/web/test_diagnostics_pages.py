@@ -5,12 +5,14 @@ from __future__ import annotations
 
 import io
 import re
+from pathlib import Path
 
 import docx
 import httpx
 import pytest
 from sqlalchemy import Engine
 
+from quietude.settings import Settings
 from tests.api.web.browsing import Browser
 from tests.fixtures import Tokens
 from tests.store import diagnostic_rows as rows
@@ -128,3 +130,22 @@ async def test_the_button_produces_the_clspd_report_of_the_filters(
     assert report.content == api.content
     refused = await browser.http.get("/diagnostics/rapport.docx?du=2026-06-30&au=2026-01-01")
     assert refused.status_code == 422 and "Période invalide" in refused.text
+
+
+@pytest.mark.usefixtures("loaded")
+async def test_the_page_and_report_say_which_convention_applies(
+    browser: Browser, settings: Settings, tmp_path: Path
+) -> None:
+    await browser.sign_in(rows.BAILLEUR, "manager")
+    page = (await browser.http.get(f"/diagnostics?{PERIOD}")).text
+    assert (
+        "Convention appliquée : Convention sécurité – tranquillité résidentielle de "
+        "l&#39;Essonne du 14 septembre 2021." in page
+    )
+    settings.conventions_file = tmp_path / "aucune.toml"  # no convention signed anywhere
+    page = (await browser.http.get(f"/diagnostics?{PERIOD}")).text
+    assert "Convention appliquée : aucune convention signée : objectifs par défaut." in page
+    report = await browser.http.get(f"/diagnostics/rapport.docx?{PERIOD}")
+    document = docx.Document(io.BytesIO(report.content))
+    cells = [c.text for t in document.tables for r in t.rows for c in r.cells]
+    assert "aucune convention signée : objectifs par défaut" in cells

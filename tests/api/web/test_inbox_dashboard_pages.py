@@ -166,3 +166,13 @@ async def test_a_wrong_period_is_refused_with_its_reason(
     assert message in page.text
     export = await browser.http.get("/tableau-de-bord.csv", params={"du": du, "au": au})
     assert export.status_code == 422
+
+
+@pytest.mark.usefixtures("inbox_rows")
+async def test_the_dashboard_says_which_convention_applies(browser: Browser) -> None:
+    await browser.sign_in(BAILLEUR, "manager")
+    text = (await browser.http.get("/tableau-de-bord")).text
+    assert (
+        "Convention appliquée : Convention sécurité – tranquillité résidentielle de "
+        "l&#39;Essonne du 14 septembre 2021." in text
+    )
