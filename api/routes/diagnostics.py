@@ -96,7 +96,7 @@ def diagnostics_report(
 ) -> Response:
     """Rapport « diagnostic local » (.docx) pour une réunion du CLSPD, graphiques et tableaux."""
     data = render_report(engine, filters, viewer_of(scope), settings.templates_dir)
-    name = f"diagnostic-local-{filters.commune or filters.unit or 'essonne'}-{filters.end}.docx"
+    name = f"diagnostic-local-{filters.commune or filters.unit or 'territoire'}-{filters.end}.docx"
     return Response(
         content=data,
         media_type=DOCX,

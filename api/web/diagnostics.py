@@ -152,7 +152,7 @@ def diagnostics_report(
         return render(request, "error.html", context, user=user, status=422)
     filters = query.filters
     data = render_report(engine, filters, viewer, request.app.state.settings.templates_dir)
-    name = f"diagnostic-local-{filters.commune or 'essonne'}-{filters.end}.docx"
+    name = f"diagnostic-local-{filters.commune or 'territoire'}-{filters.end}.docx"
     return Response(
         content=data,
         media_type=DOCX,
