@@ -49,9 +49,16 @@ def org_emails(org_id: str) -> dict[str, str]:
     }
 
 
-def _upsert(session: Session, model: type[Row], key: Any, values: dict[str, Any]) -> Row:
-    """Insert a row or bring it to `values`, touching only attributes that differ."""
-    row = session.get(model, key)
+def _upsert(
+    session: Session,
+    model: type[Row],
+    key: Any,
+    values: dict[str, Any],
+    known: dict[Any, Row] | None = None,
+) -> Row:
+    """Insert a row or bring it to `values`, touching only attributes that differ; `known`: the
+    rows of the table already read, by key (else the row is read alone)."""
+    row = known.get(key) if known is not None else session.get(model, key)
     if row is None:
         row = model(**values)
         session.add(row)
@@ -62,7 +69,12 @@ def _upsert(session: Session, model: type[Row], key: Any, values: dict[str, Any]
     return row
 
 
-def _upsert_organisation(session: Session, org: OrgRow, demo: bool = False) -> None:
+def _upsert_organisation(
+    session: Session,
+    org: OrgRow,
+    demo: bool = False,
+    known: dict[str, Organisation] | None = None,
+) -> None:
     values = {
         "id": org.id,
         "kind": org.kind.value,
@@ -72,9 +84,10 @@ def _upsert_organisation(session: Session, org: OrgRow, demo: bool = False) -> N
         "departement": org.departement,
     }
     # Mailboxes are set once: a deployment replaces the placeholders and reloads must keep them.
-    if session.get(Organisation, org.id) is None:
+    found = known.get(org.id) if known is not None else session.get(Organisation, org.id)
+    if found is None:
         values |= org_emails(org.id)
-    _upsert(session, Organisation, org.id, values)
+    _upsert(session, Organisation, org.id, values, known)
 
 
 def _load_demo(session: Session, commune_names: dict[str, str]) -> int:
@@ -105,19 +118,19 @@ def _load_demo(session: Session, commune_names: dict[str, str]) -> int:
 def load_reference_data(session: Session, data_dir: Path) -> dict[str, int]:
     """Create or update communes, organisations, gaps and demo data; safe to run again."""
     territories = read_territories(data_dir)
-    # Read every row once: the upserts below then find them in the session, not one by one.
-    session.exec(select(Organisation)).all()
-    session.exec(select(Commune)).all()
-    session.exec(select(CommuneGap)).all()
-    for org in territories.organisations.values():
-        _upsert_organisation(session, org)
-    for insee, values in territories.communes.items():
-        _upsert(session, Commune, insee, values)
-    for insee, values in territories.gaps.items():
-        _upsert(session, CommuneGap, insee, values)
-    fixed = set(territories.communes) - set(territories.gaps)
-    known_gaps = session.exec(select(col(CommuneGap.insee))).all()
-    if fixed.intersection(known_gaps):  # routable now: an administrator's mapping filled it
+    # Read every row once, not one by one for each upsert.
+    organisations = {row.id: row for row in session.exec(select(Organisation)).all()}
+    communes = {row.insee: row for row in session.exec(select(Commune)).all()}
+    gaps = {row.insee: row for row in session.exec(select(CommuneGap)).all()}
+    with session.no_autoflush:
+        for org in territories.organisations.values():
+            _upsert_organisation(session, org, known=organisations)
+        for insee, values in territories.communes.items():
+            _upsert(session, Commune, insee, values, communes)
+        for insee, values in territories.gaps.items():
+            _upsert(session, CommuneGap, insee, values, gaps)
+    fixed = set(territories.communes).intersection(gaps)
+    if fixed:  # routable now: an administrator's mapping filled the gap
         session.exec(delete(CommuneGap).where(col(CommuneGap.insee).in_(fixed)))
     names = {insee: values["name"] for insee, values in territories.communes.items()}
     residences = _load_demo(session, names)
