@@ -108,17 +108,20 @@ def unroutable_commune(session: Session, insee: str) -> str:
         return f"{gap.name} : {gap.missing}."
     served = served_departements(session)
     listed = ", ".join(served) or "aucun"
+    expected = (
+        f"Commune inconnue : {insee} (code INSEE d'une commune des départements {listed} attendu)."
+    )
     try:
         departement = departement_of(insee)
     except ValueError:
-        return f"Commune inconnue : {insee} (code INSEE d'une commune des départements {listed})."
+        return expected
     if departement not in served:
         return (
             f"Commune inconnue : {insee} — le département {departement} n'est pas servi "
             f"(départements servis : {listed}) ; un administrateur l'ajoute aux données de "
             "référence (communes, unités compétentes, tribunaux) puis lance « quietude migrate »."
         )
-    return f"Commune inconnue : {insee} (code INSEE d'une commune des départements {listed})."
+    return expected
 
 
 def _imported(facts: StartFacts, today: date, policy: Policy) -> list[ImportedStep]:

@@ -175,6 +175,9 @@ def test_a_commune_outside_the_departements_served_names_them(region: Engine) ->
     refusal = _refusal(region, _placed(plainte_body(), "33063"))
     assert refusal.message.startswith("Commune inconnue : 33063 — le département 33")
     assert "75, 77, 78, 91, 92, 93, 94, 95" in refusal.message
+    unknown = _refusal(region, _placed(plainte_body(), "91999")).message
+    served = "(code INSEE d'une commune des départements 75, 77, 78, 91, 92, 93, 94, 95 attendu)"
+    assert unknown == f"Commune inconnue : 91999 {served}."
 
 
 def test_an_administrators_mapping_row_routes_a_commune_of_the_gap(
