@@ -10,12 +10,12 @@ from typing import Any
 from docx.shared import Mm
 from docxtpl import DocxTemplate, InlineImage
 from sqlalchemy import Engine
-from sqlmodel import Session
+from sqlmodel import Session, col, select
 
 from activities import diagnostic_charts as charts
 from activities.documents import PARIS, document_properties, label, make_environment
 from activities.docx_zip import normalised_zip
-from domain.actors import Actor
+from domain.actors import Actor, OrgKind
 from domain.kinds import ProcedureKind
 from domain.labels import humanise, wording
 from domain.procedures import find
@@ -57,6 +57,16 @@ def render_report(
     return normalised_zip(buffer.getvalue(), stamp)
 
 
+def served_territory(session: Session) -> str:
+    """The départements served, by name (their préfectures' territories), in code order."""
+    statement = (
+        select(col(Organisation.territory))
+        .where(col(Organisation.kind) == OrgKind.PREFECTURE.value)
+        .order_by(col(Organisation.departement), col(Organisation.id))
+    )
+    return ", ".join(session.exec(statement).all()) or "tous territoires"
+
+
 def territory_name(session: Session, filters: DiagnosticFilters) -> str:
     """The territory in words: commune, unit or arrondissement, then residence and hall."""
     parts = []
@@ -69,7 +79,7 @@ def territory_name(session: Session, filters: DiagnosticFilters) -> str:
     if filters.arrondissement:
         parts.append(f"arrondissement {filters.arrondissement}")
     if not parts:
-        parts.append("Essonne")
+        parts.append(served_territory(session))
     if filters.residence:
         parts.append(filters.residence)
     if filters.batiment:

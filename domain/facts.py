@@ -12,7 +12,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from domain.labels import Labelled
 
-# The facts happen in Essonne: their day is the day in Paris, whatever offset the client sent.
+# The facts happen in France: their day is the day in Paris, whatever offset the client sent.
 PARIS = ZoneInfo("Europe/Paris")
 
 

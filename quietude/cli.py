@@ -106,7 +106,7 @@ def build_parser() -> argparse.ArgumentParser:
     imports.add_argument(
         "--dry-run", action="store_true", help="vérifie chaque ligne sans rien créer"
     )
-    demo = command("demo", "crée des procédures de démonstration dans toute l'Essonne", run_demo)
+    demo = command("demo", "procédures de démonstration dans les communes chargées", run_demo)
     demo.add_argument("--procedures", type=int, default=100, help="nombre de procédures")
     demo.add_argument("--org", action="append", help="bailleur (répétable ; défaut : démo)")
     demo.add_argument("--commune", action="append", help="code INSEE (répétable ; défaut : tous)")

@@ -1,5 +1,6 @@
-"""Demo data: realistic procedures across Essonne, started through the procedure service (the
-real workflows, with dossiers in progress imported at various steps), reproducible by a seed."""
+"""Demo data: realistic procedures across the communes loaded, started through the procedure
+service (the real workflows, with dossiers in progress imported at various steps), reproducible
+by a seed."""
 
 from __future__ import annotations
 

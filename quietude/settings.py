@@ -64,7 +64,7 @@ class Settings(BaseSettings):
 
     api_host: str = "127.0.0.1"
     api_port: int = Field(default=8000, ge=1, le=65535)
-    data_dir: Path = REPO_ROOT / "data" / "essonne"
+    data_dir: Path = REPO_ROOT / "data" / "ile-de-france"
     templates_dir: Path = REPO_ROOT / "templates" / "docx"
     documents_dir: Path = Path("var/documents")
 

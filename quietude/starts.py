@@ -16,18 +16,13 @@ from domain.facts import Lien, StartFacts
 from domain.imports import DossierImportError, plan_import
 from domain.procedures import definition
 from domain.procedures.signalement import AGENT_ROUTE
+from domain.territory import departement_of
 from quietude.sworn_agents import PvRefused, check_pv
 from quietude.tokens import Claims
-from store.tables import Commune, Organisation, Procedure
+from store.reference import served_departements
+from store.tables import Commune, CommuneGap, Organisation, Procedure
 
 PARIS = ZoneInfo("Europe/Paris")
-# One parquet, préfecture, tribunal and commissaire de justice per département today.
-DEPARTEMENT_ACTORS = (
-    (Actor.PARQUET, OrgKind.PARQUET),
-    (Actor.PREFET, OrgKind.PREFECTURE),
-    (Actor.JUGE, OrgKind.JUGE),
-    (Actor.COMMISSAIRE_JUSTICE, OrgKind.COMMISSAIRE_JUSTICE),
-)
 
 
 class StartRefused(Exception):
@@ -99,11 +94,34 @@ def _bailleur_and_commune(
     commune = session.get(Commune, facts.place.commune_insee)
     if commune is None:
         raise StartRefused(
-            f"Commune inconnue : {facts.place.commune_insee} "
-            "(code INSEE d'une commune de l'Essonne attendu).",
+            unroutable_commune(session, facts.place.commune_insee),
             f"{facts.place_field}.commune_insee",
         )
     return bailleur, commune
+
+
+def unroutable_commune(session: Session, insee: str) -> str:
+    """Why no dossier can be routed for the commune `insee`, in French: what the reference data
+    lacks and how to add it, or the départements served."""
+    gap = session.get(CommuneGap, insee)
+    if gap is not None:
+        return f"{gap.name} : {gap.missing}."
+    served = served_departements(session)
+    listed = ", ".join(served) or "aucun"
+    expected = (
+        f"Commune inconnue : {insee} (code INSEE d'une commune des départements {listed} attendu)."
+    )
+    try:
+        departement = departement_of(insee)
+    except ValueError:
+        return expected
+    if departement not in served:
+        return (
+            f"Commune inconnue : {insee} — le département {departement} n'est pas servi "
+            f"(départements servis : {listed}) ; un administrateur l'ajoute aux données de "
+            "référence (communes, unités compétentes, tribunaux) puis lance « quietude migrate »."
+        )
+    return expected
 
 
 def _imported(facts: StartFacts, today: date, policy: Policy) -> list[ImportedStep]:
@@ -131,8 +149,16 @@ def _links(session: Session, bailleur_id: str, liens: list[Lien]) -> list[Link]:
 def competent_orgs(
     session: Session, bailleur_id: str, commune: Commune, chosen_commissaire: str | None
 ) -> dict[str, str]:
-    """The organisation competent for each actor of a dossier in `commune`."""
-    orgs: dict[str, Any] = {Actor.BAILLEUR: bailleur_id, Actor.FORCES: commune.forces_org_id}
+    """The organisation competent for each actor of a dossier in `commune`: its unit, the
+    parquet and juge of its tribunal judiciaire, its département's préfecture (the reference
+    data, store.territory_data); the commissaire de justice chosen, else the first one."""
+    orgs: dict[str, Any] = {
+        Actor.BAILLEUR: bailleur_id,
+        Actor.FORCES: commune.forces_org_id,
+        Actor.PARQUET: commune.parquet_org_id,
+        Actor.JUGE: commune.juge_org_id,
+        Actor.PREFET: commune.prefet_org_id,
+    }
     if chosen_commissaire is not None:
         org = session.get(Organisation, chosen_commissaire)
         if org is None or org.kind != OrgKind.COMMISSAIRE_JUSTICE:
@@ -141,14 +167,12 @@ def competent_orgs(
     forces = session.get(Organisation, commune.forces_org_id)
     if forces is not None:
         orgs[forces.kind] = forces.id
-    for actor, org_kind in DEPARTEMENT_ACTORS:
-        if actor in orgs:
-            continue
+    if Actor.COMMISSAIRE_JUSTICE not in orgs:
         org = session.exec(
             select(Organisation)
-            .where(Organisation.kind == org_kind.value)
+            .where(Organisation.kind == OrgKind.COMMISSAIRE_JUSTICE.value)
             .order_by(Organisation.id)  # type: ignore[arg-type]
         ).first()
         if org is not None:
-            orgs[actor] = org.id
-    return {str(actor): org_id for actor, org_id in orgs.items()}
+            orgs[Actor.COMMISSAIRE_JUSTICE] = org.id
+    return {str(actor): org_id for actor, org_id in orgs.items() if org_id}

@@ -8,6 +8,7 @@ from datetime import date
 from sqlmodel import Session, col, select
 
 from domain.actors import OrgKind
+from store.reference import served_departements
 from store.tables import Commune, Organisation
 
 MAX_PERIOD_DAYS = 5 * 366
@@ -49,8 +50,8 @@ def check_filters(session: Session, filters: DiagnosticFilters) -> None:
         raise DiagnosticFilterError("Période trop longue : cinq ans au plus.", "du")
     if filters.commune and session.get(Commune, filters.commune) is None:
         raise DiagnosticFilterError(
-            f"Commune inconnue : {filters.commune} "
-            "(code INSEE d'une commune de l'Essonne attendu).",
+            f"Commune inconnue : {filters.commune} (code INSEE d'une commune des "
+            f"départements {', '.join(served_departements(session)) or 'servis'} attendu).",
             "commune",
         )
     if filters.arrondissement:
@@ -62,7 +63,7 @@ def check_filters(session: Session, filters: DiagnosticFilters) -> None:
         if known is None:
             raise DiagnosticFilterError(
                 f"Arrondissement inconnu : {filters.arrondissement} "
-                "(911 Étampes, 912 Évry ou 913 Palaiseau)."
+                f"({_arrondissements_example(session)})."
             )
     if filters.unit:
         unit = session.get(Organisation, filters.unit)
@@ -75,3 +76,14 @@ def check_filters(session: Session, filters: DiagnosticFilters) -> None:
         raise DiagnosticFilterError(
             "Le bâtiment et le hall se choisissent dans une résidence : préciser « residence »."
         )
+
+
+def _arrondissements_example(session: Session) -> str:
+    """The first arrondissements of the data (code and name), as an example for a refusal."""
+    rows = session.exec(
+        select(col(Commune.arrondissement_code), col(Commune.arrondissement))
+        .distinct()
+        .order_by(col(Commune.arrondissement_code))
+        .limit(3)
+    ).all()
+    return "par exemple " + ", ".join(f"{code} {name}" for code, name in rows)

@@ -34,14 +34,16 @@ class Organisation(SQLModel, table=True):
     id: str = Field(primary_key=True)  # readable slug, e.g. "police-evry-corbeil"
     kind: str = Field(index=True)  # an OrgKind value
     name: str
-    territory: str  # communes covered, or "Essonne"
+    territory: str  # communes covered, or the département's name
     email: str
     managers_email: str
     demo: bool = False
+    departement: str | None = Field(default=None, index=True)  # None: not tied to one
 
 
 class Commune(SQLModel, table=True):
-    """A commune of the department with the units and courts competent for it."""
+    """A commune (or arrondissement municipal) a dossier can be routed for: the units, courts
+    and préfecture competent for it (store.reference)."""
 
     __tablename__ = "commune"
 
@@ -57,6 +59,23 @@ class Commune(SQLModel, table=True):
     force_kind: str  # "police" or "gendarmerie"
     forces_org_id: str = Field(index=True)
     tribunal_proximite: str | None = None  # None: the TJ's own ressort
+    departement: str = Field(default="", index=True)  # domain.territory.departement_of
+    tribunal_judiciaire: str = ""  # the seat, e.g. "Évry-Courcouronnes"
+    parquet_org_id: str = ""
+    juge_org_id: str = ""
+    prefet_org_id: str = ""  # who grants the concours de la force publique (data, per département)
+
+
+class CommuneGap(SQLModel, table=True):
+    """A commune of the reference data no dossier can be routed for yet, and what is missing:
+    no competent unit in the sources, or a city whose arrondissement must be given instead."""
+
+    __tablename__ = "commune_gap"
+
+    insee: str = Field(primary_key=True)
+    name: str
+    departement: str
+    missing: str  # in French, told to the user who starts a dossier there
 
 
 class Residence(SQLModel, table=True):

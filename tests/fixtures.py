@@ -42,7 +42,7 @@ from store.reference import load_reference_data
 from workflows import search_attributes
 
 REPO = Path(__file__).resolve().parents[1]
-DATA_DIR = REPO / "data" / "essonne"
+DATA_DIR = REPO / "data" / "ile-de-france"
 TEMPLATES_DIR = REPO / "templates" / "docx"
 
 POSTGRES_ADMIN_URL = "postgresql://postgres@127.0.0.1:5432/test"

@@ -115,7 +115,7 @@ def diagnostics_report(
     data = render_report(
         engine, filters, viewer_of(scope), settings.templates_dir, convention=convention
     )
-    name = f"diagnostic-local-{filters.commune or filters.unit or 'essonne'}-{filters.end}.docx"
+    name = f"diagnostic-local-{filters.commune or filters.unit or 'territoire'}-{filters.end}.docx"
     return Response(
         content=data,
         media_type=DOCX,

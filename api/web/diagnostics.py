@@ -165,7 +165,7 @@ def diagnostics_report(
         return render(request, "error.html", context, user=user, status=422)
     filters = query.filters
     data = render_report(engine, filters, viewer, settings.templates_dir, convention=convention)
-    name = f"diagnostic-local-{filters.commune or 'essonne'}-{filters.end}.docx"
+    name = f"diagnostic-local-{filters.commune or 'territoire'}-{filters.end}.docx"
     return Response(
         content=data,
         media_type=DOCX,

@@ -3,6 +3,8 @@ validated with the API's start models."""
 
 from __future__ import annotations
 
+from collections import defaultdict
+
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 from sqlmodel import Session, col, select
@@ -12,10 +14,11 @@ from api.audit import Action, record
 from api.web.forms import FormResult, read_form
 from api.web.pages import FormDep, PageError, PageUser, UserDep, refusal, render, see_other
 from api.web.start_form import StartForm, start_form
+from domain.actors import OrgKind
 from domain.labels import collation_key
 from domain.procedures import DEFINITIONS
 from quietude.procedures import StartRefused, StartRequest, TemporalUnavailable
-from store.tables import Commune, Residence
+from store.tables import Commune, Organisation, Residence
 
 router = APIRouter(include_in_schema=False)
 
@@ -44,22 +47,35 @@ def _form_page(
 ) -> Response:
     errors, unplaced = form.placed(result.errors)
     with Session(request.app.state.engine) as session:
-        communes = sorted(
-            session.exec(select(Commune.insee, Commune.name)),
-            key=lambda commune: collation_key(commune[1]),
-        )
+        communes = communes_by_departement(session)
         residences = session.exec(
             select(Residence).where(col(Residence.bailleur_id) == user.claims.org)
         ).all()
         context = {
             "form": form,
-            "communes": list(communes),
+            "communes": communes,
             "residences": list(residences),
             "values": result.values,
             "errors": errors,
             "general": [*result.general, *unplaced],
         }
     return render(request, "start.html", context, user=user, status=status)
+
+
+def communes_by_departement(session: Session) -> list[tuple[str, list[tuple[str, str]]]]:
+    """The routable communes by name, grouped by département (its name, then its code)."""
+    names = dict(
+        session.exec(
+            select(col(Organisation.departement), col(Organisation.territory)).where(
+                col(Organisation.kind) == OrgKind.PREFECTURE.value
+            )
+        ).all()
+    )
+    rows = session.exec(select(Commune.insee, Commune.name, Commune.departement)).all()
+    groups: dict[str, list[tuple[str, str]]] = defaultdict(list)
+    for insee, name, departement in sorted(rows, key=lambda row: collation_key(row[1])):
+        groups[departement].append((insee, name))
+    return [(f"{names.get(code, code)} ({code})", groups[code]) for code in sorted(groups)]
 
 
 @router.get("/procedures/nouvelle")

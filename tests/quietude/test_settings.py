@@ -38,7 +38,7 @@ def test_defaults_point_at_var_and_the_essonne_data() -> None:
     settings = Settings()
 
     assert settings.database_url == "sqlite:///var/quietude.db"
-    assert (settings.data_dir / "communes_91.csv").is_file()
+    assert (settings.data_dir / "communes_idf.csv").is_file()
 
 
 def test_get_settings_is_read_once(monkeypatch: pytest.MonkeyPatch) -> None:

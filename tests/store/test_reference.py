@@ -30,13 +30,13 @@ def _load(engine: Engine, data_dir: Path) -> dict[str, int]:
 
 def test_loads_communes_and_forces_units(engine: Engine, data_dir: Path) -> None:
     counts = _load(engine, data_dir)
-    assert counts["communes"] == 194
-    assert counts["forces"] == 27
+    assert counts["communes"] == 1276
+    assert counts["forces"] == 187
     with session_scope(engine) as session:
-        assert _count(session, Commune) == 194
+        assert _count(session, Commune) == 1276
         organisations = list_organisations(session)
         forces = [o for o in organisations if o.kind in (OrgKind.POLICE, OrgKind.GENDARMERIE)]
-        assert len(forces) == 27
+        assert len(forces) == 187
         assert len(organisations) == counts["organisations"]
         assert _count(session, Residence) == counts["residences"]
 
@@ -112,7 +112,7 @@ def test_loading_twice_changes_nothing(engine: Engine, data_dir: Path) -> None:
     with session_scope(engine) as session:
         second = load_reference_data(session, data_dir)
         assert not session.new and not session.dirty
-        assert _count(session, Commune) == 194
+        assert _count(session, Commune) == 1276
         assert _count(session, Organisation) == first["organisations"]
         assert _count(session, Residence) == first["residences"]
     assert second == first

@@ -131,3 +131,17 @@ async def test_only_a_bailleur_opens_a_procedure(browser: Browser) -> None:
     page = await browser.http.get("/procedures/nouvelle/resiliation")
     assert page.status_code == 403
     assert "Seule une organisation bailleur" in page.text
+
+
+async def test_the_communes_are_grouped_by_departement_paris_by_arrondissement(
+    browser: Browser, service: FakeService
+) -> None:
+    await browser.sign_in(BAILLEUR)
+    page = await browser.http.get(NEW_RESILIATION)
+    assert page.status_code == 200
+    text = page.text
+    for group in ("Paris (75)", "Essonne (91)", "Seine-Saint-Denis (93)", "Val-d&#39;Oise (95)"):
+        assert f'<optgroup label="{group}">' in text
+    assert '<option value="75110">Paris 10e Arrondissement</option>' in text
+    assert 'value="75056"' not in text  # Paris itself: a dossier names its arrondissement
+    assert text.index('<optgroup label="Essonne (91)">') < text.index('value="91228"')
