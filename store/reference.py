@@ -36,6 +36,16 @@ DEMO_BAILLEURS: dict[str, tuple[str, tuple[tuple[str, str, str, str], ...]]] = {
             ("remparts", "Résidence des Remparts", "8 rue des Remparts", "91223"),
         ),
     ),
+    # A landlord across départements: Essonne, Seine-Saint-Denis, Hauts-de-Seine.
+    "demo-foyers-idf": (
+        "Démo — Foyers d'Île-de-France (bailleur fictif)",
+        (
+            ("acacias", "Résidence des Acacias", "5 rue des Acacias", "91228"),
+            ("marronniers", "Résidence des Marronniers", "14 avenue des Marronniers", "93008"),
+            ("basilique", "Résidence de la Basilique", "2 rue de la Basilique", "93066"),
+            ("seine", "Résidence des Bords de Seine", "21 quai de Seine", "92050"),
+        ),
+    ),
 }
 
 Row = TypeVar("Row", bound=SQLModel)

@@ -34,6 +34,13 @@ from tests.builders import signalement_body
 A_ID = "signalement-2026-000001"  # BAILLEUR's, waiting for the police of Évry
 B_ID = "signalement-2026-000002"  # OTHER_BAILLEUR's, waiting for the parquet
 PLAINTE_ID = "plainte-2026-000003"  # BAILLEUR's, which convicted a tenant
+# A second département: the landlord across départements, in Bobigny (Seine-Saint-Denis).
+C_ID = "signalement-2026-000004"  # FOYERS', waiting for the police of Bobigny
+D_ID = "signalement-2026-000005"  # FOYERS', waiting for the parquet of Bobigny
+FOYERS = "demo-foyers-idf"
+BOBIGNY = "93008"
+POLICE_BOBIGNY = "police-bobigny"
+PARQUET_BOBIGNY = "parquet-bobigny"
 GENDARMERIE = "gendarmerie-merevillois"
 ROLES = ("agent", "juriste", "manager", "admin")
 # Each organisation kind, with the procedure it sees (None: none) and one it must not see.
@@ -43,11 +50,27 @@ CALLERS = {
     POLICE_EVRY: (A_ID, B_ID),
     PARQUET: (B_ID, A_ID),
     GENDARMERIE: (None, A_ID),
+    FOYERS: (C_ID, A_ID),
+    POLICE_BOBIGNY: (C_ID, A_ID),
+    PARQUET_BOBIGNY: (D_ID, B_ID),
 }
-BAILLEURS = {BAILLEUR, OTHER_BAILLEUR}
+BAILLEURS = {BAILLEUR, OTHER_BAILLEUR, FOYERS}
+# The partners of each département, with the procedures of the other they must not see.
+ELSEWHERE = {
+    POLICE_EVRY: (C_ID, D_ID),
+    PARQUET: (C_ID, D_ID),
+    GENDARMERIE: (C_ID, D_ID),
+    POLICE_BOBIGNY: (A_ID, B_ID, PLAINTE_ID),
+    PARQUET_BOBIGNY: (A_ID, B_ID, PLAINTE_ID),
+}
 NAME = "Durand"  # a person named in both procedures' facts
 # The pending step of each procedure and an outcome of it.
-PENDING = {A_ID: ("accuse_reception", "recu"), B_ID: ("decision_parquet", "poursuites")}
+PENDING = {
+    A_ID: ("accuse_reception", "recu"),
+    B_ID: ("decision_parquet", "poursuites"),
+    C_ID: ("accuse_reception", "recu"),
+    D_ID: ("decision_parquet", "poursuites"),
+}
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 Who = Callable[[str, str], bool]  # (organisation, role) -> whether a success is due
@@ -288,14 +311,20 @@ def endpoints(app: FastAPI) -> list[tuple[str, str]]:
 
 
 def project_objects(engine: Engine, folder: Path) -> None:
-    """Two procedures of two bailleurs, each with a document and an exhibit naming Durand; a
-    plainte of BAILLEUR that convicted a tenant; a joint intervention with its report."""
+    """Two procedures of two bailleurs in Essonne and two of FOYERS in Bobigny, each with a
+    document and an exhibit naming Durand; a plainte of BAILLEUR that convicted a tenant; a joint
+    intervention with its report."""
     opened = date(2026, 11, 23)
     project(engine, A_ID, [step("accuse_reception", POLICE_EVRY, opened)])
     parquet = step("decision_parquet", PARQUET, opened, actor=Actor.PARQUET)
     project(engine, B_ID, [parquet], bailleur=OTHER_BAILLEUR)
+    police_93 = step("accuse_reception", POLICE_BOBIGNY, opened)
+    project(engine, C_ID, [police_93], bailleur=FOYERS, commune=BOBIGNY)
+    parquet_93 = step("decision_parquet", PARQUET_BOBIGNY, opened, actor=Actor.PARQUET)
+    project(engine, D_ID, [parquet_93], bailleur=FOYERS, commune=BOBIGNY)
+    owners = ((A_ID, BAILLEUR), (B_ID, OTHER_BAILLEUR), (C_ID, FOYERS), (D_ID, FOYERS))
     with Session(engine) as session:
-        for procedure_id, owner in ((A_ID, BAILLEUR), (B_ID, OTHER_BAILLEUR)):
+        for procedure_id, owner in owners:
             path = folder / f"{procedure_id}.pdf"
             path.write_bytes(b"%PDF-1.4 " + NAME.encode())
             add_files(session, procedure_id, path, path, owner=owner)

@@ -20,9 +20,15 @@ from store.tables import AccessEntry, Piece
 from tests.api.authorization_rules import (
     A_ID,
     BAILLEURS,
+    C_ID,
     CALLERS,
+    D_ID,
+    ELSEWHERE,
+    FOYERS,
     NAME,
+    PARQUET_BOBIGNY,
     PENDING,
+    POLICE_BOBIGNY,
     ROLES,
     RULES,
     Rule,
@@ -172,3 +178,30 @@ async def test_no_endpoint_leaks_to_any_role_of_any_organisation(
         rule = RULES[(method, path)]
         response = await call(client, method, url_of(rule.path, A_ID), rule.body, {})
         assert (response.status_code == 401) != (path == "/api/healthz"), (method, path)
+
+
+@pytest.mark.usefixtures("objects")
+async def test_partners_of_one_departement_see_nothing_of_another(
+    app: FastAPI, client: httpx.AsyncClient, auth: Tokens
+) -> None:
+    seen: list[str] = []
+    for method, path in endpoints(app):
+        rule = RULES[(method, path)]
+        for org, procedures in ELSEWHERE.items():
+            headers = auth(org, "admin")
+            for procedure_id in procedures if "{" in rule.path else procedures[:1]:
+                response = await call(client, method, url_of(rule.path, procedure_id), rule.body,
+                                      headers)  # fmt: skip
+                where = f"{method} {rule.path} by {org}: {response.status_code}"
+                if "{" in rule.path and response.is_success:
+                    seen.append(f"{where} ({procedure_id})")
+                for hidden in procedures:
+                    if hidden in response.text:
+                        seen.append(f"{where} (names {hidden})")
+    assert seen == [], "\n".join(seen)
+    # Each sees its own département's procedures of the landlord across départements.
+    for org, own in ((POLICE_BOBIGNY, C_ID), (PARQUET_BOBIGNY, D_ID)):
+        listed = await client.get("/api/procedures", headers=auth(org, "agent"))
+        assert [item["id"] for item in listed.json()["items"]] == [own]
+    listed = await client.get("/api/procedures", headers=auth(FOYERS, "juriste"))
+    assert {item["id"] for item in listed.json()["items"]} == {C_ID, D_ID}

@@ -22,7 +22,7 @@ from domain.procedures import definition
 from quietude.starts import StartRefused, prepare
 from quietude.tokens import Claims
 from store.reference import load_reference_data
-from store.tables import Commune, CommuneGap, Organisation
+from store.tables import Commune, CommuneGap, Organisation, Residence
 from store.territory_data import forces_org_id, read_territories, tribunal_slug
 from tests.builders import BAILLEUR, plainte_body, resiliation_body, signalement_body
 from tests.fixtures import DATA_DIR, migrated
@@ -224,3 +224,29 @@ def test_two_tribunals_sharing_an_id_fail_loudly(tmp_path: Path) -> None:
         writer.writerows(rows)
     with pytest.raises(ValueError, match="two organisations share the id"):
         read_territories(data_dir)
+
+
+def test_a_landlord_across_departements_starts_in_each_of_its_residences(region: Engine) -> None:
+    landlord = "demo-foyers-idf"
+    caller = Claims(sub="juriste@foyers", org=landlord, role=Role.JURISTE)
+    with Session(region) as session:
+        residences = session.exec(select(Residence).where(Residence.bailleur_id == landlord)).all()
+        places = {r.commune_insee: r.nom for r in residences}
+        departements = {
+            session.get(Commune, insee).departement for insee in places  # type: ignore[union-attr]
+        }
+        assert departements == {"91", "92", "93"}
+        for insee, nom in places.items():
+            body = _placed(resiliation_body(), insee)
+            body["logement"]["residence"]["nom"] = nom
+            facts = definition("resiliation").parse(body)
+            orgs = prepare(session, caller, facts, Policy(), TODAY).orgs
+            assert orgs["bailleur"] == landlord
+            assert {actor: orgs[actor] for actor in _expected(insee)} == _expected(insee)
+    bobigny = _expected("93008")
+    assert bobigny == {
+        "forces": "police-bobigny",
+        "parquet": "parquet-bobigny",
+        "juge": "tj-bobigny",
+        "prefet": "prefecture-93",
+    }

@@ -93,7 +93,7 @@ def test_institutions_and_demo_data_are_present(engine: Engine, data_dir: Path) 
         demo_names = [o.name for o in list_organisations(session) if o.demo]
         assert all(name.startswith("Démo — ") for name in demo_names)
         residences = session.exec(select(Residence)).all()
-        assert {r.commune_insee for r in residences} >= {"91228", "91001"}
+        assert {r.commune_insee for r in residences} >= {"91228", "91001", "93008", "92050"}
         assert session.get(Residence, "demo-habitat-essonne-tilleuls") is not None
         for residence in residences:
             assert residence.id.startswith(f"{residence.bailleur_id}-")
