@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 from sqlalchemy import Engine
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from domain.actors import OrgKind, Role
 from domain.contracts import Policy
@@ -232,9 +232,8 @@ def test_a_landlord_across_departements_starts_in_each_of_its_residences(region:
     with Session(region) as session:
         residences = session.exec(select(Residence).where(Residence.bailleur_id == landlord)).all()
         places = {r.commune_insee: r.nom for r in residences}
-        departements = {
-            session.get(Commune, insee).departement for insee in places  # type: ignore[union-attr]
-        }
+        communes = session.exec(select(Commune).where(col(Commune.insee).in_(places))).all()
+        departements = {commune.departement for commune in communes}
         assert departements == {"91", "92", "93"}
         for insee, nom in places.items():
             body = _placed(resiliation_body(), insee)
