@@ -70,6 +70,8 @@ def served_territory(session: Session) -> str:
 def territory_name(session: Session, filters: DiagnosticFilters) -> str:
     """The territory in words: commune, unit or arrondissement, then residence and hall."""
     parts = []
+    if filters.departement:
+        parts.append(f"département {filters.departement}")
     if filters.commune:
         commune = session.get(Commune, filters.commune)
         parts.append(commune.name if commune else filters.commune)

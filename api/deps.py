@@ -18,6 +18,7 @@ from quietude.procedures import ProcedureService, TemporalUnavailable
 from quietude.settings import Settings
 from quietude.temporal_client import connect
 from quietude.tokens import Claims, TokenError, verify_token
+from store.departement_filter import UnknownDepartement, check_departement
 from store.visibility import FRONT_LINE_REFUSED, Scope, scope_of, sees_files
 
 log = logging.getLogger(__name__)
@@ -204,3 +205,22 @@ def require_files(scope: ScopeDep) -> Scope:
 
 
 FilesDep = Annotated[Scope, Depends(require_files)]
+
+
+def get_departement(
+    session: SessionDep,
+    departement: Annotated[
+        str | None, Query(min_length=1, max_length=3, description="code d'un département servi")
+    ] = None,
+) -> str | None:
+    """The `departement` of the query string, a département loaded; 422 in French otherwise."""
+    if departement is None:
+        return None
+    try:
+        check_departement(session, departement)
+    except UnknownDepartement as error:
+        raise HTTPException(status_code=422, detail=str(error)) from None
+    return departement
+
+
+DepartementDep = Annotated[str | None, Depends(get_departement)]

@@ -80,6 +80,7 @@ class PeriodPublic(BaseModel):
 
 
 class TerritoryPublic(BaseModel):
+    departement: str | None = None
     arrondissement: str | None = None
     commune: str | None = None
     unite: str | None = None

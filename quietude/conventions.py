@@ -16,7 +16,9 @@ from domain.procedures import DEFINITIONS
 from domain.steps import DeadlineKind
 from domain.territory import departement_of
 from quietude.settings import SettingsError, parse_sla
+from store.departement_filter import scope_departements
 from store.tables import Commune
+from store.visibility import Scope
 
 # Codes of the départements (COG): 01 to 95 with Corsica as 2A and 2B, then the DROM.
 DEPARTEMENTS = frozenset(
@@ -134,14 +136,26 @@ def in_view(conventions: Conventions, departements: list[str]) -> list[Conventio
     return shown
 
 
-def departements_in_view(session: Session, commune: str | None = None) -> list[str]:
-    """The départements a page shows: the commune's when one is chosen, else every
+def departements_in_view(
+    session: Session,
+    commune: str | None = None,
+    departement: str | None = None,
+    scope: Scope | None = None,
+) -> list[str]:
+    """The départements a page shows: the commune's when one is chosen, else the département
+    chosen, else those of the caller's scope (store.departement_filter), else every
     département whose communes are loaded in the reference data."""
     if commune:
         try:
             return [departement_of(commune)]
         except ValueError:
             pass  # not a commune code: the page shows every département
+    if departement:
+        return [departement]
+    if scope is not None:
+        own = scope_departements(session, scope)
+        if own:
+            return own
     insees = session.exec(select(col(Commune.insee))).all()
     return sorted({departement_of(insee) for insee in insees})
 
@@ -195,10 +209,17 @@ def _first_error(error: ValidationError) -> str:
     return f"champ « {field} » : {message}."
 
 
-def convention_wording(session: Session, path: Path, commune: str | None = None) -> str:
-    """Which convention applies to a report of `commune` (or of every département loaded),
-    in words: one line per département in view."""
-    shown = in_view(load_conventions(path), departements_in_view(session, commune))
+def convention_wording(
+    session: Session,
+    path: Path,
+    commune: str | None = None,
+    departement: str | None = None,
+    scope: Scope | None = None,
+) -> str:
+    """Which convention applies to a report of `commune` (else of `departement`, else of the
+    caller's scope or every département loaded), in words: one line per département in view."""
+    departements = departements_in_view(session, commune, departement, scope)
+    shown = in_view(load_conventions(path), departements)
     if len(shown) == 1:
         return shown[0].wording
     return " ; ".join(f"{item.departement} : {item.wording}" for item in shown)

@@ -8,6 +8,7 @@ from datetime import date
 from sqlmodel import Session, col, select
 
 from domain.actors import OrgKind
+from store.departement_filter import UnknownDepartement, check_departement
 from store.reference import served_departements
 from store.tables import Commune, Organisation
 
@@ -36,6 +37,7 @@ class DiagnosticFilters:
     residence: str | None = None
     batiment: str | None = None
     hall: str | None = None
+    departement: str | None = None  # the code of a département loaded
 
 
 def check_filters(session: Session, filters: DiagnosticFilters) -> None:
@@ -54,6 +56,11 @@ def check_filters(session: Session, filters: DiagnosticFilters) -> None:
             f"départements {', '.join(served_departements(session)) or 'servis'} attendu).",
             "commune",
         )
+    if filters.departement:
+        try:
+            check_departement(session, filters.departement)
+        except UnknownDepartement as error:
+            raise DiagnosticFilterError(str(error), "departement") from None
     if filters.arrondissement:
         known = session.exec(
             select(col(Commune.insee)).where(

@@ -17,6 +17,7 @@ from sqlalchemy import ColumnElement, Integer, and_, case, cast, func, or_, sele
 from sqlmodel import col
 
 from domain.procedures import DEFINITIONS
+from store.departement_filter import in_departement
 from store.diagnostic_columns import PARIS
 from store.diagnostic_figures import DiagnosticSettings
 from store.diagnostic_filters import DiagnosticFilters
@@ -78,6 +79,8 @@ def area_clause(
     clauses: list[ColumnElement[bool]] = [source.status != CANCELLED]
     if filters.commune:
         clauses.append(source.commune_insee == filters.commune)
+    if filters.departement:
+        clauses.append(in_departement(source.commune_insee, filters.departement))
     if filters.arrondissement:
         communes = select(col(Commune.insee)).where(
             col(Commune.arrondissement_code) == filters.arrondissement

@@ -13,6 +13,7 @@ from sqlalchemy.sql.util import ClauseAdapter
 from sqlmodel import Session, col, select
 
 from domain.steps import StepStatus
+from store.departement_filter import in_departement
 from store.durations import AS_BAILLEUR, AS_PARTNER, role_of, step_durations
 from store.durations import StepDuration as StepDuration
 from store.inbox import (
@@ -50,6 +51,7 @@ class ProcedureFilters:
     commune: str | None = None
     overdue: bool | None = None
     q: str | None = None  # terms matched against what the caller may read (store.search)
+    departement: str | None = None  # the code of a département loaded (store.departement_filter)
 
 
 @dataclass(frozen=True)
@@ -133,6 +135,8 @@ def _filter_clauses(
         clauses.append(_pending_step_exists(col(_PENDING_STEP.org_id) == filters.org))
     if filters.commune:
         clauses.append(col(Procedure.commune_insee) == filters.commune)
+    if filters.departement:
+        clauses.append(in_departement(col(Procedure.commune_insee), filters.departement))
     if filters.overdue is not None:
         clauses.append(col(Procedure.overdue) == filters.overdue)
     found = search_clause(filters.q, tier, indexed=indexed)
@@ -340,12 +344,14 @@ def _in_open_scope(scope: Scope) -> ColumnElement[bool]:
     return col(Step.procedure_id).in_(ids)
 
 
-def _pending_counts(session: Session, scope: Scope) -> list[tuple[str, str, int, int]]:
+def _pending_counts(
+    session: Session, scope: Scope, area: list[ColumnElement[bool]]
+) -> list[tuple[str, str, int, int]]:
     """Pending and late steps per (actor, organisation), in one pass over the scope."""
     overdue = func.sum(case((col(Step.overdue) == true(), 1), else_=0))
     statement = (
         select(col(Step.actor), col(Step.org_id), func.count(), overdue)
-        .where(pending_step(), _in_open_scope(scope))
+        .where(pending_step(), _in_open_scope(scope), *area)
         .group_by(col(Step.actor), col(Step.org_id))
     )
     return [
@@ -364,10 +370,17 @@ def _sum_by(rows: list[tuple[str, str, int, int]], actor: bool) -> list[tuple[st
 
 
 def dashboard(
-    session: Session, scope: Scope, actor_labels: dict[str, str], oldest: int = 10
+    session: Session,
+    scope: Scope,
+    actor_labels: dict[str, str],
+    oldest: int = 10,
+    departement: str | None = None,
 ) -> DashboardFigures:
-    """Pending and overdue counts, the oldest overdue steps and median step durations."""
-    counts = _pending_counts(session, scope)
+    """Pending and overdue counts, the oldest overdue steps (of `departement`'s communes when
+    one is chosen) and median step durations (over the whole scope: they are counted per
+    organisation, store.durations)."""
+    area = [in_departement(col(Step.commune_insee), departement)] if departement else []
+    counts = _pending_counts(session, scope, area)
     by_actor = [
         PendingCount(actor, actor_labels.get(actor, actor), pending, late)
         for actor, pending, late in _sum_by(counts, actor=True)
@@ -381,7 +394,7 @@ def dashboard(
     # short; a partner's steps in open procedures tell which of them it sees.
     partner = role_of(scope.org_kind) == AS_PARTNER
     seen = _in_open_scope(scope) if partner else scope_clause(scope)
-    statement = task_statement(col(Step.overdue) == true(), seen).limit(oldest)
+    statement = task_statement(col(Step.overdue) == true(), seen, *area).limit(oldest)
     return DashboardFigures(
         pending=sum(count.pending for count in by_actor),
         overdue=sum(count.overdue for count in by_actor),

@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, HTTPException, Query, Response
 
 from activities.diagnostic_report import render_report
-from api.deps import EngineDep, ScopeDep, SessionDep, SettingsDep
+from api.deps import DepartementDep, EngineDep, ScopeDep, SessionDep, SettingsDep
 from api.diagnostics_schemas import DiagnosticsPublic, TerritoryPublic
 from api.query_bounds import Day
 from api.schemas import ConventionPublic
@@ -31,6 +31,7 @@ DEFAULT_HALLS, MAX_HALLS = 100, 1000
 
 def diagnostic_filters(
     session: SessionDep,
+    departement: DepartementDep,
     start: Annotated[
         Day | None, Query(alias="from", description="début de la période (défaut : un an)")
     ] = None,
@@ -55,6 +56,7 @@ def diagnostic_filters(
         residence=residence,
         batiment=batiment,
         hall=hall,
+        departement=departement,
     )
     try:
         check_filters(session, filters)
@@ -69,6 +71,7 @@ FiltersDep = Annotated[DiagnosticFilters, Depends(diagnostic_filters)]
 def territory_of(filters: DiagnosticFilters) -> TerritoryPublic:
     """The territory as the query gave it."""
     return TerritoryPublic(
+        departement=filters.departement,
         arrondissement=filters.arrondissement,
         commune=filters.commune,
         unite=filters.unit,
@@ -95,9 +98,8 @@ def read_diagnostics(
     les `halls_max` halls les plus touchés sont listés ; `halls_total` les compte tous.
     """
     figures = compute(session, viewer_of(scope), filters, hall_limit=halls_max)
-    shown = in_view(
-        load_conventions(settings.conventions_file), departements_in_view(session, filters.commune)
-    )
+    departements = departements_in_view(session, filters.commune, filters.departement, scope)
+    shown = in_view(load_conventions(settings.conventions_file), departements)
     return DiagnosticsPublic.of(figures, territory_of(filters), ConventionPublic.of(shown))
 
 
@@ -111,11 +113,14 @@ def diagnostics_report(
 ) -> Response:
     """Rapport « diagnostic local » (.docx) pour une réunion du CLSPD, graphiques et tableaux,
     avec la convention appliquée."""
-    convention = convention_wording(session, settings.conventions_file, filters.commune)
+    convention = convention_wording(
+        session, settings.conventions_file, filters.commune, filters.departement, scope
+    )
     data = render_report(
         engine, filters, viewer_of(scope), settings.templates_dir, convention=convention
     )
-    name = f"diagnostic-local-{filters.commune or filters.unit or 'territoire'}-{filters.end}.docx"
+    place = filters.commune or filters.unit or filters.departement or "territoire"
+    name = f"diagnostic-local-{place}-{filters.end}.docx"
     return Response(
         content=data,
         media_type=DOCX,

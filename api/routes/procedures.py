@@ -12,6 +12,7 @@ from starlette.concurrency import run_in_threadpool
 from api.audit import Action, record
 from api.deps import (
     CallerDep,
+    DepartementDep,
     EngineDep,
     FilesDep,
     ScopeDep,
@@ -160,6 +161,7 @@ def read_procedures(
     actor: Annotated[Actor | None, Query(description="acteur d'une étape en attente")] = None,
     org: Annotated[str | None, Query(description="organisation d'une étape en attente")] = None,
     commune: Annotated[str | None, Query(description="code INSEE")] = None,
+    departement: DepartementDep = None,
     overdue: bool | None = None,
     q: SearchQuery = None,
     page: Page = 1,
@@ -174,6 +176,7 @@ def read_procedures(
         commune=commune,
         overdue=overdue,
         q=q,
+        departement=departement,
     )
     found = list_procedures(session, scope, filters, page, per_page)
     items = [ProcedureSummary.of(row) for row in found.rows]
