@@ -51,3 +51,14 @@ def scope_departements(session: Session, scope: Scope) -> list[str]:
     if organisation is not None and organisation.departement:
         return [organisation.departement]
     return []
+
+
+def departement_choices(session: Session, codes: list[str]) -> list[tuple[str, str]]:
+    """Each département of `codes` with its name, as a filter offers it: « 93 — Seine-Saint-Denis »
+    (the territory of its préfecture in the reference data; the code alone if none)."""
+    statement = select(col(Organisation.departement), col(Organisation.territory)).where(
+        col(Organisation.kind) == OrgKind.PREFECTURE.value,
+        col(Organisation.departement).in_(codes),
+    )
+    names = dict(session.exec(statement).all())
+    return [(code, f"{code} — {names[code]}" if code in names else code) for code in codes]

@@ -18,6 +18,8 @@ from api.web.pages import UserDep, render
 from api.web.procedure_view import FLASH, procedure_context
 from api.web.saved_filters import saved_links
 from domain.labels import collation_key
+from domain.territory import departement_of
+from store.departement_filter import departement_choices
 from store.queries import ProcedureFilters, list_procedures
 from store.tables import Commune, Procedure
 from store.visibility import Scope, scope_clause
@@ -48,13 +50,19 @@ def visible_communes(session: Session, scope: Scope) -> list[tuple[str, str]]:
     return sorted(session.exec(statement), key=lambda commune: collation_key(commune[1]))
 
 
-def _filters(params: dict[str, str]) -> ProcedureFilters:
+def visible_departements(communes: list[tuple[str, str]]) -> list[str]:
+    """The départements of `communes` (those of the procedures a scope sees), in order."""
+    return sorted({departement_of(insee) for insee, _ in communes})
+
+
+def _filters(params: dict[str, str], departements: list[str]) -> ProcedureFilters:
     return ProcedureFilters(
         kind=params["kind"] if params["kind"] in labels.KINDS else None,
         status=params["status"] if params["status"] in labels.STATUSES else None,
         commune=params["commune"][:10] or None,
         overdue=OVERDUE_CHOICES.get(params["overdue"]),
         q=params["q"][:200] or None,
+        departement=params["departement"] if params["departement"] in departements else None,
     )
 
 
@@ -66,6 +74,7 @@ def procedure_list(
     status: str = "",
     overdue: str = "",
     commune: str = "",
+    departement: str = "",
     q: str = "",
     page: str = "1",
     tri: str = "",
@@ -74,16 +83,20 @@ def procedure_list(
     """The procedures the user's organisation sees, filtered, nearest due date first or in the
     order of the column asked for."""
     params = {"kind": kind, "status": status, "overdue": overdue, "commune": commune, "q": q}
+    params["departement"] = departement
     number = page_number(page)
-    filters = _filters(params)
     order, sorting = asked_order(tri, ordre)
     with Session(request.app.state.engine) as session:
+        communes = visible_communes(session, user.scope)
+        departements = visible_departements(communes)
+        filters = _filters(params, departements)
         found = list_procedures(session, user.scope, filters, number, PER_PAGE, order)
         pages = max(1, -(-found.total // PER_PAGE))
         if number > pages:  # past the end (an old link, a hand-typed number): the last page
             number = pages
             found = list_procedures(session, user.scope, filters, number, PER_PAGE, order)
-        communes = visible_communes(session, user.scope)
+        # A département filter only where the procedures seen lie in more than one.
+        choices = departement_choices(session, departements) if len(departements) > 1 else []
     kept = {name: value for name, value in params.items() if value} | sorting
 
     def link(to: int) -> str:
@@ -95,6 +108,7 @@ def procedure_list(
         "capped": found.capped,
         "params": params,
         "communes": communes,
+        "departements": choices,
         "page": number,
         "pages": pages,
         "previous": link(number - 1) if number > 1 else None,

@@ -1,0 +1,56 @@
+"""The département filter of the procedure list page, for a landlord across départements: offered
+where its procedures lie in more than one département, and cutting the list by it."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from sqlalchemy import Engine
+
+from tests.api.rows import BAILLEUR, EVRY, POLICE_EVRY, project, signalement_id, step
+from tests.api.web.browsing import Browser
+
+FOYERS = "demo-foyers-idf"
+PLACES = {
+    signalement_id(51): (EVRY, POLICE_EVRY),
+    signalement_id(52): ("93008", "police-bobigny"),
+    signalement_id(53): ("92050", "police-nanterre"),
+}
+
+
+@pytest.fixture
+def across(engine: Engine) -> None:
+    """The landlord's procedures in Évry, Bobigny and Nanterre, and one of BAILLEUR in Évry."""
+    for procedure_id, (commune, unit) in PLACES.items():
+        waiting = step("accuse_reception", unit, date(2026, 11, 23))
+        project(engine, procedure_id, [waiting], bailleur=FOYERS, commune=commune)
+    project(engine, signalement_id(54), [step("accuse_reception", POLICE_EVRY, date(2026, 11, 23))])
+
+
+def _listed(text: str) -> set[str]:
+    return {number for number in PLACES if f'href="/procedures/{number}"' in text}
+
+
+@pytest.mark.usefixtures("across")
+async def test_the_list_page_is_cut_by_departement(browser: Browser) -> None:
+    await browser.sign_in(FOYERS)
+    whole = await browser.http.get("/procedures")
+    assert _listed(whole.text) == set(PLACES)
+    assert '<option value="93">93 — Seine-Saint-Denis</option>' in whole.text
+    assert '<option value="92">92 — Hauts-de-Seine</option>' in whole.text
+    cut = await browser.http.get("/procedures", params={"departement": "93"})
+    assert cut.status_code == 200
+    assert _listed(cut.text) == {signalement_id(52)}
+    assert '<option value="93" selected>' in cut.text
+    assert "1 procédure correspondant aux filtres" in cut.text
+    # A département the landlord has no procedure in is no choice: the whole list.
+    other = await browser.http.get("/procedures", params={"departement": "77"})
+    assert _listed(other.text) == set(PLACES)
+
+
+@pytest.mark.usefixtures("across")
+async def test_a_landlord_of_one_departement_gets_no_departement_filter(browser: Browser) -> None:
+    await browser.sign_in(BAILLEUR)
+    page = await browser.http.get("/procedures")
+    assert 'name="departement"' not in page.text
