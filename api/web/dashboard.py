@@ -25,9 +25,10 @@ from api.web.dashboard_figures import (
 from api.web.dashboard_steps import COMPLETED, StepSelection, page_of, steps_link
 from api.web.pages import PageError, PageUser, UserDep, render
 from api.web.periods import PeriodError, checked_period
-from api.web.procedures import page_number, visible_communes
+from api.web.procedures import page_number, visible_communes, visible_departements
 from quietude.conventions import departements_in_view, in_view, load_conventions
 from quietude.procedures import today_in_paris
+from store.departement_filter import departement_choices
 from store.queries import organisation_names
 
 router = APIRouter(include_in_schema=False)
@@ -40,6 +41,7 @@ FILTER_LABELS = {
     "du": "Étapes ouvertes à partir du",
     "au": "Jusqu'au",
     "commune": "Commune",
+    "departement": "Département",
     "kind": "Type",
 }
 CSV_COLUMNS = (
@@ -66,7 +68,9 @@ def _manager(user: PageUser) -> None:
         )
 
 
-def _filters(du: str, au: str, commune: str, kind: str) -> tuple[DashboardFilters, dict[str, str]]:
+def _filters(
+    du: str, au: str, commune: str, kind: str, departement: str = ""
+) -> tuple[DashboardFilters, dict[str, str]]:
     """The dashboard's filters; PeriodError when a date cannot be read or the period is
     upside down."""
     start, end = checked_period(du[:20], au[:20])
@@ -75,12 +79,15 @@ def _filters(du: str, au: str, commune: str, kind: str) -> tuple[DashboardFilter
         end=end,
         commune=commune[:10] or None,
         kind=kind if kind in labels.KINDS else None,
+        # Any other text matches no commune: the select offers only the départements seen.
+        departement=departement[:3] or None,
     )
     params = {
         "du": filters.start.isoformat() if filters.start else "",
         "au": filters.end.isoformat() if filters.end else "",
         "commune": filters.commune or "",
         "kind": filters.kind or "",
+        "departement": filters.departement or "",
     }
     return filters, params
 
@@ -116,12 +123,18 @@ def _charts(data: DashboardData) -> dict[str, Any]:
 
 
 def _figures(
-    request: Request, user: PageUser, du: str, au: str, commune: str, kind: str
+    request: Request,
+    user: PageUser,
+    du: str,
+    au: str,
+    commune: str,
+    kind: str,
+    departement: str = "",
 ) -> tuple[DashboardData, dict[str, str], date]:
     """The dashboard's figures for a manager, the filters as typed, and today."""
     _manager(user)
     try:
-        filters, params = _filters(du, au, commune, kind)
+        filters, params = _filters(du, au, commune, kind, departement)
     except PeriodError as error:
         raise PageError(422, str(error), "Période invalide") from None
     today = today_in_paris()
@@ -139,6 +152,7 @@ def dashboard_page(
     commune: str = "",
     kind: str = "",
     page: str = "1",
+    departement: str = "",
 ) -> Response:
     """Pending and overdue steps of what the organisation sees, with charts (managers)."""
     _manager(user)
@@ -146,9 +160,10 @@ def dashboard_page(
         _filters(du, au, commune, kind)
     except PeriodError as error:
         typed = {"du": du[:20], "au": au[:20], "commune": commune[:10], "kind": kind[:50]}
+        typed["departement"] = departement[:3]
         failed: dict[str, Any] = {"params": typed, "errors": {error.field: str(error)}}
         return _dashboard(request, user, failed, 422)
-    data, params, today = _figures(request, user, du, au, commune, kind)
+    data, params, today = _figures(request, user, du, au, commune, kind, departement)
     kept = {k: v for k, v in params.items() if v}
 
     def late_page(number: int) -> str:
@@ -175,9 +190,15 @@ def _dashboard(
     settings = request.app.state.settings
     with Session(request.app.state.engine) as session:
         communes = visible_communes(session, user.scope)
-        departements = departements_in_view(session, context["params"].get("commune"))
+        seen = visible_departements(communes)
+        choices = departement_choices(session, seen) if len(seen) > 1 else []
+        params = context["params"]
+        departements = departements_in_view(
+            session, params.get("commune"), params.get("departement"), user.scope
+        )
     context |= {
         "communes": communes,
+        "departements": choices,
         "conventions": in_view(load_conventions(settings.conventions_file), departements),
         "filtered": any(context["params"].values()),
         "filter_labels": FILTER_LABELS,
@@ -200,11 +221,13 @@ def dashboard_steps_page(
     anciennete: str = "",
     etape: str = "",
     page: str = "1",
+    departement: str = "",
 ) -> Response:
     """The steps a number of the dashboard counts, a page at a time (managers)."""
+    typed = [du, au, commune, kind, departement]
     if etat == COMPLETED:
-        return _completed_page(request, user, [du, au, commune, kind], etape[:100], page)
-    data, params, today = _figures(request, user, du, au, commune, kind)
+        return _completed_page(request, user, typed, etape[:100], page)
+    data, params, today = _figures(request, user, *typed)
     query = {"etat": etat, "acteur": acteur, "organisation": organisation}
     selection = StepSelection.of(query | {"anciennete": anciennete})
     rows = [row for row in data.pending_rows if selection.keeps(row, today)]
@@ -274,10 +297,16 @@ def _described(selection: StepSelection, org_names: dict[str, str], data: Dashbo
 
 @router.get("/tableau-de-bord.csv")
 def dashboard_csv(
-    request: Request, user: UserDep, du: str = "", au: str = "", commune: str = "", kind: str = ""
+    request: Request,
+    user: UserDep,
+    du: str = "",
+    au: str = "",
+    commune: str = "",
+    kind: str = "",
+    departement: str = "",
 ) -> Response:
     """The pending steps behind the dashboard, as CSV (separator « ; », for spreadsheets)."""
-    data, _, today = _figures(request, user, du, au, commune, kind)
+    data, _, today = _figures(request, user, du, au, commune, kind, departement)
     names = {count.key: count.name for count in data.by_organisation}
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")

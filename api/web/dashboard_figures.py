@@ -14,6 +14,7 @@ from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 
 from domain.steps import StepStatus
+from store.departement_filter import in_departement
 from store.queries import PendingCount, TaskRow, organisation_names
 from store.tables import Commune, Organisation, Procedure, Step
 from store.visibility import Scope, scope_clause
@@ -37,6 +38,7 @@ class DashboardFilters:
     end: date | None = None
     commune: str | None = None
     kind: str | None = None
+    departement: str | None = None
 
 
 @dataclass(frozen=True)
@@ -72,6 +74,8 @@ def _where(scope: Scope, filters: DashboardFilters) -> list[ColumnElement[bool]]
         clauses.append(col(Procedure.kind) == filters.kind)
     if filters.commune:
         clauses.append(col(Procedure.commune_insee) == filters.commune)
+    if filters.departement:
+        clauses.append(in_departement(col(Procedure.commune_insee), filters.departement))
     return clauses
 
 

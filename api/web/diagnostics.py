@@ -22,7 +22,7 @@ from api.routes.diagnostics import DOCX
 from api.web.diagnostics_charts import CategoryRow, diagnostic_charts
 from api.web.pages import PAGE_HEADERS, PageUser, UserDep, render
 from api.web.periods import PeriodError, checked_period
-from api.web.procedures import visible_communes
+from api.web.procedures import visible_communes, visible_departements
 from quietude.conventions import (
     convention_wording,
     departements_in_view,
@@ -30,6 +30,7 @@ from quietude.conventions import (
     load_conventions,
 )
 from quietude.procedures import today_in_paris
+from store.departement_filter import departement_choices
 from store.diagnostic_figures import DiagnosticSettings
 from store.diagnostic_filters import DiagnosticFilterError, DiagnosticFilters, check_filters
 from store.diagnostics import compute, default_period, viewer_of
@@ -40,6 +41,7 @@ router = APIRouter(include_in_schema=False)
 FILTER_LABELS = {
     "du": "Du",
     "au": "Au",
+    "departement": "Département",
     "commune": "Commune",
     "residence": "Résidence",
     "categorie": "Catégorie",
@@ -57,12 +59,19 @@ class DiagnosticQuery:
 
 
 def _query(
-    session: Session, du: str, au: str, commune: str, residence: str, categorie: str
+    session: Session,
+    du: str,
+    au: str,
+    commune: str,
+    residence: str,
+    categorie: str,
+    departement: str = "",
 ) -> DiagnosticQuery:
     """The filters of the API from the page's parameters, checked by the API's own rules."""
     params = {
         "du": du[:20],
         "au": au[:20],
+        "departement": departement[:3],
         "commune": commune[:10],
         "residence": residence.strip()[:200],
         "categorie": categorie[:100],
@@ -75,6 +84,7 @@ def _query(
             end=end or default_end,
             commune=params["commune"] or None,
             residence=params["residence"] or None,
+            departement=params["departement"] or None,
         )
         check_filters(session, filters)
     except (PeriodError, DiagnosticFilterError) as error:
@@ -119,21 +129,28 @@ def diagnostics_page(
     commune: str = "",
     residence: str = "",
     categorie: str = "",
+    departement: str = "",
 ) -> Response:
     """Local indicators of a territory and a period, small counts hidden as in the API."""
     with Session(request.app.state.engine) as session:
-        query = _query(session, du, au, commune, residence, categorie)
+        query = _query(session, du, au, commune, residence, categorie, departement)
+        communes = visible_communes(session, user.scope)
+        seen = visible_departements(communes)
+        scope = scope_of(session, user.claims.org, user.claims.role)
         context: dict[str, Any] = {
             "params": query.params,
             "errors": {query.field: query.message} if query.field else {},
             "general": [query.message] if query.message and not query.field else [],
             "filter_labels": FILTER_LABELS,
-            "communes": visible_communes(session, user.scope),
+            "communes": communes,
+            "departements": departement_choices(session, seen) if len(seen) > 1 else [],
             "filtered": any(query.params.values()),
             "report_url": _report_url(query.params),
             "conventions": in_view(
                 load_conventions(request.app.state.settings.conventions_file),
-                departements_in_view(session, query.params.get("commune")),
+                departements_in_view(
+                    session, query.params["commune"], query.params["departement"], scope
+                ),
             ),
         }
         if query.filters is not None:
@@ -151,21 +168,30 @@ def diagnostics_report(
     au: str = "",
     commune: str = "",
     residence: str = "",
+    departement: str = "",
 ) -> Response:
     """The CLSPD report (.docx) of the page's filters, as the API's report."""
     engine = request.app.state.engine
     settings = request.app.state.settings
     with Session(engine) as session:
-        query = _query(session, du, au, commune, residence, "")
-        viewer = viewer_of(scope_of(session, user.claims.org, user.claims.role))
-        commune_filter = query.filters.commune if query.filters else None
-        convention = convention_wording(session, settings.conventions_file, commune_filter)
+        query = _query(session, du, au, commune, residence, "", departement)
+        scope = scope_of(session, user.claims.org, user.claims.role)
+        viewer = viewer_of(scope)
+        chosen = query.filters
+        convention = convention_wording(
+            session,
+            settings.conventions_file,
+            chosen.commune if chosen else None,
+            chosen.departement if chosen else None,
+            scope,
+        )
     if query.filters is None:
         context = {"title": "Rapport impossible", "message": query.message}
         return render(request, "error.html", context, user=user, status=422)
     filters = query.filters
     data = render_report(engine, filters, viewer, settings.templates_dir, convention=convention)
-    name = f"diagnostic-local-{filters.commune or 'territoire'}-{filters.end}.docx"
+    place = filters.commune or filters.departement or "territoire"
+    name = f"diagnostic-local-{place}-{filters.end}.docx"
     return Response(
         content=data,
         media_type=DOCX,

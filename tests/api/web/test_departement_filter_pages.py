@@ -54,3 +54,28 @@ async def test_a_landlord_of_one_departement_gets_no_departement_filter(browser:
     await browser.sign_in(BAILLEUR)
     page = await browser.http.get("/procedures")
     assert 'name="departement"' not in page.text
+
+
+@pytest.mark.usefixtures("across")
+async def test_the_dashboard_and_diagnostics_pages_are_cut_by_departement(
+    browser: Browser,
+) -> None:
+    await browser.sign_in(FOYERS, "manager")
+    whole = await browser.http.get("/tableau-de-bord")
+    assert '<option value="93">93 — Seine-Saint-Denis</option>' in whole.text
+    csv_whole = await browser.http.get("/tableau-de-bord.csv")
+    assert all(number in csv_whole.text for number in PLACES)
+    cut = await browser.http.get("/tableau-de-bord.csv", params={"departement": "93"})
+    assert [number for number in PLACES if number in cut.text] == [signalement_id(52)]
+    page = await browser.http.get("/tableau-de-bord", params={"departement": "93"})
+    essonne = "Essonne du 14 septembre 2021"
+    assert essonne in whole.text and essonne not in page.text  # the conventions in view
+    assert "aucune convention signée" in page.text
+    diagnostics = await browser.http.get(
+        "/diagnostics", params={"du": "2026-01-01", "au": "2026-12-31", "departement": "92"}
+    )
+    assert diagnostics.status_code == 200
+    assert '<option value="92" selected>' in diagnostics.text
+    refused = await browser.http.get("/diagnostics", params={"departement": "33"})
+    assert refused.status_code == 422
+    assert "Département inconnu : 33" in refused.text
