@@ -1,6 +1,7 @@
-"""Demo data: realistic procedures across the communes loaded, started through the procedure
-service (the real workflows, with dossiers in progress imported at various steps), reproducible
-by a seed."""
+"""Demo data: realistic procedures across the communes of the départements where each demo
+bailleur has résidences (Essonne; Essonne, Seine-Saint-Denis and Hauts-de-Seine for the landlord
+across départements), started through the procedure service (the real workflows, with dossiers
+in progress imported at various steps), reproducible by a seed."""
 
 from __future__ import annotations
 
@@ -22,7 +23,7 @@ from domain.procedures import StartBody, plainte, resiliation, signalement
 from quietude.procedures import StartRefused, StartRequest
 from quietude.tokens import Claims
 from store.reference import DEMO_BAILLEURS
-from store.tables import Commune
+from store.tables import Commune, Residence
 
 log = logging.getLogger(__name__)
 PARIS = ZoneInfo("Europe/Paris")
@@ -50,35 +51,62 @@ class Starter(Protocol):
     async def start(self, request: StartRequest) -> str: ...
 
 
-def communes_of(engine: Engine, only: Sequence[str] = ()) -> list[tuple[str, int]]:
-    """The communes (INSEE code, population) to spread the procedures over."""
+Communes = list[tuple[str, int]]  # (INSEE code, population)
+
+
+def communes_of(
+    engine: Engine, only: Sequence[str] = (), departements: Sequence[str] = ()
+) -> Communes:
+    """The communes (INSEE code, population) to spread the procedures over: those of `only`,
+    else those of `departements`, else every one loaded."""
     with Session(engine) as session:
         query = select(col(Commune.insee), col(Commune.population)).order_by(col(Commune.insee))
         if only:
             query = query.where(col(Commune.insee).in_(only))
+        elif departements:
+            query = query.where(col(Commune.departement).in_(departements))
         return [(insee, population) for insee, population in session.exec(query).all()]
+
+
+def residence_departements(engine: Engine, bailleur_id: str) -> list[str]:
+    """The départements where the bailleur has résidences, in order (none: unknown bailleur)."""
+    with Session(engine) as session:
+        statement = (
+            select(col(Commune.departement))
+            .join(Residence, col(Residence.commune_insee) == col(Commune.insee))
+            .where(col(Residence.bailleur_id) == bailleur_id)
+            .distinct()
+        )
+        return sorted(session.exec(statement).all())
 
 
 class DemoPlanner:
     """Draws start bodies from a seeded generator: same seed, same procedures."""
 
-    def __init__(self, communes: list[tuple[str, int]], today: date, seed: int = 91) -> None:
+    def __init__(self, communes: Communes, today: date, seed: int = 91) -> None:
         self.random = random.Random(seed)
         self.communes = communes
+        self.place_in = communes  # the communes of the body being drawn
         self.today = today
 
-    def bodies(self, count: int) -> list[Any]:
-        """`count` validated start bodies."""
-        return [_BODY.validate_python(self.body()) for _ in range(count)]
+    def bodies(self, count: int, places: Sequence[Communes] = ()) -> list[Any]:
+        """`count` validated start bodies; the i-th in the communes `places[i % len(places)]`
+        when given (a bailleur's territory), else in any of the planner's."""
+        return [
+            _BODY.validate_python(self.body(places[index % len(places)] if places else None))
+            for index in range(count)
+        ]
 
-    def body(self) -> dict[str, Any]:
-        """One start body: a signalement, a plainte or a résiliation."""
+    def body(self, communes: Communes | None = None) -> dict[str, Any]:
+        """One start body: a signalement, a plainte or a résiliation, in one of `communes`
+        (else of the planner's)."""
+        self.place_in = communes or self.communes
         kind = self.random.choices(list(SHARES), list(SHARES.values()))[0]
         return getattr(self, f"_{kind.value}")()
 
     def _place(self) -> dict[str, Any]:
         insee = self.random.choices(
-            [c for c, _ in self.communes], [max(p, 1) for _, p in self.communes]
+            [c for c, _ in self.place_in], [max(p, 1) for _, p in self.place_in]
         )[0]
         nom = self.random.choice(RESIDENCES)
         return {
@@ -216,9 +244,13 @@ async def create_demo(
     seed: int = 91,
     today: date | None = None,
 ) -> list[str]:
-    """Start `count` demo procedures through `service`; the ids of those started."""
+    """Start `count` demo procedures through `service`, each bailleur's in turn, in the
+    `communes` given, else in the départements of its résidences; the ids of those started."""
     planner = DemoPlanner(communes_of(engine, communes), today or datetime.now(PARIS).date(), seed)
-    bodies = planner.bodies(count)
+    places = [
+        communes_of(engine, communes, residence_departements(engine, org)) for org in bailleurs
+    ]
+    bodies = planner.bodies(count, places)
     semaphore = asyncio.Semaphore(STARTS_AT_ONCE)
 
     async def start(index: int, body: Any) -> str | None:

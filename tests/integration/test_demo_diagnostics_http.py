@@ -9,11 +9,12 @@ import docx
 
 from quietude.demo import create_demo
 from quietude.procedures import ProcedureService
+from store.reference import DEMO_BAILLEURS
 from tests.integration.stack import Stack
 
 EVRY = "91228"
 ARTIFACTS = Path(__file__).resolve().parents[2] / "var" / "test-artifacts"
-BAILLEURS = ("demo-habitat-essonne", "demo-logis-sud")
+BAILLEURS = tuple(DEMO_BAILLEURS)  # the demo's starts go to each in turn
 
 
 async def test_demo_procedures_are_counted_by_the_diagnostics(stack: Stack) -> None:
