@@ -137,13 +137,16 @@ def diagnostics_page(
         communes = visible_communes(session, user.scope)
         seen = visible_departements(communes)
         scope = scope_of(session, user.claims.org, user.claims.role)
+        choices = departement_choices(session, seen) if len(seen) > 1 else []
+        # A département refused where the page offers none is told above the filters.
+        field = "" if query.field == "departement" and not choices else query.field
         context: dict[str, Any] = {
             "params": query.params,
-            "errors": {query.field: query.message} if query.field else {},
-            "general": [query.message] if query.message and not query.field else [],
+            "errors": {field: query.message} if field else {},
+            "general": [query.message] if query.message and not field else [],
             "filter_labels": FILTER_LABELS,
             "communes": communes,
-            "departements": departement_choices(session, seen) if len(seen) > 1 else [],
+            "departements": choices,
             "filtered": any(query.params.values()),
             "report_url": _report_url(query.params),
             "conventions": in_view(

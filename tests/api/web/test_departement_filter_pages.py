@@ -79,3 +79,14 @@ async def test_the_dashboard_and_diagnostics_pages_are_cut_by_departement(
     refused = await browser.http.get("/diagnostics", params={"departement": "33"})
     assert refused.status_code == 422
     assert "Département inconnu : 33" in refused.text
+
+
+async def test_a_departement_refused_where_none_is_offered_is_told_above_the_filters(
+    browser: Browser,
+) -> None:
+    await browser.sign_in(BAILLEUR, "manager")
+    page = await browser.http.get("/diagnostics", params={"departement": "33"})
+    assert page.status_code == 422
+    assert 'name="departement"' not in page.text
+    assert "Département inconnu : 33" in page.text
+    assert 'href="#f-departement"' not in page.text
