@@ -14,6 +14,7 @@ from quietude.cli_error import CliError
 from quietude.codec import KeyRingError
 from quietude.devstack import DevStackError
 from quietude.procedures_cli import run_check, run_demo, run_import
+from quietude.reference_cli import configure_reference
 from quietude.serve_cli import run_api, run_up, run_worker_command
 from quietude.settings import Settings, SettingsError, get_settings
 from quietude.setup_cli import run_keys, run_migrate, run_orgs, run_token
@@ -84,6 +85,9 @@ def build_parser() -> argparse.ArgumentParser:
     command("worker", "démarre un worker Temporal", run_worker_command)
     command("api", "démarre l'API et les pages web", run_api)
     command("migrate", "met à jour le modèle de lecture et les données de référence", run_migrate)
+    configure_reference(
+        command("reference", "données de référence : importer un département", _no_action)
+    )
     token = command("token", "affiche un jeton d'accès signé localement", run_token)
     token.add_argument("--org", required=True, help="identifiant de l'organisation")
     token.add_argument(

@@ -27,6 +27,17 @@ DEPARTEMENTS_FILE = "departements_idf.csv"
 CITY_ARRONDISSEMENTS_FILE = "arrondissements_municipaux_idf.csv"
 # The administrator's mapping of communes to their competent unit, where the sources have none.
 EXTRA_UNITS_FILE = "unites_complementaires.csv"
+# Every commune of France (insee, name, departement, population, arrondissement…), no routing.
+NATIONAL_FILE = "communes_france.csv"
+# A département loaded by `quietude reference import` (store.departement_import) keeps, in
+# IMPORTED_DIR/<code>/, its préfecture (DEPARTEMENTS_FILE's columns) and the administrator's
+# unit and tribunal files; its communes are those of NATIONAL_FILE.
+IMPORTED_DIR = "departements"
+IMPORTED_DEPARTEMENT_FILE = "departement.csv"
+IMPORTED_UNITS_FILE = "unites.csv"  # insee, force_code, unite_competente, source
+IMPORTED_TRIBUNALS_FILE = "tribunaux.csv"  # insee, tribunal_judiciaire, source
+IMPORTED_UNIT_COLUMNS = ("insee", "force_code", "unite_competente", "source")
+IMPORTED_TRIBUNAL_COLUMNS = ("insee", "tribunal_judiciaire", "source")
 
 FORCE_KINDS = {"PN": OrgKind.POLICE, "GN": OrgKind.GENDARMERIE}
 NO_PROXIMITY_COURT = "aucune"  # the CSV's marker for the TJ's own ressort
@@ -41,6 +52,27 @@ NO_TRIBUNAL = (
     "aucun tribunal judiciaire dans les données de référence ; un administrateur renseigne la "
     f"colonne tribunal_judiciaire de {COMMUNES_FILE} puis lance « quietude migrate »"
 )
+
+
+def imported_no_unit(code: str) -> str:
+    """What a commune of an imported département without unit lacks, and how to add it."""
+    columns = ", ".join(IMPORTED_UNIT_COLUMNS)
+    return (
+        "aucune unité de police ou de gendarmerie compétente dans les données de référence ; "
+        f"un administrateur l'ajoute au fichier des unités (colonnes {columns}) puis relance "
+        f"« quietude reference import {code} --units FICHIER »"
+    )
+
+
+def imported_no_tribunal(code: str) -> str:
+    """What a commune of an imported département without tribunal lacks, and how to add it."""
+    columns = ", ".join(IMPORTED_TRIBUNAL_COLUMNS)
+    return (
+        "aucun tribunal judiciaire dans les données de référence ; un administrateur l'ajoute au "
+        f"fichier des tribunaux (colonnes {columns}) puis relance "
+        f"« quietude reference import {code} --tribunals FICHIER »"
+    )
+
 
 _UNIT_PREFIX = re.compile(
     r"^(?:gendarmerie\s*-\s*)?"
@@ -113,8 +145,9 @@ def read_csv(path: Path) -> list[dict[str, str]]:
         return list(csv.DictReader(handle))
 
 
-def read_territories(data_dir: Path) -> Territories:
-    """Read and check the reference data of every département the folder holds."""
+def read_territories(data_dir: Path, leave_out: str | None = None) -> Territories:
+    """Read and check the reference data of every département the folder holds: those of its
+    own files, then those imported in IMPORTED_DIR (but `leave_out`, a département code)."""
     territories = Territories()
     concours = _departements(territories, data_dir)
     tribunals = _tribunals(territories, data_dir)
@@ -134,14 +167,92 @@ def read_territories(data_dir: Path) -> Territories:
             )
         for place in parts or [row]:
             _commune(territories, row, place, units, tribunals, concours[departement])
+    folders = imported_folders(data_dir)
+    national = national_communes(data_dir) if folders else {}
+    for code, folder in folders.items():
+        if code == leave_out:
+            continue
+        add_departement(
+            territories,
+            read_csv(folder / IMPORTED_DEPARTEMENT_FILE),
+            national.get(code, []),
+            read_csv(folder / IMPORTED_UNITS_FILE),
+            read_csv(folder / IMPORTED_TRIBUNALS_FILE),
+        )
     return territories
+
+
+def imported_folders(data_dir: Path) -> dict[str, Path]:
+    """The folder of each imported département, by code."""
+    root = data_dir / IMPORTED_DIR
+    if not root.is_dir():
+        return {}
+    return {
+        folder.name: folder
+        for folder in sorted(root.iterdir())
+        if (folder / IMPORTED_DEPARTEMENT_FILE).is_file()
+    }
+
+
+def national_communes(data_dir: Path) -> dict[str, list[dict[str, str]]]:
+    """The rows of NATIONAL_FILE by département code."""
+    by_departement: dict[str, list[dict[str, str]]] = defaultdict(list)
+    for row in read_csv(data_dir / NATIONAL_FILE):
+        by_departement[row["departement"]].append(row)
+    return by_departement
+
+
+def add_departement(
+    territories: Territories,
+    departement_rows: list[dict[str, str]],
+    communes: list[dict[str, str]],
+    unit_rows: list[dict[str, str]],
+    tribunal_rows: list[dict[str, str]],
+) -> None:
+    """Add an imported département: its préfecture (one row of DEPARTEMENTS_FILE's columns),
+    the units and tribunals the administrator's rows name, and each of its `communes` (rows
+    of NATIONAL_FILE), routable or a gap."""
+    if len(departement_rows) != 1:
+        raise ValueError(f"{IMPORTED_DEPARTEMENT_FILE}: one row expected")
+    code = departement_rows[0]["departement"]
+    concours = _departement_rows(territories, departement_rows)[code]
+    units: dict[str, list[str]] = defaultdict(list)
+    for row in unit_rows:
+        _extra_unit(territories, row, units)
+    seats = {row["insee"].strip(): row["tribunal_judiciaire"].strip() for row in tribunal_rows}
+    tribunals = {}
+    for seat in sorted(set(seats.values())):
+        tribunals[seat] = _add_tribunal(
+            territories, seat, court_name(seat), code, departement_rows[0]["nom"], shared=True
+        )
+    messages = (imported_no_unit(code), imported_no_tribunal(code))
+    for commune in communes:
+        row = {
+            **commune,
+            "postal_codes": "",
+            "arrondissement_code": "",
+            "tribunal_proximite": NO_PROXIMITY_COURT,
+            "tribunal_judiciaire": seats.get(commune["insee"], ""),
+        }
+        _commune(territories, row, row, units, tribunals, concours, messages)
+
+
+def court_name(seat: str) -> str:
+    """« Tribunal judiciaire de Bordeaux », « … d'Agen »."""
+    of = "d'" if slugify(seat)[:1] in tuple("aeiouy") else "de "
+    return f"Tribunal judiciaire {of}{seat}"
 
 
 def _departements(territories: Territories, data_dir: Path) -> dict[str, str]:
     """Add each département's préfecture; the organisation granting the concours de la force
     publique in each département (data, with its source and status)."""
+    return _departement_rows(territories, read_csv(data_dir / DEPARTEMENTS_FILE))
+
+
+def _departement_rows(territories: Territories, rows: list[dict[str, str]]) -> dict[str, str]:
+    """Add the préfecture of each row of DEPARTEMENTS_FILE's columns; the concours authority of
+    each département."""
     concours = {}
-    rows = read_csv(data_dir / DEPARTEMENTS_FILE)
     for row in rows:
         code = row["departement"]
         territories.add(
@@ -167,14 +278,34 @@ def _tribunals(territories: Territories, data_dir: Path) -> dict[str, tuple[str,
     for row in read_csv(data_dir / TRIBUNALS_FILE):
         if row["type"] != TRIBUNAL_JUDICIAIRE:
             continue
-        slug, court, code = tribunal_slug(row["siege"]), row["juridiction"], row["departement"]
-        territory = names.get(code, code)
-        parquet = f"Parquet du {court[0].lower()}{court[1:]}"
-        territories.add(OrgRow(f"parquet-{slug}", OrgKind.PARQUET, parquet, territory, code))
-        juge = f"{court} — juge des contentieux de la protection"
-        territories.add(OrgRow(f"tj-{slug}", OrgKind.JUGE, juge, territory, code))
-        by_seat[row["tribunal_judiciaire"]] = (f"parquet-{slug}", f"tj-{slug}")
+        code = row["departement"]
+        by_seat[row["tribunal_judiciaire"]] = _add_tribunal(
+            territories, row["siege"], row["juridiction"], code, names.get(code, code)
+        )
     return by_seat
+
+
+def _add_tribunal(
+    territories: Territories,
+    seat: str,
+    court: str,
+    code: str,
+    territory: str,
+    shared: bool = False,
+) -> tuple[str, str]:
+    """Add the parquet and juge of the tribunal judiciaire `court` sitting at `seat`: their ids
+    (parquet-<slug>, tj-<slug>). `shared`: the same court may already be there (a tribunal
+    whose ressort spans two départements); another court with the same id still fails."""
+    slug = tribunal_slug(seat)
+    parquet_id, juge_id = f"parquet-{slug}", f"tj-{slug}"
+    parquet = f"Parquet du {court[0].lower()}{court[1:]}"
+    known = territories.organisations.get(parquet_id)
+    if shared and known is not None and known.name == parquet:
+        return parquet_id, juge_id
+    territories.add(OrgRow(parquet_id, OrgKind.PARQUET, parquet, territory, code))
+    juge = f"{court} — juge des contentieux de la protection"
+    territories.add(OrgRow(juge_id, OrgKind.JUGE, juge, territory, code))
+    return parquet_id, juge_id
 
 
 def _units(territories: Territories, data_dir: Path) -> dict[str, list[str]]:
@@ -224,19 +355,24 @@ def _commune(
     units: dict[str, list[str]],
     tribunals: dict[str, tuple[str, str]],
     prefet: str,
+    messages: tuple[str, str] = (NO_UNIT, NO_TRIBUNAL),
 ) -> None:
     """Record the commune (or arrondissement municipal) `place` of the commune `row`, routable
-    when it has one unit and one tribunal, else as a gap."""
+    when it has one unit and one tribunal, else as a gap saying what is missing (`messages`:
+    no unit, no tribunal)."""
     insee, name = place["insee"], place["name"]
     place_units = units.get(insee, [])
     if len(place_units) > 1:
         raise ValueError(f"commune {insee} is in several units: {place_units}")
     seat = row["tribunal_judiciaire"]
-    if not place_units:
-        territories.gaps[insee] = _gap({**row, "insee": insee, "name": name}, NO_UNIT)
-        return
-    if seat not in tribunals:
-        territories.gaps[insee] = _gap({**row, "insee": insee, "name": name}, NO_TRIBUNAL)
+    missing = [
+        message
+        for message, lacking in zip(messages, (not place_units, seat not in tribunals), strict=True)
+        if lacking
+    ]
+    if missing:
+        gap = {**row, "insee": insee, "name": name}
+        territories.gaps[insee] = _gap(gap, " ; ".join(missing))
         return
     unit = territories.organisations[place_units[0]]
     if not unit.territory:  # a unit only the administrator's mapping names

@@ -151,7 +151,7 @@ NAMES = [
 MOTIFS = ["trafic_stupefiants", "troubles_jouissance", "troubles_jouissance|agression_personnel"]
 # Line in the file of each bad line (the header is line 1), and what the report must say.
 BAD_LINES = {
-    12: "Commune inconnue : 75056",
+    12: "Commune inconnue : 33063 — le département 33 n'est pas servi",
     27: "bail_date_effet : date invalide « 31/02/2019 » (AAAA-MM-JJ ou JJ/MM/AAAA)",
     41: "Date manquante pour l'étape déjà accomplie « Délai laissé après la mise en demeure »",
 }
@@ -182,7 +182,7 @@ def bad_row(line: int) -> dict[str, str]:
     """A dossier that must be refused, by the kind of mistake of `line`."""
     cells = dossier_row(900 + line, PROFILES[4])
     if line == 12:
-        cells["commune_insee"] = "75056"
+        cells["commune_insee"] = "33063"  # Bordeaux: a département not served
     elif line == 27:
         cells["bail_date_effet"] = "31/02/2019"
     else:

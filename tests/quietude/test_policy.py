@@ -10,7 +10,6 @@ from typing import Any
 import pytest
 from pydantic import TypeAdapter
 from sqlalchemy import Engine
-from sqlmodel import Session
 
 from domain.calendar import DeadlineRule, Regime, TreveHivernale, compute_deadline
 from domain.contracts import ConventionRef, PolicyRevision, ProcedureStart
@@ -22,7 +21,6 @@ from quietude.procedures import ProcedureService, StartRequest
 from quietude.settings import REPO_ROOT, Settings
 from quietude.tokens import Claims
 from quietude.treve import revision_for
-from store.tables import Commune
 from tests.builders import BAILLEUR, EVRY, signalement_body, tilleuls
 
 ESSONNE = read_conventions(REPO_ROOT / "data" / "conventions.toml")
@@ -123,13 +121,6 @@ async def test_a_procedure_in_essonne_starts_under_its_convention(
 async def test_a_procedure_where_no_convention_is_signed_starts_with_defaults(
     reference_engine: Engine, settings: Settings, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    # The Seine-Saint-Denis is not in this branch's reference data: a commune of 93 stands
-    # in, routed as Évry is.
-    with Session(reference_engine) as session:
-        evry = session.get(Commune, EVRY)
-        assert evry is not None
-        session.add(Commune(**evry.model_dump() | {"insee": BOBIGNY, "name": "Bobigny"}))
-        session.commit()
     body = signalement_body(residence=tilleuls(commune_insee=BOBIGNY))
     start = await started_policy(reference_engine, settings, monkeypatch, body)
     assert start.commune_insee == BOBIGNY

@@ -12,7 +12,7 @@ import pytest
 from playwright.async_api import Browser, Page, expect
 
 from quietude.procedures import today_in_paris
-from tests.api.web.browser.live import SCREENSHOTS, LiveStack
+from tests.api.web.browser.live import SCREENSHOTS, LiveStack, open_filters
 from tests.api.web.browser.test_journeys import check_page
 from tests.builders import BAILLEUR, PARQUET, signalement_body
 from tests.store import diagnostic_rows
@@ -78,6 +78,7 @@ async def test_the_diagnostics_page_reads_on_a_phone_and_a_desktop(
         await page.get_by_role("link", name="Diagnostics").click()
     else:
         await page.goto("/diagnostics")
+    await open_filters(page)
     await page.get_by_label("Du", exact=True).fill("2026-01-01")
     await page.get_by_label("Au", exact=True).fill("2026-06-30")
     await page.get_by_label("Commune", exact=True).select_option(diagnostic_rows.EVRY)
@@ -99,6 +100,7 @@ async def test_the_diagnostics_page_reads_on_a_phone_and_a_desktop(
         await report.click()
     assert (await download.value).suggested_filename.startswith("diagnostic-local-91228")
 
+    await open_filters(page)
     await page.get_by_label("Du", exact=True).fill("2026-06-30")
     await page.get_by_label("Au", exact=True).fill("2026-01-01")
     await page.get_by_role("button", name="Filtrer").click()

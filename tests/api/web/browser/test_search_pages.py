@@ -8,7 +8,7 @@ import pytest
 from playwright.async_api import Browser, expect
 
 from tests.api.search_rows import RESILIATION, SIGNALEMENT, project_searched
-from tests.api.web.browser.live import LiveStack
+from tests.api.web.browser.live import LiveStack, open_filters
 from tests.api.web.browser.test_journeys import check_page, sign_in
 from tests.builders import BAILLEUR, PARQUET
 
@@ -29,6 +29,7 @@ async def test_the_parquet_searches_its_inbox_by_a_tenants_name(
     page = await sign_in(chromium, live, PARQUET, "juriste", "Pierre Parquet")
     await page.set_viewport_size({"width": width, "height": 900})
     await page.goto("/corbeille")
+    await open_filters(page)
     field = page.get_by_label("Rechercher")
     await expect(field).to_be_in_viewport()
     await field.fill("quietudetest")
