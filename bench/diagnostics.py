@@ -1,5 +1,6 @@
-"""GET /api/diagnostics on a large read model: p50 and p95 latency for a commune and for the
-whole département (target: p95 under 200 ms at 100,000 procedures).
+"""GET /api/diagnostics on a large read model spread over the région's communes by population:
+p50 and p95 latency for a commune, for one département and for the whole région (target: p95
+under 200 ms at 100,000 procedures).
 
 Usage: `python -m bench.diagnostics [--procedures 20000]` (default 100,000, the size of the
 target: under a minute), or through `make bench` (size from QUIETUDE_BENCH_DIAGNOSTICS_PROCEDURES).
@@ -145,7 +146,12 @@ def measure(count: int) -> dict[str, list[float]]:
         headers = bearer(settings, "prefecture-91", "admin", "bench")
         results = {}
         http = TestClient(app)  # no lifespan: the state above is the app's
-        for label, params in (("commune", {"commune": "91228"}), ("departement", {})):
+        views = (
+            ("commune", {"commune": "91228"}),
+            ("departement", {"departement": "91"}),
+            ("region", {}),
+        )
+        for label, params in views:
             http.get("/api/diagnostics", params=params, headers=headers).raise_for_status()
             timings = []
             for _ in range(REQUESTS):
@@ -158,7 +164,8 @@ def measure(count: int) -> dict[str, list[float]]:
 
 
 def main(argv: list[str] | None = None) -> None:
-    """Print `diagnostics_p50/p95: X ms` (a commune) and the département-wide figures."""
+    """Print `diagnostics_p50/p95: X ms` (a commune), then the figures of a département and of
+    the région."""
     size = int(os.environ.get("QUIETUDE_BENCH_DIAGNOSTICS_PROCEDURES", DEFAULT_SIZE))
     if argv is not None:
         parser = argparse.ArgumentParser(description=__doc__)
@@ -167,7 +174,12 @@ def main(argv: list[str] | None = None) -> None:
     results = measure(size)
     sys.stdout.write(f"diagnostics_procedures: {size}\n")
     target = f" (objectif < {TARGET_MS} ms à 100 000 procédures)"
-    for name, label in (("diagnostics", "commune"), ("diagnostics_departement", "departement")):
+    names = (
+        ("diagnostics", "commune"),
+        ("diagnostics_departement", "departement"),
+        ("diagnostics_region", "region"),
+    )
+    for name, label in names:
         sys.stdout.write(f"{name}_p50: {percentile(results[label], 0.5):.0f} ms\n")
         sys.stdout.write(f"{name}_p95: {percentile(results[label], 0.95):.0f} ms{target}\n")
 
