@@ -264,7 +264,7 @@ def _completed_page(
         raise PageError(422, str(error), "Période invalide") from None
     today = today_in_paris()
     with Session(request.app.state.engine) as session:
-        rows = [r for r in completed_steps(session, user.scope, filters) if r.step.key == key]
+        rows = completed_steps(session, user.scope, filters, key)
         org_names = organisation_names(session, {row.step.org_id for row in rows})
     kept = {k: v for k, v in params.items() if v}
     query = {**kept, "etat": COMPLETED, "etape": key}

@@ -107,9 +107,12 @@ def pending_steps(session: Session, scope: Scope, filters: DashboardFilters) -> 
     return [TaskRow(*row) for row in session.exec(statement)]
 
 
-def completed_steps(session: Session, scope: Scope, filters: DashboardFilters) -> list[TaskRow]:
-    """The completed steps whose durations the dashboard counts, the latest completed first
-    (a step of a dossier imported in progress, done before it was recorded, is left out)."""
+def completed_steps(
+    session: Session, scope: Scope, filters: DashboardFilters, key: str | None = None
+) -> list[TaskRow]:
+    """The completed steps whose durations the dashboard counts (of step `key` alone when one
+    is given), the latest completed first (a step of a dossier imported in progress, done
+    before it was recorded, is left out)."""
     statement: Any = (
         select(Step, Procedure, col(Commune.name), col(_BAILLEUR.name))
         .select_from(Step)
@@ -122,6 +125,7 @@ def completed_steps(session: Session, scope: Scope, filters: DashboardFilters) -
             col(Step.completed_on) >= col(Step.opened_on),
             *_where(scope, filters),
             *_period(filters),
+            *([col(Step.key) == key] if key is not None else []),
         )
         .order_by(col(Step.completed_on).desc(), col(Step.id))
     )
