@@ -1,6 +1,7 @@
 """Synthetic read model for `bench.read_path`: procedures of every kind walked along their real
-catalogue, spread over the Essonne's communes (weighted by population, so the big police units
-get the big inboxes) and over 40 bailleurs of unequal size; about 5 % open with one or two
+catalogue, spread over the communes loaded that have a competent unit (weighted by population,
+so the big police units get the big inboxes), each step held by the organisation its commune's
+data names for its actor, and over 40 bailleurs of unequal size; about 5 % open with one or two
 pending steps, a quarter of those overdue; the rest closed over five years."""
 
 from __future__ import annotations
@@ -31,12 +32,15 @@ KINDS = (
     (ProcedureKind.RESILIATION.value, 0.10, 30),
     (ProcedureKind.ASSERMENTATION.value, 0.03, 20),
 )
-INSTITUTIONS = {
-    "parquet": "parquet-evry",
-    "prefet": "prefecture-91",
-    "juge": "tj-evry",
-    "commissaire_justice": "demo-commissaire-justice",
+# The commune's competent organisations per actor (store.reference: the commune's columns);
+# the commissaire de justice is the bailleur's choice: the demo one for all.
+COMPETENT = {
+    "forces": "forces_org_id",
+    "parquet": "parquet_org_id",
+    "juge": "juge_org_id",
+    "prefet": "prefet_org_id",
 }
+COMMISSAIRE_JUSTICE = "demo-commissaire-justice"
 SYNTHETIC_BAILLEURS = 38
 OPEN_SHARE = 0.05
 LONG_RUNNING_SHARE = 0.08  # of the open ones: waiting for months, hence overdue
@@ -90,7 +94,7 @@ class World:
 
     bailleurs: list[str]
     bailleur_weights: list[float]
-    communes: list[tuple[str, str, str]]  # insee, name, forces organisation
+    communes: list[tuple[str, str, dict[str, str]]]  # insee, name, organisation per actor
     commune_weights: list[float]
 
 
@@ -109,11 +113,15 @@ def world(connection: psycopg.Connection) -> World:
     # The others by Zipf's law (the second an eighth too, the third half as many…).
     zipf = [1 / (rank + 1) for rank in range(len(bailleurs) - 1)]
     weights = [0.125] + [0.875 * share / sum(zipf) for share in zipf]
+    columns = ", ".join(COMPETENT.values())
     rows = connection.execute(
-        "SELECT insee, name, forces_org_id, population FROM commune ORDER BY insee"
+        f"SELECT insee, name, population, {columns} FROM commune"
+        " WHERE forces_org_id IS NOT NULL ORDER BY insee"
     ).fetchall()
-    communes = [(insee, name, forces) for insee, name, forces, _ in rows]
-    populations = [max(1, population) for *_, population in rows]
+    communes = [
+        (insee, name, dict(zip(COMPETENT, orgs, strict=True))) for insee, name, _, *orgs in rows
+    ]
+    populations = [max(1, population) for _, _, population, *_ in rows]
     return World(
         bailleurs,
         list(itertools.accumulate(weights)),
@@ -180,8 +188,8 @@ def generate(
         kind = _draw(rng, kinds, kind_weights)
         specs = specs_of[kind]
         bailleur = _draw(rng, world.bailleurs, world.bailleur_weights)
-        insee, commune, forces = _draw(rng, world.communes, world.commune_weights)
-        orgs = {"bailleur": bailleur, "forces": forces, **INSTITUTIONS}
+        insee, commune, competent = _draw(rng, world.communes, world.commune_weights)
+        orgs = {"bailleur": bailleur, "commissaire_justice": COMMISSAIRE_JUSTICE, **competent}
         count = max(1, round(rng.uniform(per / 2, per * 3 / 2)))
         taken = [_days(rng, means[kind]) for _ in range(count)]
         open_ = rng.random() < OPEN_SHARE
