@@ -55,7 +55,9 @@ def start_and_acknowledge(settings: Settings) -> str:
     base = f"http://{settings.api_host}:{settings.api_port}"
     with httpx.Client(base_url=base, timeout=60) as http:
         created = http.post(
-            "/api/procedures", json=signalement_body(), headers=bearer(settings, BAILLEUR, "juriste")
+            "/api/procedures",
+            json=signalement_body(),
+            headers=bearer(settings, BAILLEUR, "juriste"),
         )
         assert created.status_code == 201, created.text
         procedure_id = str(created.json()["id"])

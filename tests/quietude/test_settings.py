@@ -143,9 +143,7 @@ def test_workers_are_read_from_the_environment(monkeypatch: pytest.MonkeyPatch) 
 
 
 @pytest.mark.parametrize("value", ["0", "-1", "deux", "1.5", ""])
-def test_invalid_workers_are_refused_in_french(
-    monkeypatch: pytest.MonkeyPatch, value: str
-) -> None:
+def test_invalid_workers_are_refused_in_french(monkeypatch: pytest.MonkeyPatch, value: str) -> None:
     monkeypatch.setenv("QUIETUDE_WORKERS", value)
 
     with pytest.raises(ValidationError) as refused:
