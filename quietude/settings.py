@@ -65,11 +65,12 @@ class Settings(BaseSettings):
     # Workflows kept in a worker's memory between their tasks. Procedures sleep for weeks on
     # their deadlines: one evicted replays its history at its next event (see bench/memory.py).
     worker_cached_workflows: int = Field(default=200, ge=0)
-    # Worker processes `quietude up` starts: one per usable core, since a worker's Python runs
-    # on one core. Also on SQLite: every write is a short transaction that begins with its
-    # write (WAL, 30 s busy timeout) and whose rows belong to one procedure, or are counts
-    # added in one upsert; one worker already writes from 16 activity threads, and processes
-    # take the same file locks as threads.
+    # Worker processes `quietude up` starts: one per usable core, a worker's Python using one.
+    # As many on SQLite as on PostgreSQL: SQLite lets one writer at a time and the others wait
+    # (WAL, 30 s busy timeout in store/db.py; a transaction opens at its first write, so the
+    # wait is always possible); the rows a projection writes are its procedure's, or shared
+    # counts added in one upsert (store/durations.py). One worker already writes from 16
+    # activity threads; other processes take the same file locks.
     workers: int = Field(default_factory=usable_cores)
     temporal_ui_url: str = "http://127.0.0.1:8233"
     # Where people reach the pages: the links of the e-mails start with it.
