@@ -81,7 +81,7 @@ def build_parser() -> argparse.ArgumentParser:
         subparser.set_defaults(handler=handler)
         return subparser
 
-    command("up", "démarre Temporal, le worker et l'API (Ctrl-C arrête tout)", run_up)
+    command("up", "démarre Temporal, les workers et l'API (Ctrl-C arrête tout)", run_up)
     command("worker", "démarre un worker Temporal", run_worker_command)
     command("api", "démarre l'API et les pages web", run_api)
     command("migrate", "met à jour le modèle de lecture et les données de référence", run_migrate)

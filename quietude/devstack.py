@@ -1,4 +1,4 @@
-"""The embedded stack of `quietude up`: Temporal dev server, read model, worker and API."""
+"""The embedded stack of `quietude up`: Temporal dev server, read model, workers and API."""
 
 import asyncio
 import logging
@@ -19,6 +19,7 @@ from temporalio.api.workflowservice.v1 import DescribeNamespaceRequest
 from temporalio.service import RPCError
 
 from quietude.settings import Settings
+from quietude.supervision import Child, RestartPolicy, wait_or_kill
 from quietude.temporal_client import SEARCH_ATTRIBUTES, connect
 
 log = logging.getLogger(__name__)
@@ -127,7 +128,8 @@ def port_in_use(host: str, port: int) -> bool:
 
 
 class DevStack:
-    """Supervises Temporal, the worker and the API; stops them in order on a signal."""
+    """Supervises Temporal, the workers and the API: starts again a worker or the API that dies,
+    stops everything when Temporal dies, and stops them in order on a signal."""
 
     def __init__(
         self,
@@ -136,14 +138,16 @@ class DevStack:
         worker_command: list[str] | None = None,
         api_command: list[str] | None = None,
         prepare: Callable[[Settings], None] = prepare_read_model,
+        restarts: RestartPolicy = RestartPolicy(),
     ) -> None:
         self.settings = settings
         self.worker_command = worker_command or cli_command("worker")
         self.api_command = api_command or cli_command("api")
         self.prepare = prepare
+        self.restarts = restarts
         self.stopping = threading.Event()
         self.temporal: subprocess.Popen[bytes] | None = None
-        self.children: dict[str, subprocess.Popen[bytes]] = {}
+        self.children: list[Child] = []
 
     def request_stop(self) -> None:
         """Ask the supervisor to stop everything (what SIGINT and SIGTERM do)."""
@@ -165,7 +169,7 @@ class DevStack:
     def _on_signal(self, signum: int, frame: FrameType | None) -> None:
         if not self.stopping.is_set():
             log.info(
-                "Arrêt demandé (%s) : arrêt du worker et de l'API, puis de Temporal.",
+                "Arrêt demandé (%s) : arrêt des workers et de l'API, puis de Temporal.",
                 signal.Signals(signum).name,
             )
         self.stopping.set()
@@ -185,10 +189,12 @@ class DevStack:
         self.prepare(settings)
         if self.stopping.is_set():
             return 0
-        # Own process groups: a Ctrl-C in the terminal reaches only this supervisor,
-        # which then stops the children in order.
-        self.children["Worker"] = subprocess.Popen(self.worker_command, process_group=0)
-        self.children["API"] = subprocess.Popen(self.api_command, process_group=0)
+        names = [f"Worker {number}" for number in range(1, settings.workers + 1)]
+        self.children = [Child(name, self.worker_command, self.restarts) for name in names]
+        self.children.append(Child("API", self.api_command, self.restarts))
+        log.info("Démarrage de %s et de l'API…", _workers_phrase(settings.workers))
+        for child in self.children:
+            child.start()
         if self._wait_for_api():
             self._announce()
         return self._watch()
@@ -228,8 +234,7 @@ class DevStack:
     def _wait_for_api(self) -> bool:
         deadline = time.monotonic() + API_START_TIMEOUT
         while not self.stopping.wait(POLL_INTERVAL):
-            for name, process in self.children.items():
-                self._raise_if_exited(name, process)
+            self._supervise()
             if port_in_use(self.settings.api_host, self.settings.api_port):
                 return True
             if time.monotonic() > deadline:
@@ -253,10 +258,15 @@ class DevStack:
 
     def _watch(self) -> int:
         while not self.stopping.wait(POLL_INTERVAL):
-            self._raise_if_exited("Temporal", self.temporal)
-            for name, process in self.children.items():
-                self._raise_if_exited(name, process)
+            self._supervise()
         return 0
+
+    def _supervise(self) -> None:
+        # Temporal's data is the state of every procedure: without it nothing can go on. A
+        # worker or the API holds nothing of its own and is started again.
+        self._raise_if_exited("Temporal", self.temporal)
+        for child in self.children:
+            child.supervise()
 
     def _raise_if_exited(self, name: str, process: subprocess.Popen[bytes] | None) -> None:
         if process is not None and process.poll() is not None:
@@ -266,13 +276,14 @@ class DevStack:
             )
 
     def _shutdown(self) -> None:
-        for process in self.children.values():
-            _send(process, signal.SIGINT)
-        for name, process in self.children.items():
-            _wait_or_kill(name, process, CHILD_STOP_TIMEOUT)
+        for child in self.children:
+            child.interrupt()
+        for child in self.children:
+            child.wait_or_kill(CHILD_STOP_TIMEOUT)
         if self.temporal is not None:
-            _send(self.temporal, signal.SIGINT)
-            _wait_or_kill("Temporal", self.temporal, TEMPORAL_STOP_TIMEOUT)
+            if self.temporal.poll() is None:
+                self.temporal.send_signal(signal.SIGINT)
+            wait_or_kill("Temporal", self.temporal, TEMPORAL_STOP_TIMEOUT)
             log.info("Quiétude est arrêtée.")
         self.children.clear()
         self.temporal = None
@@ -292,15 +303,5 @@ def cli_hint() -> str:
         return str(venv_script)
 
 
-def _send(process: subprocess.Popen[bytes], signum: int) -> None:
-    if process.poll() is None:
-        process.send_signal(signum)
-
-
-def _wait_or_kill(name: str, process: subprocess.Popen[bytes], timeout: float) -> None:
-    try:
-        process.wait(timeout=timeout)
-    except subprocess.TimeoutExpired:
-        log.warning("%s ne s'arrête pas après %.0f s : arrêt forcé.", name, timeout)
-        process.kill()
-        process.wait()
+def _workers_phrase(count: int) -> str:
+    return "1 worker" if count == 1 else f"{count} workers"

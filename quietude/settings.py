@@ -43,6 +43,13 @@ def parse_sla(text: str) -> tuple[int, int, int]:
     return amounts.get("m", 0), amounts.get("j", 0), amounts.get("jo", 0)
 
 
+def usable_cores() -> int:
+    """The cores this process may run on (its CPU affinity), at least one."""
+    if hasattr(os, "sched_getaffinity"):
+        return max(1, len(os.sched_getaffinity(0)))
+    return os.cpu_count() or 1
+
+
 class Settings(BaseSettings):
     """Every setting of the application; each field is `QUIETUDE_<NAME>` in the environment."""
 
@@ -58,6 +65,13 @@ class Settings(BaseSettings):
     # Workflows kept in a worker's memory between their tasks. Procedures sleep for weeks on
     # their deadlines: one evicted replays its history at its next event (see bench/memory.py).
     worker_cached_workflows: int = Field(default=200, ge=0)
+    # Worker processes `quietude up` starts: one per usable core, a worker's Python using one.
+    # As many on SQLite as on PostgreSQL: SQLite lets one writer at a time and the others wait
+    # (WAL, 30 s busy timeout in store/db.py; a transaction opens at its first write, so the
+    # wait is always possible); the rows a projection writes are its procedure's, or shared
+    # counts added in one upsert (store/durations.py). One worker already writes from 16
+    # activity threads; other processes take the same file locks.
+    workers: int = Field(default_factory=usable_cores)
     temporal_ui_url: str = "http://127.0.0.1:8233"
     # Where people reach the pages: the links of the e-mails start with it.
     public_url: str = "http://127.0.0.1:8000"
@@ -123,6 +137,17 @@ class Settings(BaseSettings):
                 "aléatoires sont nécessaires (laisser vide pour en générer un sous var/)."
             )
         return value
+
+    @field_validator("workers", mode="before")
+    @classmethod
+    def _check_workers(cls, value: object) -> object:
+        # Before pydantic's own check, so that a word is refused in French as well.
+        text = str(value).strip()
+        if not text.isdigit() or int(text) < 1:
+            raise ValueError(
+                f"« {value} » invalide : nombre de workers attendu, entier au moins égal à 1."
+            )
+        return int(text)
 
     @field_validator("sla")
     @classmethod

@@ -1,5 +1,7 @@
-"""The embedded stack: Temporal's command line, start-up, crash and ordered shutdown."""
+"""The embedded stack: Temporal's command line, start-up, restarts, crash and ordered shutdown."""
 
+import logging
+import signal
 import socket
 import sys
 import threading
@@ -11,15 +13,19 @@ import pytest
 
 from quietude.devstack import DevStack, port_in_use, temporal_binary, temporal_command
 from quietude.settings import Settings
+from quietude.supervision import RestartPolicy
 from quietude.temporal_client import SEARCH_ATTRIBUTES
+from tests.devstack_runs import run_beside, wait_until
 from tests.fixtures import free_port
 from workflows import search_attributes
 
 # A stand-in for the worker and the API: on SIGINT it records whether Temporal was still
 # up (so the test sees the shutdown order), then exits; it may listen on a port like the API.
+# "{pid}" in its marker's name becomes its process id (one marker per worker process).
 FAKE_CHILD = """
-import signal, socket, sys, time
-marker, temporal_port, listen_port = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
+import os, signal, socket, sys, time
+marker = sys.argv[1].replace("{pid}", str(os.getpid()))
+temporal_port, listen_port = int(sys.argv[2]), int(sys.argv[3])
 
 def on_sigint(signum, frame):
     try:
@@ -41,14 +47,7 @@ while True:
     time.sleep(0.1)
 """
 
-# The crashing API waits for the fake worker to be ready, so that the worker's SIGINT
-# handler is in place when the supervisor reacts to the crash.
-CRASH_WHEN_READY = """
-import os, sys, time
-while not os.path.exists(sys.argv[1]):
-    time.sleep(0.05)
-raise SystemExit(3)
-"""
+QUICK_RESTARTS = RestartPolicy(first=0.2, longest=0.8, steady=60.0)
 
 
 @pytest.fixture
@@ -167,18 +166,102 @@ def test_stop_request_stops_children_before_temporal(
     assert not port_in_use(host, int(port))
 
 
-def test_a_crashing_child_stops_the_stack(
-    stack_settings: Settings, fake_child: Path, tmp_path: Path
-) -> None:
-    stack = DevStack(
-        stack_settings,
-        worker_command=fake_command(fake_child, tmp_path / "worker", stack_settings),
-        api_command=[sys.executable, "-c", CRASH_WHEN_READY, str(tmp_path / "worker.ready")],
+def fake_stack(settings: Settings, fake_child: Path, folder: Path) -> DevStack:
+    """A stack whose workers and API are fake children leaving markers in `folder`: one per
+    worker process (worker-<pid>), and "api" for the API, which listens on its port."""
+    return DevStack(
+        settings,
+        worker_command=fake_command(fake_child, folder / "worker-{pid}", settings),
+        api_command=fake_command(fake_child, folder / "api", settings, listen=settings.api_port),
         prepare=lambda settings: None,
+        restarts=QUICK_RESTARTS,
     )
 
-    assert stack.run() == 1
 
-    assert (tmp_path / "worker").read_text() == "temporal-up"
-    host, port = stack_settings.temporal_address.split(":")
-    assert not port_in_use(host, int(port))
+def ready_workers(folder: Path) -> set[str]:
+    """The process ids of the fake workers that have started."""
+    return {path.name.split("-")[1].split(".")[0] for path in folder.glob("worker-*.ready")}
+
+
+def test_up_starts_as_many_workers_as_the_setting_says(
+    stack_settings: Settings, fake_child: Path, tmp_path: Path
+) -> None:
+    settings = stack_settings.model_copy(update={"workers": 3})
+    stack = fake_stack(settings, fake_child, tmp_path)
+
+    def scenario(stack: DevStack) -> None:
+        wait_until(lambda: len(ready_workers(tmp_path)) == 3, "three workers ready")
+        wait_until(lambda: port_in_use("127.0.0.1", settings.api_port), "the API listening")
+
+    assert run_beside(stack, scenario) == 0
+
+    pids = ready_workers(tmp_path)
+    assert len(pids) == 3
+    for pid in pids:
+        assert (tmp_path / f"worker-{pid}").read_text() == "temporal-up"
+    assert (tmp_path / "api").read_text() == "temporal-up"
+
+
+def test_a_killed_worker_is_started_again_and_the_rest_keeps_running(
+    stack_settings: Settings,
+    fake_child: Path,
+    tmp_path: Path,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    settings = stack_settings.model_copy(update={"workers": 2})
+    stack = fake_stack(settings, fake_child, tmp_path)
+    seen: dict[str, int] = {}
+
+    def scenario(stack: DevStack) -> None:
+        wait_until(lambda: len(ready_workers(tmp_path)) == 2, "two workers ready")
+        wait_until(lambda: port_in_use("127.0.0.1", settings.api_port), "the API listening")
+        worker_1, worker_2, api = (child.process for child in stack.children)
+        assert worker_1 is not None and worker_2 is not None and api is not None
+        seen.update(worker_1=worker_1.pid, worker_2=worker_2.pid, api=api.pid)
+        worker_2.kill()
+        wait_until(lambda: len(ready_workers(tmp_path)) == 3, "the killed worker replaced")
+
+    with caplog.at_level(logging.INFO):
+        assert run_beside(stack, scenario) == 0
+
+    assert (
+        f"Worker 2 : arrêt inattendu (code -{signal.SIGKILL.value}) ; redémarrage dans 0,2 s."
+        in caplog.messages
+    )
+    assert "Worker 2 : redémarrage." in caplog.messages
+    assert not any(m.startswith(("Worker 1 :", "API :")) for m in caplog.messages)
+    replacement = ready_workers(tmp_path) - {str(seen["worker_1"]), str(seen["worker_2"])}
+    assert len(replacement) == 1
+    # Stopped in order at the end: the first worker, the replacement and the first API.
+    for pid in (str(seen["worker_1"]), *replacement):
+        assert (tmp_path / f"worker-{pid}").read_text() == "temporal-up"
+    assert not (tmp_path / f"worker-{seen['worker_2']}").exists()
+    assert (tmp_path / "api").read_text() == "temporal-up"
+
+
+def test_temporal_dying_stops_the_whole_stack(
+    stack_settings: Settings,
+    fake_child: Path,
+    tmp_path: Path,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    stack = fake_stack(stack_settings.model_copy(update={"workers": 1}), fake_child, tmp_path)
+
+    def scenario(stack: DevStack) -> None:
+        wait_until(lambda: len(ready_workers(tmp_path)) == 1, "the worker ready")
+        wait_until(lambda: (tmp_path / "api.ready").exists(), "the API ready")
+        assert stack.temporal is not None
+        stack.temporal.kill()
+        wait_until(lambda: (tmp_path / "api").exists(), "the API stopped")
+
+    assert run_beside(stack, scenario) == 1
+
+    code = -signal.SIGKILL.value
+    assert (
+        f"Temporal : arrêt inattendu (code {code}) ; arrêt de toute la pile Quiétude."
+        in caplog.messages
+    )
+    (pid,) = ready_workers(tmp_path)
+    assert (tmp_path / f"worker-{pid}").read_text() == "temporal-down"
+    assert (tmp_path / "api").read_text() == "temporal-down"
+    assert not any("redémarrage" in message for message in caplog.messages)

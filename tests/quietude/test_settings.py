@@ -1,11 +1,13 @@
 """Settings: environment variables, derived paths, the local secret, delays."""
 
+import os
 import stat
 from pathlib import Path
 
 import pytest
 from pydantic import ValidationError
 
+from quietude.cli import describe_settings_error
 from quietude.settings import Settings, SettingsError, get_settings, parse_sla
 
 
@@ -128,3 +130,26 @@ def test_invalid_sla_setting_names_the_step() -> None:
 def test_invalid_treve_end_is_refused(value: str) -> None:
     with pytest.raises(ValidationError, match="MM-JJ"):
         Settings(treve_end=value)
+
+
+def test_workers_default_to_the_usable_cores() -> None:
+    assert Settings().workers == len(os.sched_getaffinity(0))
+
+
+def test_workers_are_read_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("QUIETUDE_WORKERS", "3")
+
+    assert Settings().workers == 3
+
+
+@pytest.mark.parametrize("value", ["0", "-1", "deux", "1.5", ""])
+def test_invalid_workers_are_refused_in_french(monkeypatch: pytest.MonkeyPatch, value: str) -> None:
+    monkeypatch.setenv("QUIETUDE_WORKERS", value)
+
+    with pytest.raises(ValidationError) as refused:
+        Settings()
+
+    assert describe_settings_error(refused.value) == (
+        f"  QUIETUDE_WORKERS : « {value} » invalide : nombre de workers attendu, "
+        "entier au moins égal à 1."
+    )
