@@ -4,6 +4,7 @@ opens connections under load, and a backend's counters vanish with it."""
 from __future__ import annotations
 
 import threading
+import time
 from types import TracebackType
 
 from sqlalchemy import Engine, text
@@ -33,6 +34,7 @@ class DatabaseCpu:
         self.first: dict[int, float] = {}
         self.last: dict[int, float] = {}
         self.stopped = threading.Event()
+        self.sampler_seconds = 0.0  # the sampling thread's own CPU, for the caller to set apart
         self.thread = threading.Thread(target=self._sample_until_stopped, daemon=True)
 
     def backends(self) -> list[int]:
@@ -56,6 +58,7 @@ class DatabaseCpu:
     def _sample_until_stopped(self) -> None:
         while not self.stopped.wait(SAMPLE_SECONDS):
             self._sample()
+        self.sampler_seconds = time.thread_time()
 
     def __enter__(self) -> DatabaseCpu:
         self.first = own_cpu_seconds(self.backends())

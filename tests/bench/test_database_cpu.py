@@ -32,3 +32,4 @@ def test_cpu_of_a_backend_closed_inside_the_block_is_counted(tmp_path: Path) -> 
                 connection.execute(BUSY_QUERY)
             wait_until_ended(backend)
         assert database.seconds >= 0.2
+        assert 0 < database.sampler_seconds < database.seconds
