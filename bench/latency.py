@@ -18,7 +18,7 @@ import tempfile
 import time
 import uuid
 from collections.abc import AsyncIterator, Iterator
-from contextlib import asynccontextmanager, contextmanager
+from contextlib import ExitStack, asynccontextmanager, contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -43,6 +43,7 @@ from tests.fixtures import (
     connector_to,
     dev_server_env,
     make_app,
+    migrated,
     read_model,
     running_worker,
     settings_for,
@@ -107,14 +108,16 @@ class Stack:
 
 @asynccontextmanager
 async def bench_read_model(
-    prefix: str, **overrides: object
+    prefix: str, database_url: str | None = None, **overrides: object
 ) -> AsyncIterator[tuple[Settings, Engine]]:
     """A PostgreSQL read model with the reference data, and settings on it (a var folder and a
-    task queue of their own, then `overrides`), removed afterwards."""
-    with (
-        tempfile.TemporaryDirectory() as folder,
-        read_model("postgresql", Path(folder)) as (url, engine),
-    ):
+    task queue of their own, then `overrides`), removed afterwards; or the one at
+    `database_url`, migrated and kept."""
+    with tempfile.TemporaryDirectory() as folder, ExitStack() as stack:
+        if database_url is None:
+            url, engine = stack.enter_context(read_model("postgresql", Path(folder)))
+        else:
+            url, engine = database_url, stack.enter_context(migrated(database_url))
         settings = settings_for(
             Path(folder) / "var", database_url=url, task_queue=unique_queue(prefix), **overrides
         )
@@ -142,13 +145,16 @@ async def worker_process(settings: Settings) -> AsyncIterator[subprocess.Popen[b
 
 
 @asynccontextmanager
-async def embedded_stack(in_process: bool = False) -> AsyncIterator[Stack]:
-    """Dev server, PostgreSQL read model, the worker (its own process, as `quietude up` runs
-    it, unless `in_process`) and the API; the raw baseline's worker on the same server."""
+async def embedded_stack(
+    in_process: bool = False, database_url: str | None = None
+) -> AsyncIterator[Stack]:
+    """Dev server, PostgreSQL read model (a new one, or the one at `database_url`), the worker
+    (its own process, as `quietude up` runs it, unless `in_process`) and the API; the raw
+    baseline's worker on the same server."""
     async with (
         dev_server_env(dev_server_log_level="error") as env,
         bench_read_model(
-            "bench", temporal_address=env.client.service_client.config.target_host
+            "bench", database_url, temporal_address=env.client.service_client.config.target_host
         ) as (settings, engine),
     ):
         client = await Client.connect(

@@ -67,7 +67,7 @@ STEP_COLUMNS = (
     "id, procedure_id, key, seq, label, actor, org_id, assignee_sub, status, opened_at,"
     " opened_on, due, due_explanation, overdue, outcome, implicite, completed_at, completed_on,"
     " completed_by, completed_by_org, data, legal_basis,"
-    " facts_at, commune_insee, procedure_kind, procedure_status"
+    " facts_at, commune_insee, procedure_kind, procedure_status, bailleur_id"
 )
 LEDGER_COLUMNS = "procedure_id, kind, viewers, durations"
 
@@ -211,7 +211,7 @@ def generate(
         durations = []
         status = "open" if open_ else ("cancelled" if cancelled else "closed")
         created = f"{start} 08:00:00+00"
-        copies = (created, insee, kind, status)
+        copies = (created, insee, kind, status, bailleur)  # store.diagnostic_columns.STEP_COPIES
         for position in range(count):
             spec = specs[position % len(specs)]
             seq = position // len(specs) + 1

@@ -19,6 +19,7 @@ from sqlalchemy import event
 from temporalio.common import SearchAttributePair, TypedSearchAttributes
 
 from bench.latency import RawWorkflow, Stack, embedded_stack, percentile
+from bench.read_model_data import Synthetic
 from bench.read_model_load import bulk_load
 from tests.builders import BAILLEUR, POLICE_EVRY
 from workflows import search_attributes
@@ -128,12 +129,36 @@ async def visibility(stack: Stack, workflows: int) -> list[float]:
     return durations
 
 
-async def measure(procedures: int, steps: int, workflows: int) -> None:
-    """Load, then time each read through the API and through Temporal visibility."""
-    async with embedded_stack() as stack:
+def loaded(url: str) -> Synthetic:
+    """What a database loaded by an earlier run holds (`--database`)."""
+    with psycopg.connect(url) as connection:
+        count = connection.execute
+        data = Synthetic()
+        (data.procedures,) = count("SELECT count(*) FROM procedure").fetchone() or (0,)
+        (data.steps,) = count("SELECT count(*) FROM step").fetchone() or (0,)
+        (data.open,) = count("SELECT count(*) FROM procedure WHERE status = 'open'").fetchone() or (
+            0,
+        )
+        pending = "SELECT count(*) FROM step WHERE status = 'pending'"
+        (data.pending,) = count(pending).fetchone() or (0,)
+        (data.overdue,) = count(f"{pending} AND overdue").fetchone() or (0,)
+        (data.detail_id,) = count(
+            "SELECT p.id FROM procedure p WHERE p.bailleur_id = %s"
+            " AND (SELECT count(*) FROM step s WHERE s.procedure_id = p.id) >= 10 LIMIT 1",
+            (BAILLEUR,),
+        ).fetchone() or ("",)
+    return data
+
+
+async def measure(procedures: int, steps: int, workflows: int, database: str | None = None) -> None:
+    """Load (unless `database` already holds `procedures` procedures: then it is read as it
+    is), then time each read through the API and through Temporal visibility."""
+    async with embedded_stack(database_url=database) as stack:
         url = stack.settings.database_url.replace("+psycopg", "")
         started = time.perf_counter()
-        data = await asyncio.to_thread(bulk_load, url, procedures, steps)
+        data = loaded(url) if database else Synthetic()
+        if data.procedures != procedures:
+            data = await asyncio.to_thread(bulk_load, url, procedures, steps)
         sys.stdout.write(
             f"read_path_size: {data.procedures} procedures, {data.steps} steps,"
             f" {data.open} open, {data.pending} pending steps, {data.overdue} overdue\n"
@@ -169,8 +194,13 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--procedures", type=int, default=1_000_000)
     parser.add_argument("--steps", type=int, default=10_000_000)
     parser.add_argument("--workflows", type=int, default=10_000)
+    parser.add_argument(
+        "--database",
+        help="URL d'une base PostgreSQL gardée entre deux mesures (chargée si elle ne contient"
+        " pas déjà --procedures procédures)",
+    )
     args = parser.parse_args(argv if argv is not None else [])
-    asyncio.run(measure(args.procedures, args.steps, args.workflows))
+    asyncio.run(measure(args.procedures, args.steps, args.workflows, args.database))
 
 
 if __name__ == "__main__":

@@ -23,12 +23,14 @@ RESILIATION = ProcedureKind.RESILIATION.value  # as migration 0005 knows it
 TRAFIC = CategorieSignalement.TRAFIC_STUPEFIANTS.value
 COLUMNS = ("facts_at", "categorie", "batiment", "hall", "trafic")  # revision 0005
 MOMENT_COLUMNS = ("facts_hour", "facts_weekday")  # revision 0007
-# A step's copies of its procedure's columns (revision 0007): step column → procedure column.
+# A step's copies of its procedure's columns (revisions 0007, 0016): step column → procedure
+# column.
 STEP_COPIES = {
     "facts_at": "facts_at",
     "commune_insee": "commune_insee",
     "procedure_kind": "kind",
     "procedure_status": "status",
+    "bailleur_id": "bailleur_id",
 }
 # Where a kind the diagnostics do not count keeps its place and category, if anywhere.
 UNCOUNTED = Diagnosed(incident=False, moment=None, categories="categorie", place="residence")

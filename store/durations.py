@@ -12,10 +12,9 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
-from itertools import groupby
 from typing import Any
 
-from sqlalchemy import case
+from sqlalchemy import case, func
 from sqlalchemy import select as sql_select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, col
@@ -135,57 +134,39 @@ def count_durations(session: Session, procedure: Procedure, steps: Iterable[Step
     add_counts(session, changes, {s.key: s.label for s in facts})
 
 
-def median(counts: list[tuple[int, int]]) -> float:
-    """The median of values given as (value, how many) pairs in value order, as
-    `statistics.median` gives it: the middle value for an odd count, else the mean of the two
-    middle ones."""
-    total = sum(n for _, n in counts)
-    low_rank, high_rank = (total - 1) // 2, total // 2
-    low = high = 0
-    seen = 0
-    for value, n in counts:
-        if seen <= low_rank < seen + n:
-            low = value
-        if high_rank < seen + n:
-            high = value
-            break
-        seen += n
-    return low if total % 2 else (low + high) / 2
-
-
 def step_durations(session: Session, scope: Scope) -> list[StepDuration]:
     """Median days per (kind, step key) over the completed steps of the procedures the scope
-    sees, read from the counts (a few rows per key, whatever the number of steps)."""
+    sees, computed in SQL from the counts (one row per key comes back, whatever the number of
+    steps and of distinct durations)."""
     role = role_of(scope.org_kind)
     if role is None:
         return []
-    statement = (
+    counts = StepDurationCount.__table__  # type: ignore[attr-defined]
+    per_key = (counts.c.kind, counts.c.key)
+    ranked = (
         sql_select(
-            col(StepDurationCount.kind),
-            col(StepDurationCount.key),
-            col(StepDurationCount.days),
-            col(StepDurationCount.steps),
-            col(StepDurationCount.label),
+            *per_key,
+            counts.c.days,
+            counts.c.label,
+            func.sum(counts.c.steps)
+            .over(partition_by=per_key, order_by=counts.c.days)
+            .label("upto"),
+            func.sum(counts.c.steps).over(partition_by=per_key).label("total"),
         )
-        .where(
-            col(StepDurationCount.org_id) == scope.org_id,
-            col(StepDurationCount.role) == role,
-            col(StepDurationCount.steps) > 0,
-        )
-        .order_by(
-            col(StepDurationCount.kind), col(StepDurationCount.key), col(StepDurationCount.days)
-        )
+        .where(counts.c.org_id == scope.org_id, counts.c.role == role, counts.c.steps > 0)
+        .subquery()
     )
-    found = []
-    for (kind, key), rows in groupby(session.execute(statement), key=lambda row: (row[0], row[1])):
-        counts = [(days, steps, label) for _, _, days, steps, label in rows]
-        found.append(
-            StepDuration(
-                kind,
-                key,
-                max(label for *_, label in counts),
-                median([(days, steps) for days, steps, _ in counts]),
-                sum(steps for _, steps, _ in counts),
-            )
-        )
-    return found
+    # The values of ranks (total - 1) // 2 and total // 2 (from 0) in days order: the first
+    # days whose running count passes each rank; their mean when the total is even, as
+    # statistics.median gives it.
+    low = func.min(ranked.c.days).filter(ranked.c.upto > (ranked.c.total - 1) // 2)
+    high = func.min(ranked.c.days).filter(ranked.c.upto > ranked.c.total // 2)
+    statement = (
+        sql_select(ranked.c.kind, ranked.c.key, func.max(ranked.c.label), ranked.c.total, low, high)
+        .group_by(ranked.c.kind, ranked.c.key, ranked.c.total)
+        .order_by(ranked.c.kind, ranked.c.key)
+    )
+    return [
+        StepDuration(kind, key, label, low if total % 2 else (low + high) / 2, int(total))
+        for kind, key, label, total, low, high in session.execute(statement)
+    ]

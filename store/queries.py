@@ -1,4 +1,5 @@
-"""Read-model queries behind the API: lists, detail, inbox and dashboard, always scoped."""
+"""Read-model queries behind the API: lists, detail and inbox, always scoped (the dashboard:
+store.dashboard)."""
 
 from __future__ import annotations
 
@@ -7,27 +8,21 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
-from sqlalchemy import ColumnElement, case, exists, false, func, literal, text, true
+from sqlalchemy import ColumnElement, exists, func, literal, text
 from sqlalchemy.orm import aliased
 from sqlalchemy.sql.util import ClauseAdapter
 from sqlmodel import Session, col, select
 
 from domain.steps import StepStatus
 from store.departement_filter import in_departement
-from store.durations import AS_BAILLEUR, AS_PARTNER, role_of, step_durations
-from store.durations import StepDuration as StepDuration
 from store.inbox import (
     BAILLEUR,
-    OPEN,
-    TaskRow,
     named,
-    open_procedure,
-    pending_step,
-    task_statement,
     written,
 )
 from store.inbox import TaskCounts as TaskCounts
 from store.inbox import TaskFilters as TaskFilters
+from store.inbox import TaskRow as TaskRow
 from store.inbox import count_tasks as count_tasks
 from store.inbox import inbox as inbox
 from store.inbox import inbox_counts as inbox_counts
@@ -85,28 +80,6 @@ class ProcedureRecord:
     documents: list[Document]
     org_names: dict[str, str]
     linked: dict[str, Procedure] = field(default_factory=dict)  # linked procedures it sees
-
-
-@dataclass(frozen=True)
-class PendingCount:
-    """Pending and overdue steps of one actor kind or one organisation."""
-
-    key: str
-    name: str
-    pending: int
-    overdue: int
-
-
-@dataclass(frozen=True)
-class DashboardFigures:
-    """The figures of a dashboard over the procedures a scope sees."""
-
-    pending: int
-    overdue: int
-    by_actor: list[PendingCount]
-    by_organisation: list[PendingCount]
-    oldest_overdue: list[TaskRow]
-    durations: list[StepDuration] = field(default_factory=list)
 
 
 _PENDING_STEP = aliased(Step, name="pending_step")
@@ -318,88 +291,3 @@ def organisation_names(session: Session, org_ids: set[str]) -> dict[str, str]:
 def commune_names(session: Session) -> dict[str, str]:
     """The name of every commune of the territory, by INSEE code."""
     return dict(session.exec(select(Commune.insee, Commune.name)).all())
-
-
-_HELD_STEP = aliased(Step, name="held_step")
-
-
-def _in_open_scope(scope: Scope) -> ColumnElement[bool]:
-    """The step belongs to an open procedure the scope sees. The rule of `store.visibility`
-    narrowed to open procedures and read from an index: a bailleur's open procedures
-    (ix_procedure_bailleur_list), or the steps a partner holds in open procedures
-    (ix_step_open_org, on the steps' copy of their procedure's status), rather than testing
-    whether the partner holds a step in each open procedure."""
-    role = role_of(scope.org_kind)
-    if role == AS_BAILLEUR:
-        ids = select(col(Procedure.id)).where(
-            col(Procedure.bailleur_id) == scope.org_id, open_procedure()
-        )
-    elif role == AS_PARTNER:
-        ids = select(col(_HELD_STEP.procedure_id)).where(
-            col(_HELD_STEP.org_id) == scope.org_id,
-            written(col(_HELD_STEP.procedure_status), OPEN),
-        )
-    else:
-        return false()
-    return col(Step.procedure_id).in_(ids)
-
-
-def _pending_counts(
-    session: Session, scope: Scope, area: list[ColumnElement[bool]]
-) -> list[tuple[str, str, int, int]]:
-    """Pending and late steps per (actor, organisation), in one pass over the scope."""
-    overdue = func.sum(case((col(Step.overdue) == true(), 1), else_=0))
-    statement = (
-        select(col(Step.actor), col(Step.org_id), func.count(), overdue)
-        .where(pending_step(), _in_open_scope(scope), *area)
-        .group_by(col(Step.actor), col(Step.org_id))
-    )
-    return [
-        (actor, org, int(pending), int(late or 0))
-        for actor, org, pending, late in session.exec(statement)
-    ]
-
-
-def _sum_by(rows: list[tuple[str, str, int, int]], actor: bool) -> list[tuple[str, int, int]]:
-    totals: dict[str, tuple[int, int]] = {}
-    for by_actor, by_org, pending, late in rows:
-        key = by_actor if actor else by_org
-        before = totals.get(key, (0, 0))
-        totals[key] = (before[0] + pending, before[1] + late)
-    return [(key, pending, late) for key, (pending, late) in sorted(totals.items())]
-
-
-def dashboard(
-    session: Session,
-    scope: Scope,
-    actor_labels: dict[str, str],
-    oldest: int = 10,
-    departement: str | None = None,
-) -> DashboardFigures:
-    """Pending and overdue counts, the oldest overdue steps (of `departement`'s communes when
-    one is chosen) and median step durations (over the whole scope: they are counted per
-    organisation, store.durations)."""
-    area = [in_departement(col(Step.commune_insee), departement)] if departement else []
-    counts = _pending_counts(session, scope, area)
-    by_actor = [
-        PendingCount(actor, actor_labels.get(actor, actor), pending, late)
-        for actor, pending, late in _sum_by(counts, actor=True)
-    ]
-    org_counts = _sum_by(counts, actor=False)
-    names = organisation_names(session, {org for org, _, _ in org_counts})
-    by_organisation = [
-        PendingCount(org, names.get(org, org), pending, late) for org, pending, late in org_counts
-    ]
-    # A bailleur's own column keeps the walk of the overdue steps in due order (ix_step_overdue)
-    # short; a partner's steps in open procedures tell which of them it sees.
-    partner = role_of(scope.org_kind) == AS_PARTNER
-    seen = _in_open_scope(scope) if partner else scope_clause(scope)
-    statement = task_statement(col(Step.overdue) == true(), seen, *area).limit(oldest)
-    return DashboardFigures(
-        pending=sum(count.pending for count in by_actor),
-        overdue=sum(count.overdue for count in by_actor),
-        by_actor=by_actor,
-        by_organisation=by_organisation,
-        oldest_overdue=[TaskRow(*row) for row in session.exec(statement)],
-        durations=step_durations(session, scope),
-    )

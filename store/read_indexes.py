@@ -15,6 +15,16 @@ BAILLEUR_LIST_INDEX = ("ix_procedure_bailleur_list", "bailleur_id", "status", "n
 # which open procedures a partner sees, for its dashboard.
 OPEN_ORG_INDEX = ("ix_step_open_org", "org_id", "procedure_id")
 OPEN_PROCEDURE = "procedure_status = 'open'"
+# A bailleur's pending steps in its open procedures (their copy of the procedure's bailleur and
+# status), by actor and organisation: its dashboard's counts from the index alone.
+BAILLEUR_PENDING_INDEX = (
+    "ix_step_bailleur_pending",
+    "bailleur_id",
+    "actor",
+    "org_id",
+    "overdue",
+    "commune_insee",
+)
 DURATION_INDEX = ("ix_step_duration_count_read", "org_id", "role", "kind", "key", "days")
 PENDING = "status = 'pending'"
 
@@ -22,6 +32,11 @@ PENDING = "status = 'pending'"
 def pending_only(more: str = "") -> dict[str, Any]:
     """The options of an index restricted to pending steps (and `more`), on both databases."""
     return _where(f"{PENDING} {more}".strip())
+
+
+def pending_in_open() -> dict[str, Any]:
+    """The options of an index restricted to the pending steps of open procedures."""
+    return _where(f"{PENDING} AND {OPEN_PROCEDURE}")
 
 
 def open_only() -> dict[str, Any]:

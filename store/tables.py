@@ -13,12 +13,14 @@ from store.duration_tables import DurationLedger as DurationLedger
 from store.duration_tables import StepDurationCount as StepDurationCount
 from store.read_indexes import (
     BAILLEUR_LIST_INDEX,
+    BAILLEUR_PENDING_INDEX,
     INBOX_INCLUDE,
     INBOX_INDEX,
     OPEN_ORG_INDEX,
     OVERDUE_INDEX,
     PENDING_INCLUDE,
     open_only,
+    pending_in_open,
     pending_only,
 )
 
@@ -170,6 +172,7 @@ class Step(SQLModel, table=True):
         ),
         Index(*OVERDUE_INDEX, **pending_only("AND overdue")),
         Index(*OPEN_ORG_INDEX, **open_only()),
+        Index(*BAILLEUR_PENDING_INDEX, **pending_in_open()),
         Index("ix_step_facts_at", "facts_at"),
         Index("ix_step_commune_facts_at", "commune_insee", "facts_at"),
     )
@@ -204,6 +207,7 @@ class Step(SQLModel, table=True):
     commune_insee: str | None = None
     procedure_kind: str | None = None
     procedure_status: str | None = None
+    bailleur_id: str | None = None  # the procedure's bailleur (its dashboard's counts)
 
 
 class Event(SQLModel, table=True):

@@ -7,7 +7,8 @@ from api.schemas import ConventionPublic, DashboardPublic, OrganisationRef
 from domain.actors import Actor
 from quietude.conventions import departements_in_view, in_view, load_conventions
 from quietude.procedures import today_in_paris
-from store.queries import dashboard, organisation_names
+from store.dashboard import dashboard
+from store.queries import organisation_names
 
 router = APIRouter(prefix="/dashboard", tags=["tableau de bord"])
 

@@ -10,7 +10,7 @@ from api.schemas.base import Public
 from api.schemas.conventions import ConventionPublic
 from api.schemas.organisations import OrganisationRef
 from api.schemas.tasks import TaskPublic
-from store.queries import DashboardFigures
+from store.dashboard import DashboardFigures
 
 
 class CountPublic(Public):

@@ -14,8 +14,9 @@ from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 
 from domain.steps import StepStatus
+from store.dashboard import PendingCount
 from store.departement_filter import in_departement
-from store.queries import PendingCount, TaskRow, organisation_names
+from store.queries import TaskRow, organisation_names
 from store.tables import Commune, Organisation, Procedure, Step
 from store.visibility import Scope, scope_clause
 
