@@ -8,7 +8,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
-from sqlalchemy import ColumnElement, exists, func, literal, text
+from sqlalchemy import ColumnElement, exists, func, text
 from sqlalchemy.orm import aliased
 from sqlalchemy.sql.util import ClauseAdapter
 from sqlmodel import Session, col, select
@@ -132,21 +132,21 @@ def list_procedures(
     tier = search_tier(scope.org_kind, scope.role)
     where = [scope_clause(scope), *_filter_clauses(filters, tier)]
     searched = bool(search_terms(filters.q))
-    if searched:
-        matching = select(literal(1)).select_from(Procedure).where(*where).limit(COUNT_CAP + 1)
-        total = session.exec(select(func.count()).select_from(matching.subquery())).one()
-    else:
-        total = session.exec(select(func.count()).select_from(Procedure).where(*where)).one()
-    capped = searched and total > COUNT_CAP
     by = (
         procedure_order(order)
         if order
         else (col(Procedure.next_due).asc().nulls_last(), col(Procedure.id))
     )
     offset = (page - 1) * per_page
-    if searched and not capped:
-        page_ids = _few_matches_page(where, by, order is not None, offset, per_page)
+    on_page: list[str] = []
+    if searched:
+        # One read of the matches through the search index gives the count and, under the
+        # cap, the page.
+        on_page, total = _few_matches_page(session, where, by, order is not None, offset, per_page)
     else:
+        total = session.exec(select(func.count()).select_from(Procedure).where(*where)).one()
+    capped = searched and total > COUNT_CAP
+    if not searched or capped:
         if capped:  # many matches: walk the order, the text read row by row until the page is full
             where = [scope_clause(scope), *_filter_clauses(filters, tier, indexed=False)]
         # The page's ids first, from an index in the list's order where one serves, then only
@@ -155,8 +155,8 @@ def list_procedures(
         if order:  # the commune's collation key may be the order
             ids = ids.outerjoin(Commune, col(Commune.insee) == col(Procedure.commune_insee))
         page_ids = ids.where(*where).order_by(*by).offset(offset).limit(per_page)
-    with _without_sorting(session, capped):
-        on_page = list(session.exec(page_ids).all())
+        with _without_sorting(session, capped):
+            on_page = list(session.exec(page_ids).all())
     statement = (
         named(select(Procedure, col(Commune.name), col(BAILLEUR.name)).select_from(Procedure))
         .where(col(Procedure.id).in_(on_page))
@@ -185,11 +185,17 @@ def _without_sorting(session: Session, walk: bool) -> Iterator[None]:
 
 
 def _few_matches_page(
-    where: list[ColumnElement[bool]], by: tuple[Any, ...], communes: bool, offset: int, limit: int
-) -> Any:
-    """The ids of one page of a search's matches, COUNT_CAP at most: all read through the search
-    index, then ordered. Materialized, so that the planner does not walk the order's index
-    instead, reading thousands of procedures to find a few."""
+    session: Session,
+    where: list[ColumnElement[bool]],
+    by: tuple[Any, ...],
+    communes: bool,
+    offset: int,
+    limit: int,
+) -> tuple[list[str], int]:
+    """The ids of one page of a search's matches and how many match, COUNT_CAP + 1 at most
+    (then the page is to be walked in order instead: `list_procedures`). The matches are read
+    once through the search index, then ordered; materialized, so that the planner does not
+    walk the order's index instead, reading thousands of procedures to find a few."""
     matched = (
         select(
             col(Procedure.id),
@@ -198,16 +204,23 @@ def _few_matches_page(
             col(Procedure.commune_insee),
         )
         .where(*where)
+        .limit(COUNT_CAP + 1)
         .cte("matched")
         .prefix_with("MATERIALIZED", dialect="postgresql")
     )
-    ids = select(matched.c.id)
+    total = select(func.count()).select_from(matched).scalar_subquery()
+    ids = select(matched.c.id, total)
     if communes:
         ids = ids.outerjoin(Commune, col(Commune.insee) == matched.c.commune_insee)
     adapter = ClauseAdapter(matched)
     # An ORM attribute is adapted through its column.
     columns = (getattr(b, "__clause_element__", lambda b=b: b)() for b in by)
-    return ids.order_by(*(adapter.traverse(c) for c in columns)).offset(offset).limit(limit)
+    statement = ids.order_by(*(adapter.traverse(c) for c in columns)).offset(offset).limit(limit)
+    rows = session.exec(statement).all()
+    if rows:
+        return [row_id for row_id, _ in rows], int(rows[0][1])
+    # A page past the last: the count alone.
+    return [], int(session.exec(select(func.count()).select_from(matched)).one())
 
 
 def get_procedure(session: Session, scope: Scope, procedure_id: str) -> ProcedureRecord | None:
