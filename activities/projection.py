@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from sqlalchemy import Engine
 from sqlmodel import col, select
 from temporalio import activity
@@ -26,7 +28,9 @@ class ProjectionActivities:
     def project(self, snapshot: ProcedureSnapshot) -> None:
         """Upsert the procedure, its steps (by procedure, key and sequence) and new events."""
         run_id = activity.info().workflow_run_id if activity.in_activity() else None
-        with session_scope(self.engine) as session:
+        with session_scope(self.engine) as session, session.no_autoflush:
+            # The rows are written once, at the end, not flushed again before each read: none
+            # of the reads below looks for a row this projection writes.
             procedure = session.get(Procedure, snapshot.procedure_id)
             if procedure is None:
                 procedure = Procedure(
@@ -64,9 +68,7 @@ class ProjectionActivities:
                     opened_on=state.opened_on,
                     position=state.position,
                 )
-                apply_step(step, state)
-                for name, value in copies.items():
-                    setattr(step, name, value)
+                assign(step, step_values(state) | copies)
                 session.add(step)
                 rows[step_id] = step
             seqs = [record.seq for record in snapshot.events]
@@ -122,20 +124,30 @@ def apply_snapshot(procedure: Procedure, snapshot: ProcedureSnapshot) -> None:
         procedure.updated_at = max(procedure.updated_at, max(e.at for e in snapshot.events))
 
 
-def apply_step(step: Step, state: StepState) -> None:
-    """Copy a step's state onto its row."""
-    step.org_id = state.org
-    step.assignee_sub = state.assignee_sub
-    step.status = state.status.value
-    step.due = state.due
-    step.due_explanation = state.due_explanation
-    step.overdue = state.overdue
-    step.outcome = state.outcome
-    step.implicite = state.implicite
-    step.completed_at = state.completed_at
-    step.completed_on = state.completed_on
-    step.completed_by = state.completed_by
-    step.completed_by_org = state.completed_by_org
-    step.data = state.data
-    step.comment = state.comment
-    step.legal_basis = state.legal_basis
+def assign(row: Any, values: dict[str, Any]) -> None:
+    """Set on `row` the values that differ from its own: an unchanged attribute costs neither
+    the table model's attribute machinery nor a comparison at the flush."""
+    for name, value in values.items():
+        if getattr(row, name) != value:
+            setattr(row, name, value)
+
+
+def step_values(state: StepState) -> dict[str, Any]:
+    """A step's columns taken from its state."""
+    return {
+        "org_id": state.org,
+        "assignee_sub": state.assignee_sub,
+        "status": state.status.value,
+        "due": state.due,
+        "due_explanation": state.due_explanation,
+        "overdue": state.overdue,
+        "outcome": state.outcome,
+        "implicite": state.implicite,
+        "completed_at": state.completed_at,
+        "completed_on": state.completed_on,
+        "completed_by": state.completed_by,
+        "completed_by_org": state.completed_by_org,
+        "data": state.data,
+        "comment": state.comment,
+        "legal_basis": state.legal_basis,
+    }

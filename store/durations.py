@@ -12,12 +12,13 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
+from functools import cache
 from typing import Any
 
 from sqlalchemy import case, func
 from sqlalchemy import select as sql_select
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlmodel import Session, col
+from sqlmodel import Session
 
 from domain.actors import OrgKind
 from domain.steps import IMPORT_SUB, StepStatus
@@ -82,26 +83,32 @@ def entries(kind: str, viewers: list[Any], durations: list[Any]) -> Counter[tupl
 
 def add_counts(session: Session, changes: Counter[tuple[Any, ...]], labels: dict[str, str]) -> None:
     """Add `changes` (negative: remove) to the counts, in key order (no deadlock between two
-    projections), in one atomic upsert; a step key's label is the latest one added."""
+    projections), in one upsert statement run for each row; a step key's label is the latest
+    one added."""
     rows = [
         dict(zip(KEY, entry, strict=True), steps=n, label=labels.get(entry[3], entry[3]))
         for entry, n in sorted(changes.items())
         if n
     ]
-    if not rows:
-        return
-    dialect = session.get_bind().dialect.name
+    if rows:
+        # One statement whatever the number of rows, so SQLAlchemy compiles it once.
+        session.connection().execute(_upsert(session.get_bind().dialect.name), rows)
+
+
+@cache
+def _upsert(dialect: str) -> Any:
+    """The statement adding one row's `steps` to its count (on the table: no ORM work)."""
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    statement = insert(StepDurationCount).values(rows)
+    table = StepDurationCount.__table__  # type: ignore[attr-defined]
+    statement = insert(table)
     added = statement.excluded.steps > 0
-    statement = statement.on_conflict_do_update(
+    return statement.on_conflict_do_update(
         index_elements=list(KEY),
         set_={
-            "steps": col(StepDurationCount.steps) + statement.excluded.steps,
-            "label": case((added, statement.excluded.label), else_=col(StepDurationCount.label)),
+            "steps": table.c.steps + statement.excluded.steps,
+            "label": case((added, statement.excluded.label), else_=table.c.label),
         },
     )
-    session.execute(statement)
 
 
 def count_durations(session: Session, procedure: Procedure, steps: Iterable[Step]) -> None:

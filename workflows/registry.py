@@ -4,7 +4,6 @@ the class there that names the kind's definition."""
 from __future__ import annotations
 
 import importlib
-import pkgutil
 from typing import Any
 
 import workflows
@@ -27,10 +26,3 @@ def workflow_of(definition: ProcedureDefinition[Any]) -> type[ProcedureWorkflow[
 
 
 WORKFLOWS: list[type[ProcedureWorkflow[Any]]] = [workflow_of(d) for d in DEFINITIONS.values()]
-
-# The step engine's own modules, shared by every procedure (the flows are each kind's module).
-ENGINE_MODULES = tuple(
-    f"{workflows.__name__}.{module.name}"
-    for module in pkgutil.iter_modules(workflows.__path__)
-    if module.name not in {kind.value for kind in DEFINITIONS} | {"registry"}
-)

@@ -10,7 +10,7 @@ from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.worker import Replayer
 from temporalio.workflow import NondeterminismError
 
-from quietude.worker import SANDBOX, WORKFLOWS
+from quietude.worker import CHECKED_SANDBOX, WORKFLOWS
 from tests.histories.unguarded import UnguardedSignalementWorkflow
 
 HISTORIES = Path(__file__).resolve().parents[1] / "histories"
@@ -36,7 +36,7 @@ def test_every_procedure_has_a_recorded_history_before_and_after_the_last_change
 @pytest.mark.parametrize("path", RECORDED, ids=[p.stem for p in RECORDED])
 async def test_recorded_history_replays_against_the_current_code(path: Path):
     replayer = Replayer(
-        workflows=WORKFLOWS, workflow_runner=SANDBOX, data_converter=pydantic_data_converter
+        workflows=WORKFLOWS, workflow_runner=CHECKED_SANDBOX, data_converter=pydantic_data_converter
     )
     result = await replayer.replay_workflow(load(path), raise_on_replay_failure=False)
     assert result.replay_failure is None
@@ -61,7 +61,7 @@ def test_the_change_is_recorded_after_it_and_absent_before():
 async def test_the_same_change_without_its_patch_guard_breaks_running_procedures():
     replayer = Replayer(
         workflows=[UnguardedSignalementWorkflow],
-        workflow_runner=SANDBOX,
+        workflow_runner=CHECKED_SANDBOX,
         data_converter=pydantic_data_converter,
     )
     with pytest.raises(NondeterminismError):
