@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Awaitable, Callable, Iterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Annotated, Any
 
 from fastapi import Depends, HTTPException, Query, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy import Engine
 from sqlmodel import Session
+from starlette.concurrency import run_in_threadpool
 from temporalio.client import Client
 
 from domain.actors import OrgKind, Role
@@ -19,7 +20,8 @@ from quietude.settings import Settings
 from quietude.temporal_client import connect
 from quietude.tokens import Claims, TokenError, verify_token
 from store.departement_filter import UnknownDepartement, check_departement
-from store.visibility import FRONT_LINE_REFUSED, Scope, scope_of, sees_files
+from store.organisation_kinds import OrganisationKinds
+from store.visibility import FRONT_LINE_REFUSED, Scope, sees_files
 
 log = logging.getLogger(__name__)
 
@@ -87,31 +89,48 @@ class ServiceProvider:
             return False
 
 
-def get_settings(request: Request) -> Settings:
+# The dependencies that do no I/O are coroutines: FastAPI runs a plain function in a thread of
+# its pool, a hand-over that costs more CPU than the function itself.
+
+
+async def get_settings(request: Request) -> Settings:
     """The settings the application was started with."""
     return request.app.state.settings  # type: ignore[no-any-return]
 
 
-def get_session(request: Request) -> Iterator[Session]:
-    """A read-model session for one request."""
-    with Session(request.app.state.engine) as session:
+async def get_session(request: Request) -> AsyncIterator[Session]:
+    """The one read-model session of a request (all its dependencies and its route share it)."""
+    session = Session(request.app.state.engine)
+    try:
         yield session
+    finally:
+        # Closing a session whose transaction is still open gives its connection back to the
+        # pool, which may wait on the database: off the event loop. A route that ended its
+        # transaction (a commit) leaves nothing to wait for.
+        if session.in_transaction():
+            await run_in_threadpool(session.close)
+        else:
+            session.close()
 
 
-def get_engine(request: Request) -> Engine:
+async def get_engine(request: Request) -> Engine:
     """The read-model engine (for routes that read before and after a workflow call)."""
     return request.app.state.engine  # type: ignore[no-any-return]
+
+
+async def get_organisation_kinds(request: Request) -> OrganisationKinds:
+    """The organisation kinds the application keeps (store.organisation_kinds)."""
+    return request.app.state.organisation_kinds  # type: ignore[no-any-return]
 
 
 _bearer = HTTPBearer(auto_error=False, description="Jeton JWT : `quietude token --org … --role …`")
 
 
-def get_caller(
+async def get_caller(
     settings: Annotated[Settings, Depends(get_settings)],
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
 ) -> Claims:
     """The verified claims of the bearer token; 401 when it is missing or refused."""
-    # Sync on purpose: verification may fetch the issuer's keys over the network.
     if credentials is None or credentials.scheme.lower() != "bearer":
         raise HTTPException(
             status_code=401,
@@ -119,6 +138,10 @@ def get_caller(
             headers={"WWW-Authenticate": "Bearer"},
         )
     try:
+        if settings.oidc_jwks_url:
+            # Verification may fetch the issuer's keys over the network: in a thread.
+            return await run_in_threadpool(verify_token, settings, credentials.credentials)
+        # With the local secret alone, a signature checked in memory, in microseconds.
         return verify_token(settings, credentials.credentials)
     except TokenError as error:
         raise HTTPException(
@@ -128,7 +151,7 @@ def get_caller(
         ) from None
 
 
-def get_service(request: Request) -> ServiceProvider:
+async def get_service(request: Request) -> ServiceProvider:
     """The procedure service (its calls answer 503 while Temporal cannot be reached)."""
     return request.app.state.services  # type: ignore[no-any-return]
 
@@ -140,9 +163,15 @@ CallerDep = Annotated[Claims, Depends(get_caller)]
 ServiceDep = Annotated[ServiceProvider, Depends(get_service)]
 
 
-def get_scope(session: SessionDep, caller: CallerDep) -> Scope:
-    """What the caller's organisation may see."""
-    return scope_of(session, caller.org, caller.role)
+OrganisationKindsDep = Annotated[OrganisationKinds, Depends(get_organisation_kinds)]
+
+
+async def get_scope(session: SessionDep, caller: CallerDep, kinds: OrganisationKindsDep) -> Scope:
+    """What the caller's organisation may see (its kind read at most once a minute)."""
+    kind = kinds.kept(caller.org)
+    if kind is None:
+        kind = await run_in_threadpool(kinds.read, session, caller.org)
+    return Scope(org_id=caller.org, org_kind=kind, role=caller.role)
 
 
 ScopeDep = Annotated[Scope, Depends(get_scope)]
@@ -157,7 +186,7 @@ SearchQuery = Annotated[
 ]
 
 
-def require_manager(caller: CallerDep) -> Claims:
+async def require_manager(caller: CallerDep) -> Claims:
     """The caller, if a manager or admin of its organisation; 403 otherwise."""
     if caller.role not in (Role.MANAGER, Role.ADMIN):
         raise HTTPException(
@@ -170,7 +199,7 @@ def require_manager(caller: CallerDep) -> Claims:
 ManagerDep = Annotated[Claims, Depends(require_manager)]
 
 
-def require_admin(caller: CallerDep) -> Claims:
+async def require_admin(caller: CallerDep) -> Claims:
     """The caller, if an administrator; 403 otherwise."""
     if caller.role != Role.ADMIN:
         raise HTTPException(
@@ -187,7 +216,7 @@ STATE_ADMIN_REFUSED = (
 )
 
 
-def require_prefecture_admin(scope: ScopeDep, caller: AdminDep) -> Claims:
+async def require_prefecture_admin(scope: ScopeDep, caller: AdminDep) -> Claims:
     """The caller, if the administrator of a préfecture; 403 otherwise."""
     if scope.org_kind != OrgKind.PREFECTURE:
         raise HTTPException(status_code=403, detail=STATE_ADMIN_REFUSED)

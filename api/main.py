@@ -35,6 +35,7 @@ from api.web import install_web
 from quietude.conventions import load_conventions
 from quietude.settings import get_settings
 from store.db import make_engine
+from store.organisation_kinds import OrganisationKinds
 
 log = logging.getLogger(__name__)
 
@@ -96,6 +97,8 @@ def create_app() -> FastAPI:
         version="0.1.0",
         lifespan=lifespan,
     )
+    # Kept by the application rather than at import: each application (and test) its own.
+    application.state.organisation_kinds = OrganisationKinds()
     install_error_handlers(application)
     application.add_middleware(RefuseNulCharacters)
     application.add_middleware(SecurityHeaders)  # outermost: on every answer

@@ -34,6 +34,10 @@ SHARED_RESIDENCE = ("nom", "adresse", "commune_insee", "batiment", "hall")
 IN_PROGRESS_FACTS: tuple[str, ...] = ("kind", "residence")
 # Roles of a bailleur that see the whole file of its procedures.
 FULL_ACCESS_ROLES = frozenset({Role.JURISTE, Role.MANAGER, Role.ADMIN})
+# The steps a partner's visibility rests on, under a name of their own so that the clause stays
+# correct in queries that select steps themselves. Built once: building an alias costs more than
+# running the query it serves.
+_ASSIGNED_STEP = aliased(Step, name="assigned_step")
 FRONT_LINE_REFUSED = (
     "Réservé au service juridique et aux responsables du bailleur : un agent voit qu'une "
     "procédure est en cours, pas les pièces ni les documents nominatifs."
@@ -60,8 +64,7 @@ def visible_procedure_clause(org_id: str, org_kind: str | None) -> ColumnElement
     if org_kind == OrgKind.BAILLEUR:
         return col(Procedure.bailleur_id) == org_id
     if org_kind in PARTNER_KINDS:
-        # An alias, so that the clause stays correct in queries that select steps themselves.
-        step = aliased(Step, name="assigned_step")
+        step = _ASSIGNED_STEP
         assigned = select(col(step.id)).where(
             col(step.procedure_id) == col(Procedure.id), col(step.org_id) == org_id
         )
@@ -76,7 +79,11 @@ def scope_clause(scope: Scope) -> ColumnElement[bool]:
 
 def can_see(session: Session, org_id: str, procedure_id: str) -> bool:
     """Whether organisation `org_id` may see procedure `procedure_id` (False if unknown)."""
-    scope = scope_of(session, org_id)
+    return sees(session, scope_of(session, org_id), procedure_id)
+
+
+def sees(session: Session, scope: Scope, procedure_id: str) -> bool:
+    """Whether `scope` may see procedure `procedure_id` (False if unknown)."""
     statement = select(col(Procedure.id)).where(
         col(Procedure.id) == procedure_id, scope_clause(scope)
     )

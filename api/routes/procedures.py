@@ -15,6 +15,7 @@ from api.deps import (
     DepartementDep,
     EngineDep,
     FilesDep,
+    OrganisationKindsDep,
     ScopeDep,
     SearchQuery,
     ServiceDep,
@@ -39,8 +40,9 @@ from quietude.procedures import (
 )
 from quietude.tokens import Claims
 from store.idempotency import claim_in, request_hash
+from store.organisation_kinds import OrganisationKinds
 from store.queries import ProcedureFilters, get_procedure, list_documents, list_procedures
-from store.visibility import Scope, can_see, scope_of
+from store.visibility import Scope, scope_of, sees
 
 router = APIRouter(prefix="/procedures", tags=["procédures"])
 
@@ -114,20 +116,25 @@ def _done_as(steps: list, caller: Claims, key: str | None, completion: StepCompl
 # Both checks use a session of their own, returned to the pool before the workflow call,
 # which may take a while.
 def visible_procedure(
-    procedure_id: Annotated[str, Path(max_length=100)], engine: EngineDep, caller: CallerDep
+    procedure_id: Annotated[str, Path(max_length=100)],
+    engine: EngineDep,
+    caller: CallerDep,
+    kinds: OrganisationKindsDep,
 ) -> str:
     """The procedure id of the path, if the caller's organisation sees it; 404 otherwise."""
     with Session(engine) as session:
-        visible = can_see(session, caller.org, procedure_id)
+        visible = sees(session, Scope(caller.org, kinds.read(session, caller.org)), procedure_id)
     if not visible:
         raise HTTPException(status_code=404, detail=NOT_FOUND)
     return procedure_id
 
 
-def bailleur_caller(engine: EngineDep, caller: CallerDep) -> Claims:
+def bailleur_caller(engine: EngineDep, caller: CallerDep, kinds: OrganisationKindsDep) -> Claims:
     """The caller, if its organisation is a bailleur; 403 otherwise."""
-    with Session(engine) as session:
-        org_kind = scope_of(session, caller.org).org_kind
+    org_kind = kinds.kept(caller.org)
+    if org_kind is None:
+        with Session(engine) as session:
+            org_kind = kinds.read(session, caller.org)
     if org_kind != OrgKind.BAILLEUR:
         raise HTTPException(
             status_code=403, detail="Seule une organisation bailleur peut ouvrir une procédure."
@@ -202,25 +209,32 @@ def read_documents(
 
 
 def _admit_completion(
-    engine: Engine,
+    session: Session,
+    kinds: OrganisationKinds,
     caller: Claims,
     procedure_id: str,
     key: str,
     completion: StepCompletion,
     idempotency_key: str | None,
-) -> bool:
-    """In one session: 404 unless the caller sees the procedure; with an idempotency key,
-    422 if it served another request. Whether the request repeats one already received."""
-    with Session(engine) as session:
-        if not can_see(session, caller.org, procedure_id):
+) -> tuple[Scope, bool]:
+    """404 unless the caller sees the procedure; with an idempotency key, 422 if it served
+    another request. The caller's scope, and whether the request repeats one already received."""
+    try:
+        scope = Scope(caller.org, kinds.read(session, caller.org), caller.role)
+        if not sees(session, scope, procedure_id):
             raise HTTPException(status_code=404, detail=NOT_FOUND)
         if idempotency_key is None:
-            return False
+            return scope, False
         digest = request_hash(procedure_id, key, completion.model_dump(mode="json"))
         claimed = claim_in(session, caller.org, idempotency_key, digest)
+    finally:
+        # Ended before the workflow call, which may take a while: the connection goes back to
+        # the pool, and the read after the call begins a transaction that sees what the
+        # workflow has written.
+        session.rollback()
     if claimed is None:
         raise HTTPException(status_code=422, detail=KEY_REUSED)
-    return not claimed
+    return scope, not claimed
 
 
 @router.post("/{procedure_id}/steps/{key}", response_model=ProcedurePublic)
@@ -229,7 +243,8 @@ async def complete_step(
     key: Annotated[str, Path(max_length=100)],
     caller: CallerDep,
     services: ServiceDep,
-    engine: EngineDep,
+    session: SessionDep,
+    kinds: OrganisationKindsDep,
     completion: StepCompletion,
     idempotency_key: Annotated[str | None, Header(max_length=200)] = None,
 ) -> ProcedurePublic:
@@ -238,21 +253,24 @@ async def complete_step(
     Avec un en-tête `Idempotency-Key`, une requête répétée (après une coupure) reçoit la même
     réponse et l'étape n'est accomplie qu'une fois ; la même clé pour une autre requête : 422.
     """
-    retry = await run_in_threadpool(
-        _admit_completion, engine, caller, procedure_id, key, completion, idempotency_key
+    scope, retry = await run_in_threadpool(
+        _admit_completion, session, kinds, caller, procedure_id, key, completion, idempotency_key
     )
     service = await services.get()
     request = StepRequest(caller=caller, procedure_id=procedure_id, key=key, completion=completion)
+    retry_of = None
     try:
         await service.complete_step(request)
     except StepRefused as error:
         # A retry whose first attempt reached the workflow: the step is done as asked.
         if not (retry and error.kind == "StepNotPending"):
             raise
-        return await run_in_threadpool(
-            fresh_detail, engine, caller, procedure_id, Action.COMPLETE, key, completion
-        )
-    return await run_in_threadpool(fresh_detail, engine, caller, procedure_id, Action.COMPLETE, key)
+        retry_of = completion
+    # The update's answer holds the workflow's state, not what the response tells (names,
+    # facts, documents, the timestamps of the projection): the procedure is read back.
+    return await run_in_threadpool(
+        _detail, session, caller, scope, procedure_id, Action.COMPLETE, key, retry_of
+    )
 
 
 @router.post("/{procedure_id}/cancel", response_model=ProcedurePublic)
