@@ -10,8 +10,10 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
+from typing import Any, cast
 
-from sqlalchemy import ColumnElement, case, false, func, true
+from sqlalchemy import ColumnElement, String, any_, bindparam, case, false, func, true
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlmodel import Session, col, select
 
 from store.departement_filter import in_departement
@@ -67,7 +69,7 @@ def dashboard(
         late: list[ColumnElement[bool]] = [scope_clause(scope)]
     elif role == AS_PARTNER:
         counts, late_ids = _partner_counts(session, scope.org_id, area)
-        late = [col(Step.id).in_(late_ids)] if late_ids else [false()]
+        late = [_among(session, col(Step.id), late_ids)] if late_ids else [false()]
     else:
         counts, late = {}, [false()]
     by_actor = _sum_by(counts, 0)
@@ -123,7 +125,7 @@ def _partner_counts(
     if not procedure_ids:
         return {}, []
     statement = select(col(Step.id), col(Step.actor), col(Step.org_id), col(Step.overdue)).where(
-        pending_step(), col(Step.procedure_id).in_(procedure_ids), *area
+        pending_step(), _among(session, col(Step.procedure_id), procedure_ids), *area
     )
     pending: Counter[tuple[str, str]] = Counter()
     late: Counter[tuple[str, str]] = Counter()
@@ -134,6 +136,14 @@ def _partner_counts(
             late[actor, org] += 1
             late_ids.append(step_id)
     return {key: (count, late[key]) for key, count in pending.items()}, late_ids
+
+
+def _among(session: Session, column: Any, values: list[str]) -> ColumnElement[bool]:
+    """`column` is one of `values`: on PostgreSQL one array parameter (`= ANY`), not hundreds
+    of parameters expanded into the statement's text, compiled anew at each request."""
+    if session.get_bind().dialect.name == "postgresql":
+        return cast(ColumnElement[bool], column == any_(bindparam(None, values, ARRAY(String))))
+    return cast(ColumnElement[bool], column.in_(values))
 
 
 def _sum_by(counts: Counts, position: int) -> dict[str, tuple[int, int]]:
