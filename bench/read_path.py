@@ -132,22 +132,25 @@ async def visibility(stack: Stack, workflows: int) -> list[float]:
 def loaded(url: str) -> Synthetic:
     """What a database loaded by an earlier run holds (`--database`)."""
     with psycopg.connect(url) as connection:
-        count = connection.execute
-        data = Synthetic()
-        (data.procedures,) = count("SELECT count(*) FROM procedure").fetchone() or (0,)
-        (data.steps,) = count("SELECT count(*) FROM step").fetchone() or (0,)
-        (data.open,) = count("SELECT count(*) FROM procedure WHERE status = 'open'").fetchone() or (
-            0,
-        )
+
+        def one(sql: str, *parameters: str) -> Any:
+            row = connection.execute(sql, parameters).fetchone()
+            return row[0] if row else None
+
         pending = "SELECT count(*) FROM step WHERE status = 'pending'"
-        (data.pending,) = count(pending).fetchone() or (0,)
-        (data.overdue,) = count(f"{pending} AND overdue").fetchone() or (0,)
-        (data.detail_id,) = count(
-            "SELECT p.id FROM procedure p WHERE p.bailleur_id = %s"
-            " AND (SELECT count(*) FROM step s WHERE s.procedure_id = p.id) >= 10 LIMIT 1",
-            (BAILLEUR,),
-        ).fetchone() or ("",)
-    return data
+        return Synthetic(
+            procedures=one("SELECT count(*) FROM procedure"),
+            steps=one("SELECT count(*) FROM step"),
+            open=one("SELECT count(*) FROM procedure WHERE status = 'open'"),
+            pending=one(pending),
+            overdue=one(f"{pending} AND overdue"),
+            detail_id=one(
+                "SELECT p.id FROM procedure p WHERE p.bailleur_id = %s"
+                " AND (SELECT count(*) FROM step s WHERE s.procedure_id = p.id) >= 10 LIMIT 1",
+                BAILLEUR,
+            )
+            or "",
+        )
 
 
 async def measure(procedures: int, steps: int, workflows: int, database: str | None = None) -> None:
